@@ -1,0 +1,10 @@
+// Package capacity is csplan's domain: the bottom-up workload model of a
+// CSM's month, the three-factor evaluation of a team against benchmarks, and
+// the month-by-month forecast with hiring triggers.
+//
+// It is plain Go. It must not import gRPC, the generated contract or any
+// other csplan package, so that it can be used and tested on its own. It owns
+// input validation: every error names the offending field by its path in the
+// contract's terms (segments[1].playbook.touchpoints[0].hours), and a request
+// with several bad fields reports all of them at once.
+package capacity

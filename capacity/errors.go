@@ -1,0 +1,74 @@
+package capacity
+
+import (
+	"fmt"
+	"strings"
+)
+
+// FieldError says that one request field is invalid, and why.
+type FieldError struct {
+	// Field is the field's path in the contract's snake_case terms, for
+	// example "segments[1].playbook.touchpoints[0].hours".
+	Field string
+	// Reason is a sentence a person can act on.
+	Reason string
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Reason }
+
+// ValidationError lists every invalid field of one request.
+type ValidationError struct {
+	Violations []*FieldError
+}
+
+func (e *ValidationError) Error() string {
+	parts := make([]string, len(e.Violations))
+	for i, v := range e.Violations {
+		parts[i] = v.Error()
+	}
+	return "invalid request: " + strings.Join(parts, "; ")
+}
+
+// violations collects field errors while a request is validated, so that a
+// caller learns about every bad field in one round trip.
+type violations struct {
+	list []*FieldError
+}
+
+func (v *violations) add(field, format string, args ...any) {
+	v.list = append(v.list, &FieldError{Field: field, Reason: fmt.Sprintf(format, args...)})
+}
+
+// merge appends the violations of err when it is a *ValidationError and
+// reports whether it was one (or nil).
+func (v *violations) merge(err error) {
+	if err == nil {
+		return
+	}
+	if ve, ok := err.(*ValidationError); ok {
+		v.list = append(v.list, ve.Violations...)
+		return
+	}
+	v.list = append(v.list, &FieldError{Field: "", Reason: err.Error()})
+}
+
+func (v *violations) err() error {
+	if len(v.list) == 0 {
+		return nil
+	}
+	return &ValidationError{Violations: v.list}
+}
+
+func (v *violations) empty() bool { return len(v.list) == 0 }
+
+// path joins a prefix and a field name with a dot, leaving out an empty prefix.
+func path(prefix, field string) string {
+	if prefix == "" {
+		return field
+	}
+	return prefix + "." + field
+}
+
+// index formats an element of a repeated field: index("segments", 1) is
+// "segments[1]".
+func index(field string, i int) string { return fmt.Sprintf("%s[%d]", field, i) }

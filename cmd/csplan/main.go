@@ -1,0 +1,137 @@
+// Command csplan serves csplan's services (csplan serve) and calls them
+// from the command line: each client subcommand reads a YAML file, calls the
+// service and prints a table or JSON. Without --server the services run
+// inside the command, through the same gRPC code and interceptors.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+
+	"google.golang.org/grpc/status"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		printError(os.Stderr, err)
+	}
+	os.Exit(exitCode(err))
+}
+
+// env is what a subcommand may touch of the process.
+type env struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+}
+
+// command is one subcommand: its usage line and what it runs.
+type command struct {
+	usage string
+	run   func(ctx context.Context, args []string, e env) error
+}
+
+func commands() map[string]command {
+	return map[string]command{
+		"serve":      {"serve [flags]                      run the gRPC and REST server", runServe},
+		"capacity":   {"capacity compute|evaluate|forecast -f FILE.yaml", runCapacity},
+		"benchmarks": {"benchmarks [flags]                 print the default benchmarks and their sources", runBenchmarks},
+	}
+}
+
+// usageError marks a mistake in the command line: exit code 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	e := env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	cmds := commands()
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		printUsage(stdout, cmds)
+		if len(args) == 0 {
+			return usagef("no command given")
+		}
+		return nil
+	}
+	cmd, ok := cmds[args[0]]
+	if !ok {
+		printUsage(stderr, cmds)
+		return usagef("unknown command %q", args[0])
+	}
+	return cmd.run(ctx, args[1:], e)
+}
+
+func printUsage(w io.Writer, cmds map[string]command) {
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	fmt.Fprintln(w, "csplan plans Customer Success capacity.")
+	fmt.Fprintln(w, "\nUsage:")
+	for _, n := range names {
+		fmt.Fprintln(w, "  csplan "+cmds[n].usage)
+	}
+	fmt.Fprintln(w, "\nRun 'csplan COMMAND -h' for a command's flags.")
+}
+
+// exitCode follows grpcurl: 0 on success, 2 for usage mistakes, 64 plus the
+// gRPC code for a failed call, 1 for anything else.
+func exitCode(err error) int {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		return 2
+	}
+	if st, ok := status.FromError(unwrapStatus(err)); ok && st.Code() != 0 {
+		return 64 + int(st.Code())
+	}
+	return 1
+}
+
+// unwrapStatus finds a gRPC status error in err's chain.
+func unwrapStatus(err error) error {
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if _, ok := e.(interface{ GRPCStatus() *status.Status }); ok {
+			return e
+		}
+	}
+	return err
+}
+
+// printError writes err for a person: a call's status with each bad field
+// on a line of its own.
+func printError(w io.Writer, err error) {
+	if st, ok := status.FromError(unwrapStatus(err)); ok && st.Code() != 0 {
+		fmt.Fprintf(w, "csplan: %s: %s\n", st.Code(), firstLine(st.Message()))
+		for _, v := range fieldViolations(st) {
+			fmt.Fprintf(w, "  %s: %s\n", v.GetField(), v.GetDescription())
+		}
+		return
+	}
+	fmt.Fprintf(w, "csplan: %v\n", err)
+}
+
+func firstLine(s string) string {
+	if i := strings.Index(s, ": "); i >= 0 && strings.HasPrefix(s, "invalid request") {
+		return s[:i]
+	}
+	return s
+}

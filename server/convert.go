@@ -1,0 +1,301 @@
+package server
+
+import (
+	"github.com/csplan/csplan/capacity"
+	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
+)
+
+// The domain's enums mirror the contract's value for value, so they convert
+// with a cast; the domain rejects values it does not know.
+
+func csmTimeFromProto(t *csplanv1.CsmTime) capacity.CSMTime {
+	t = orEmpty(t)
+	out := capacity.CSMTime{
+		WeeklyHours:         t.WeeklyHours,
+		TimeOffDaysPerYear:  t.TimeOffDaysPerYear,
+		CustomerFacingShare: t.CustomerFacingShare,
+		TargetUtilization:   t.TargetUtilization,
+	}
+	for _, a := range t.GetInternalActivities() {
+		out.InternalActivities = append(out.InternalActivities, capacity.InternalActivity{Name: a.GetName(), HoursPerMonth: a.GetHoursPerMonth()})
+	}
+	return out
+}
+
+func playbookFromProto(p *csplanv1.Playbook) capacity.Playbook {
+	var out capacity.Playbook
+	for _, t := range p.GetTouchpoints() {
+		out.Touchpoints = append(out.Touchpoints, capacity.Touchpoint{
+			Name:    t.GetName(),
+			Hours:   t.GetHours(),
+			Cadence: capacity.Cadence(t.GetCadence()),
+			PerYear: t.PerYear,
+		})
+	}
+	for _, in := range p.GetInbound() {
+		out.Inbound = append(out.Inbound, capacity.InboundActivity{
+			Name:               in.GetName(),
+			PerAccountPerMonth: in.GetPerAccountPerMonth(),
+			Hours:              in.GetHours(),
+		})
+	}
+	return out
+}
+
+func capacityRequestFromProto(r *csplanv1.ComputeCapacityRequest) capacity.CapacityRequest {
+	out := capacity.CapacityRequest{CSMTime: csmTimeFromProto(r.GetCsmTime())}
+	for _, s := range r.GetSegments() {
+		out.Segments = append(out.Segments, capacity.Segment{
+			Name:                   s.GetName(),
+			Accounts:               s.GetAccounts(),
+			ARR:                    s.GetArr(),
+			Playbook:               playbookFromProto(s.GetPlaybook()),
+			NewAccountsPerMonth:    s.NewAccountsPerMonth,
+			CustomerLifetimeMonths: s.CustomerLifetimeMonths,
+		})
+	}
+	return out
+}
+
+func capacityPlanToProto(p capacity.CapacityPlan) *csplanv1.ComputeCapacityResponse {
+	out := &csplanv1.ComputeCapacityResponse{
+		AvailableHoursPerCsmMonth: p.AvailableHoursPerCSMMonth,
+		TotalCsmFte:               p.TotalCSMFTE,
+		TotalCsmHeadcount:         p.TotalCSMHeadcount,
+		TotalArr:                  p.TotalARR,
+		ArrPerCsm:                 p.ARRPerCSM,
+		Assumptions:               assumptionsToProto(p.Assumptions),
+	}
+	for _, s := range p.Segments {
+		seg := &csplanv1.SegmentCapacity{
+			Name:                 s.Name,
+			HoursPerAccountMonth: s.HoursPerAccountMonth,
+			AccountsPerCsm:       s.AccountsPerCSM,
+			CsmFte:               s.CSMFTE,
+			CsmHeadcount:         s.CSMHeadcount,
+			ArrPerCsm:            s.ARRPerCSM,
+		}
+		for _, b := range s.Breakdown {
+			seg.Breakdown = append(seg.Breakdown, &csplanv1.HoursBreakdown{Name: b.Name, HoursPerAccountMonth: b.HoursPerAccountMonth})
+		}
+		out.Segments = append(out.Segments, seg)
+	}
+	return out
+}
+
+func assumptionsToProto(as []capacity.Assumption) []*csplanv1.Assumption {
+	out := make([]*csplanv1.Assumption, len(as))
+	for i, a := range as {
+		out[i] = &csplanv1.Assumption{Name: a.Name, Value: a.Value, Source: a.Source}
+	}
+	return out
+}
+
+func benchmarkOverridesFromProto(b *csplanv1.Benchmarks) capacity.BenchmarkOverrides {
+	var out capacity.BenchmarkOverrides
+	for _, t := range b.GetTouchModels() {
+		out.TouchModels = append(out.TouchModels, capacity.TouchModelOverride{
+			TouchModel:       capacity.TouchModel(t.GetTouchModel()),
+			ARRPerCSMFloor:   t.ArrPerCsmFloor,
+			ARRPerCSMCeiling: t.ArrPerCsmCeiling,
+			IdealAccountsMin: t.IdealAccountsMin,
+			IdealAccountsMax: t.IdealAccountsMax,
+			AccountsCap:      t.AccountsCap,
+		})
+	}
+	for _, c := range b.GetComplexityMultipliers() {
+		out.ComplexityMultipliers = append(out.ComplexityMultipliers, capacity.ComplexityOverride{
+			Complexity: capacity.Complexity(c.GetComplexity()),
+			Multiplier: c.Multiplier,
+		})
+	}
+	if st := b.GetSignalThresholds(); st != nil {
+		out.SignalThresholds = capacity.SignalThresholdOverrides{
+			ChurnIncreaseCriticalRatio:   st.ChurnIncreaseCriticalRatio,
+			CSMWeeklyHoursWarning:        st.CsmWeeklyHoursWarning,
+			CSMWeeklyHoursCritical:       st.CsmWeeklyHoursCritical,
+			TouchpointCompletionWarning:  st.TouchpointCompletionWarning,
+			TouchpointCompletionCritical: st.TouchpointCompletionCritical,
+			NoRecentContactShareWarning:  st.NoRecentContactShareWarning,
+			NoRecentContactShareCritical: st.NoRecentContactShareCritical,
+		}
+	}
+	return out
+}
+
+func benchmarksToProto(b capacity.Benchmarks) *csplanv1.Benchmarks {
+	out := &csplanv1.Benchmarks{}
+	for _, t := range b.TouchModels {
+		out.TouchModels = append(out.TouchModels, &csplanv1.TouchModelBenchmark{
+			TouchModel:       csplanv1.TouchModel(t.TouchModel),
+			ArrPerCsmFloor:   ptr(t.ARRPerCSMFloor),
+			ArrPerCsmCeiling: ptr(t.ARRPerCSMCeiling),
+			IdealAccountsMin: ptr(t.IdealAccountsMin),
+			IdealAccountsMax: ptr(t.IdealAccountsMax),
+			AccountsCap:      ptr(t.AccountsCap),
+			Source:           t.Source,
+		})
+	}
+	for _, c := range b.ComplexityMultipliers {
+		out.ComplexityMultipliers = append(out.ComplexityMultipliers, &csplanv1.ComplexityMultiplier{
+			Complexity: csplanv1.ProductComplexity(c.Complexity),
+			Multiplier: ptr(c.Multiplier),
+			Source:     c.Source,
+		})
+	}
+	st := b.SignalThresholds
+	out.SignalThresholds = &csplanv1.SignalThresholds{
+		ChurnIncreaseCriticalRatio:   ptr(st.ChurnIncreaseCriticalRatio),
+		CsmWeeklyHoursWarning:        ptr(st.CSMWeeklyHoursWarning),
+		CsmWeeklyHoursCritical:       ptr(st.CSMWeeklyHoursCritical),
+		TouchpointCompletionWarning:  ptr(st.TouchpointCompletionWarning),
+		TouchpointCompletionCritical: ptr(st.TouchpointCompletionCritical),
+		NoRecentContactShareWarning:  ptr(st.NoRecentContactShareWarning),
+		NoRecentContactShareCritical: ptr(st.NoRecentContactShareCritical),
+		Source:                       st.Source,
+	}
+	return out
+}
+
+func teamRequestFromProto(r *csplanv1.EvaluateTeamRequest) capacity.TeamRequest {
+	sig := orEmpty(r.GetSignals())
+	return capacity.TeamRequest{
+		CSMCount:       r.GetCsmCount(),
+		Accounts:       r.GetAccounts(),
+		ARR:            r.GetArr(),
+		TouchModel:     capacity.TouchModel(r.GetTouchModel()),
+		Complexity:     capacity.Complexity(r.GetComplexity()),
+		WorkloadCSMFTE: r.WorkloadCsmFte,
+		Benchmarks:     benchmarkOverridesFromProto(r.GetBenchmarks()),
+		Signals: capacity.Signals{
+			ChurnRate:                         sig.ChurnRate,
+			PreviousChurnRate:                 sig.PreviousChurnRate,
+			CSMWeeklyHours:                    sig.CsmWeeklyHours,
+			TouchpointCompletionRate:          sig.TouchpointCompletionRate,
+			AccountsWithoutRecentContactShare: sig.AccountsWithoutRecentContactShare,
+		},
+	}
+}
+
+func teamEvaluationToProto(e capacity.TeamEvaluation) *csplanv1.EvaluateTeamResponse {
+	out := &csplanv1.EvaluateTeamResponse{
+		ArrPerCsm:      e.ARRPerCSM,
+		AccountsPerCsm: e.AccountsPerCSM,
+		Factors:        factorsToProto(e.Factors),
+		BindingFactor:  csplanv1.Factor(e.BindingFactor),
+		CsmsNeeded:     e.CSMsNeeded,
+		CsmGap:         e.CSMGap,
+		Benchmarks:     benchmarksToProto(e.Benchmarks),
+		Assumptions:    assumptionsToProto(e.Assumptions),
+	}
+	for _, f := range e.Findings {
+		out.Findings = append(out.Findings, &csplanv1.Finding{
+			Severity:  csplanv1.Severity(f.Severity),
+			Signal:    f.Signal,
+			Factor:    csplanv1.Factor(f.Factor),
+			Value:     f.Value,
+			Threshold: f.Threshold,
+			Message:   f.Message,
+		})
+	}
+	return out
+}
+
+func factorsToProto(fs []capacity.FactorResult) []*csplanv1.FactorResult {
+	out := make([]*csplanv1.FactorResult, len(fs))
+	for i, f := range fs {
+		out[i] = &csplanv1.FactorResult{
+			Factor:     csplanv1.Factor(f.Factor),
+			Value:      f.Value,
+			HealthyMin: f.HealthyMin,
+			HealthyMax: f.HealthyMax,
+			Limit:      f.Limit,
+			Status:     csplanv1.LoadStatus(f.Status),
+			CsmsNeeded: f.CSMsNeeded,
+		}
+	}
+	return out
+}
+
+func forecastRequestFromProto(r *csplanv1.ForecastCapacityRequest) capacity.ForecastRequest {
+	g, th, tl := orEmpty(r.GetGrowth()), orEmpty(r.GetThresholds()), orEmpty(r.GetTimeline())
+	return capacity.ForecastRequest{
+		StartMonth:        r.GetStartMonth(),
+		HorizonMonths:     r.GetHorizonMonths(),
+		Accounts:          r.GetAccounts(),
+		ARR:               r.GetArr(),
+		CSMCount:          r.GetCsmCount(),
+		PlannedHireMonths: r.GetPlannedHireMonths(),
+		Growth: capacity.Growth{
+			NewAccountsPerMonth:  g.GetNewAccountsPerMonth(),
+			MonthlyLogoChurnRate: g.MonthlyLogoChurnRate,
+			MonthlyExpansionRate: g.MonthlyExpansionRate,
+			NewAccountARR:        g.NewAccountArr,
+		},
+		TouchModel: capacity.TouchModel(r.GetTouchModel()),
+		Complexity: capacity.Complexity(r.GetComplexity()),
+		Thresholds: capacity.Thresholds{
+			ReviewAccountsPerCSM:   th.ReviewAccountsPerCsm,
+			HireAccountsPerCSM:     th.HireAccountsPerCsm,
+			CriticalAccountsPerCSM: th.CriticalAccountsPerCsm,
+			ARRPerCSM:              th.ArrPerCsm,
+		},
+		Timeline: capacity.Timeline{
+			TimeToHireMonths:       tl.TimeToHireMonths,
+			RampMonths:             tl.RampMonths,
+			RampCurve:              capacity.RampCurve(tl.GetRampCurve()),
+			AnnualCSMAttritionRate: tl.AnnualCsmAttritionRate,
+		},
+	}
+}
+
+func forecastToProto(f capacity.Forecast) *csplanv1.ForecastCapacityResponse {
+	out := &csplanv1.ForecastCapacityResponse{Assumptions: assumptionsToProto(f.Assumptions)}
+	for _, m := range f.Months {
+		out.Months = append(out.Months, &csplanv1.ForecastMonth{
+			Month:          m.Month.String(),
+			Accounts:       m.Accounts,
+			Arr:            m.ARR,
+			CsmHeadcount:   m.CSMHeadcount,
+			EffectiveCsms:  m.EffectiveCSMs,
+			AccountsPerCsm: m.AccountsPerCSM,
+			ArrPerCsm:      m.ARRPerCSM,
+		})
+	}
+	for _, t := range f.Triggers {
+		out.Triggers = append(out.Triggers, &csplanv1.Trigger{
+			Name:              t.Name,
+			Threshold:         t.Threshold,
+			CrossingMonth:     monthString(t.CrossingMonth),
+			OpenRequisitionBy: monthString(t.OpenRequisitionBy),
+			Status:            csplanv1.TriggerStatus(t.Status),
+			MonthsLate:        t.MonthsLate,
+		})
+	}
+	for _, h := range f.HiringPlan {
+		out.HiringPlan = append(out.HiringPlan, &csplanv1.PlannedHire{
+			RequisitionMonth: h.RequisitionMonth.String(),
+			StartMonth:       h.StartMonth.String(),
+			RampedMonth:      h.RampedMonth.String(),
+		})
+	}
+	return out
+}
+
+func monthString(m *capacity.Month) string {
+	if m == nil {
+		return ""
+	}
+	return m.String()
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// orEmpty stands an empty message in for an absent one, so that optional
+// fields read as unset rather than through a nil pointer.
+func orEmpty[T any](p *T) *T {
+	if p == nil {
+		return new(T)
+	}
+	return p
+}

@@ -1,0 +1,192 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/reflection"
+	"google.golang.org/grpc/test/bufconn"
+
+	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
+)
+
+// Defaults of Config's zero values.
+const (
+	DefaultShutdownTimeout = 15 * time.Second
+	DefaultMaxBodyBytes    = 4 << 20
+	DefaultMaxRecvMsgBytes = 4 << 20
+)
+
+// Config configures a Server. The zero value is usable: every field states
+// its default.
+type Config struct {
+	// Logger receives one line per call and every internal error.
+	// Default: discard.
+	Logger *slog.Logger
+	// Now is the clock, used where a request leaves the current month
+	// implicit. Default time.Now.
+	Now func() time.Time
+	// ShutdownTimeout bounds how long in-flight calls may finish once Serve's
+	// context ends; the rest are then cut. Default 15s.
+	ShutdownTimeout time.Duration
+	// MaxBodyBytes caps a REST request body. Default 4 MiB.
+	MaxBodyBytes int64
+	// MaxRecvMsgBytes caps a gRPC message. Default 4 MiB.
+	MaxRecvMsgBytes int
+}
+
+func (c *Config) setDefaults() {
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.ShutdownTimeout <= 0 {
+		c.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	if c.MaxBodyBytes <= 0 {
+		c.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if c.MaxRecvMsgBytes <= 0 {
+		c.MaxRecvMsgBytes = DefaultMaxRecvMsgBytes
+	}
+}
+
+// Server serves csplan's services over gRPC and, through a gateway that
+// dials the same gRPC server in memory, over REST/JSON, so that both doors
+// pass through the same interceptors.
+type Server struct {
+	cfg    Config
+	grpc   *grpc.Server
+	health *health.Server
+	mem    *bufconn.Listener
+}
+
+// New builds a Server with every service, health and reflection registered.
+func New(cfg Config) *Server {
+	cfg.setDefaults()
+	opts := append(interceptors(cfg.Logger), grpc.MaxRecvMsgSize(cfg.MaxRecvMsgBytes))
+	gs := grpc.NewServer(opts...)
+	csplanv1.RegisterCapacityServiceServer(gs, &capacityService{logger: cfg.Logger, now: cfg.Now})
+
+	hs := health.NewServer()
+	healthpb.RegisterHealthServer(gs, hs)
+	for name := range gs.GetServiceInfo() {
+		hs.SetServingStatus(name, healthpb.HealthCheckResponse_SERVING)
+	}
+	reflection.Register(gs)
+
+	return &Server{cfg: cfg, grpc: gs, health: hs, mem: bufconn.Listen(1 << 20)}
+}
+
+// Serve serves gRPC on grpcLis (nil: in memory only, see InMemoryConn) and
+// REST on httpLis (nil: no REST) until
+// ctx ends, then shuts down gracefully: health turns NOT_SERVING, the HTTP
+// server drains, and in-flight gRPC calls get ShutdownTimeout to finish
+// before they are cut. It returns nil after a clean shutdown.
+func (s *Server) Serve(ctx context.Context, grpcLis, httpLis net.Listener) error {
+	g, gctx := errgroup.WithContext(ctx)
+	if grpcLis != nil {
+		g.Go(func() error { return s.serveGRPC(grpcLis) })
+	}
+	g.Go(func() error { return s.serveGRPC(s.mem) })
+
+	var httpSrv *http.Server
+	var gatewayConn *grpc.ClientConn
+	if httpLis != nil {
+		conn, err := s.dialInMemory()
+		if err != nil {
+			return err
+		}
+		gatewayConn = conn
+		handler, err := s.httpHandler(ctx, conn)
+		if err != nil {
+			conn.Close()
+			return err
+		}
+		httpSrv = &http.Server{
+			Handler:           handler,
+			ReadHeaderTimeout: 10 * time.Second,
+			IdleTimeout:       2 * time.Minute,
+			ErrorLog:          slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelWarn),
+		}
+		g.Go(func() error {
+			if err := httpSrv.Serve(httpLis); !errors.Is(err, http.ErrServerClosed) {
+				return fmt.Errorf("http server: %w", err)
+			}
+			return nil
+		})
+	}
+
+	g.Go(func() error {
+		<-gctx.Done()
+		s.shutdown(httpSrv)
+		if gatewayConn != nil {
+			gatewayConn.Close()
+		}
+		return nil
+	})
+	return g.Wait()
+}
+
+// serveGRPC serves lis until the server stops. A shutdown that comes before
+// Serve has started is a clean end too.
+func (s *Server) serveGRPC(lis net.Listener) error {
+	if err := s.grpc.Serve(lis); err != nil && !errors.Is(err, grpc.ErrServerStopped) {
+		return fmt.Errorf("grpc server: %w", err)
+	}
+	return nil
+}
+
+// shutdown stops accepting, lets in-flight work finish within the timeout
+// and cuts the rest.
+func (s *Server) shutdown(httpSrv *http.Server) {
+	s.health.Shutdown()
+	deadline := time.Now().Add(s.cfg.ShutdownTimeout)
+	if httpSrv != nil {
+		ctx, cancel := context.WithDeadline(context.Background(), deadline)
+		if err := httpSrv.Shutdown(ctx); err != nil {
+			httpSrv.Close()
+		}
+		cancel()
+	}
+	stopped := make(chan struct{})
+	go func() {
+		s.grpc.GracefulStop()
+		close(stopped)
+	}()
+	select {
+	case <-stopped:
+	case <-time.After(time.Until(deadline)):
+		s.grpc.Stop()
+		<-stopped
+	}
+}
+
+// dialInMemory connects to the same gRPC server over an in-memory listener:
+// the gateway's calls never leave the process, yet pass every interceptor.
+func (s *Server) dialInMemory() (*grpc.ClientConn, error) {
+	return grpc.NewClient("passthrough:///csplan-in-memory",
+		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) {
+			return s.mem.DialContext(ctx)
+		}),
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(s.cfg.MaxRecvMsgBytes)),
+	)
+}
+
+// InMemoryConn returns a client connection to this server that never leaves
+// the process: the CLI uses it to run the services without a network. The
+// server must be serving (Serve called); the caller closes the connection.
+func (s *Server) InMemoryConn() (*grpc.ClientConn, error) { return s.dialInMemory() }
