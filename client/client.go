@@ -28,6 +28,11 @@ const (
 type Client struct {
 	// Capacity sizes teams, evaluates them and forecasts hiring triggers.
 	Capacity csplanv1.CapacityServiceClient
+	// Segmentation segments books, suggests revenue tiers and plans
+	// coverage.
+	Segmentation csplanv1.SegmentationServiceClient
+	// Hiring prices a hire and decides whether to make it.
+	Hiring csplanv1.HiringServiceClient
 
 	conn   grpc.ClientConnInterface
 	closer func() error
@@ -111,9 +116,11 @@ func Dial(ctx context.Context, target string, opts ...Option) (*Client, error) {
 
 func newClient(conn grpc.ClientConnInterface, closer func() error) *Client {
 	return &Client{
-		Capacity: csplanv1.NewCapacityServiceClient(conn),
-		conn:     conn,
-		closer:   closer,
+		Capacity:     csplanv1.NewCapacityServiceClient(conn),
+		Segmentation: csplanv1.NewSegmentationServiceClient(conn),
+		Hiring:       csplanv1.NewHiringServiceClient(conn),
+		conn:         conn,
+		closer:       closer,
 	}
 }
 
@@ -151,14 +158,20 @@ func (o *options) grpcDialOptions() ([]grpc.DialOption, error) {
 	return append(out, o.dialOptions...), nil
 }
 
-// retryServiceConfig retries UNAVAILABLE on every csplan method.
+// retryServiceConfig retries UNAVAILABLE on every csplan method. A client
+// stream is retried only until its first message is sent: after that gRPC
+// cannot replay it.
 func retryServiceConfig(attempts int) (string, error) {
 	if attempts > 5 {
 		attempts = 5 // gRPC caps maxAttempts at 5.
 	}
 	cfg := map[string]any{
 		"methodConfig": []any{map[string]any{
-			"name": []any{map[string]any{"service": csplanv1.CapacityService_ServiceDesc.ServiceName}},
+			"name": []any{
+				map[string]any{"service": csplanv1.CapacityService_ServiceDesc.ServiceName},
+				map[string]any{"service": csplanv1.SegmentationService_ServiceDesc.ServiceName},
+				map[string]any{"service": csplanv1.HiringService_ServiceDesc.ServiceName},
+			},
 			"retryPolicy": map[string]any{
 				"maxAttempts":          attempts,
 				"initialBackoff":       "0.1s",

@@ -31,11 +31,21 @@ func (s *Server) httpHandler(ctx context.Context, conn *grpc.ClientConn) (http.H
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, jsonMarshaler()),
 		runtime.WithHealthzEndpoint(healthpb.NewHealthClient(conn)),
 	)
-	if err := csplanv1.RegisterCapacityServiceHandler(ctx, gw, conn); err != nil {
-		return nil, err
+	for _, register := range []func(context.Context, *runtime.ServeMux, *grpc.ClientConn) error{
+		csplanv1.RegisterCapacityServiceHandler,
+		csplanv1.RegisterSegmentationServiceHandler,
+		csplanv1.RegisterHiringServiceHandler,
+	} {
+		if err := register(ctx, gw, conn); err != nil {
+			return nil, err
+		}
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /openapi.json", serveOpenAPI)
+	// The NDJSON streams are bounded per message and per stream in
+	// accounts by the services, not by a body size.
+	mux.Handle("POST /v1/segments:assignStream", gw)
+	mux.Handle("POST /v1/segments:suggestStream", gw)
 	mux.Handle("/", limitBody(gw, s.cfg.MaxBodyBytes))
 	return mux, nil
 }

@@ -25,6 +25,11 @@ const (
 	DefaultShutdownTimeout = 15 * time.Second
 	DefaultMaxBodyBytes    = 4 << 20
 	DefaultMaxRecvMsgBytes = 4 << 20
+	// DefaultMaxUnaryAccounts bounds the accounts of one unary call; larger
+	// books go through the streaming RPCs.
+	DefaultMaxUnaryAccounts = 10_000
+	// DefaultMaxStreamAccounts bounds the accounts of one stream.
+	DefaultMaxStreamAccounts = 10_000_000
 )
 
 // Config configures a Server. The zero value is usable: every field states
@@ -43,6 +48,10 @@ type Config struct {
 	MaxBodyBytes int64
 	// MaxRecvMsgBytes caps a gRPC message. Default 4 MiB.
 	MaxRecvMsgBytes int
+	// MaxUnaryAccounts caps the accounts of one unary call. Default 10,000.
+	MaxUnaryAccounts int
+	// MaxStreamAccounts caps the accounts of one stream. Default 10^7.
+	MaxStreamAccounts int
 }
 
 func (c *Config) setDefaults() {
@@ -60,6 +69,12 @@ func (c *Config) setDefaults() {
 	}
 	if c.MaxRecvMsgBytes <= 0 {
 		c.MaxRecvMsgBytes = DefaultMaxRecvMsgBytes
+	}
+	if c.MaxUnaryAccounts <= 0 {
+		c.MaxUnaryAccounts = DefaultMaxUnaryAccounts
+	}
+	if c.MaxStreamAccounts <= 0 {
+		c.MaxStreamAccounts = DefaultMaxStreamAccounts
 	}
 }
 
@@ -79,6 +94,12 @@ func New(cfg Config) *Server {
 	opts := append(interceptors(cfg.Logger), grpc.MaxRecvMsgSize(cfg.MaxRecvMsgBytes))
 	gs := grpc.NewServer(opts...)
 	csplanv1.RegisterCapacityServiceServer(gs, &capacityService{logger: cfg.Logger, now: cfg.Now})
+	csplanv1.RegisterSegmentationServiceServer(gs, &segmentationService{
+		logger:            cfg.Logger,
+		maxUnaryAccounts:  cfg.MaxUnaryAccounts,
+		maxStreamAccounts: cfg.MaxStreamAccounts,
+	})
+	csplanv1.RegisterHiringServiceServer(gs, &hiringService{logger: cfg.Logger, now: cfg.Now})
 
 	hs := health.NewServer()
 	healthpb.RegisterHealthServer(gs, hs)

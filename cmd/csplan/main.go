@@ -48,6 +48,9 @@ func commands() map[string]command {
 		"serve":      {"serve [flags]                      run the gRPC and REST server", runServe},
 		"capacity":   {"capacity compute|evaluate|forecast -f FILE.yaml", runCapacity},
 		"benchmarks": {"benchmarks [flags]                 print the default benchmarks and their sources", runBenchmarks},
+		"segment":    {"segment assign --rules RULES.yaml ACCOUNTS.csv | segment suggest ACCOUNTS.csv [--tiers N]", runSegment},
+		"coverage":   {"coverage plan -f FILE.yaml          staff and price coverage against the cost band", runCoverage},
+		"hire":       {"hire cost|evaluate -f FILE.yaml     price a hire, or decide whether to make it", runHire},
 	}
 }
 

@@ -824,7 +824,11 @@ type ForecastCapacityRequest struct {
 	// Explicit thresholds; unset ones default from the touch model.
 	Thresholds *Thresholds `protobuf:"bytes,10,opt,name=thresholds,proto3" json:"thresholds,omitempty"`
 	// Hiring lead time, ramp and attrition.
-	Timeline      *Timeline `protobuf:"bytes,11,opt,name=timeline,proto3" json:"timeline,omitempty"`
+	Timeline *Timeline `protobuf:"bytes,11,opt,name=timeline,proto3" json:"timeline,omitempty"`
+	// The cost profile of a CSM: with it each month carries the CS cost and
+	// its share of revenue, and each planned hire its first-year cost. Only
+	// its costs are used; timeline governs ramp and time to hire.
+	HireCost      *EstimateHireCostRequest `protobuf:"bytes,12,opt,name=hire_cost,json=hireCost,proto3" json:"hire_cost,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -932,6 +936,13 @@ func (x *ForecastCapacityRequest) GetThresholds() *Thresholds {
 func (x *ForecastCapacityRequest) GetTimeline() *Timeline {
 	if x != nil {
 		return x.Timeline
+	}
+	return nil
+}
+
+func (x *ForecastCapacityRequest) GetHireCost() *EstimateHireCostRequest {
+	if x != nil {
+		return x.HireCost
 	}
 	return nil
 }
@@ -1251,7 +1262,12 @@ type ForecastMonth struct {
 	// Accounts per effective CSM (0 without capacity).
 	AccountsPerCsm float64 `protobuf:"fixed64,6,opt,name=accounts_per_csm,json=accountsPerCsm,proto3" json:"accounts_per_csm,omitempty"`
 	// ARR per effective CSM (0 without capacity).
-	ArrPerCsm     float64 `protobuf:"fixed64,7,opt,name=arr_per_csm,json=arrPerCsm,proto3" json:"arr_per_csm,omitempty"`
+	ArrPerCsm float64 `protobuf:"fixed64,7,opt,name=arr_per_csm,json=arrPerCsm,proto3" json:"arr_per_csm,omitempty"`
+	// CS cost this month: headcount times the monthly loaded cost (0 without
+	// hire_cost).
+	CsCost float64 `protobuf:"fixed64,8,opt,name=cs_cost,json=csCost,proto3" json:"cs_cost,omitempty"`
+	// 12 times cs_cost over the month's ARR, a fraction (0 without hire_cost).
+	CsCostShare   float64 `protobuf:"fixed64,9,opt,name=cs_cost_share,json=csCostShare,proto3" json:"cs_cost_share,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1331,6 +1347,20 @@ func (x *ForecastMonth) GetAccountsPerCsm() float64 {
 func (x *ForecastMonth) GetArrPerCsm() float64 {
 	if x != nil {
 		return x.ArrPerCsm
+	}
+	return 0
+}
+
+func (x *ForecastMonth) GetCsCost() float64 {
+	if x != nil {
+		return x.CsCost
+	}
+	return 0
+}
+
+func (x *ForecastMonth) GetCsCostShare() float64 {
+	if x != nil {
+		return x.CsCostShare
 	}
 	return 0
 }
@@ -1437,7 +1467,9 @@ type PlannedHire struct {
 	// When the hire starts.
 	StartMonth string `protobuf:"bytes,2,opt,name=start_month,json=startMonth,proto3" json:"start_month,omitempty"`
 	// When the hire is fully productive.
-	RampedMonth   string `protobuf:"bytes,3,opt,name=ramped_month,json=rampedMonth,proto3" json:"ramped_month,omitempty"`
+	RampedMonth string `protobuf:"bytes,3,opt,name=ramped_month,json=rampedMonth,proto3" json:"ramped_month,omitempty"`
+	// The hire's first-year cost (0 without hire_cost).
+	FirstYearCost float64 `protobuf:"fixed64,4,opt,name=first_year_cost,json=firstYearCost,proto3" json:"first_year_cost,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1491,6 +1523,13 @@ func (x *PlannedHire) GetRampedMonth() string {
 		return x.RampedMonth
 	}
 	return ""
+}
+
+func (x *PlannedHire) GetFirstYearCost() float64 {
+	if x != nil {
+		return x.FirstYearCost
+	}
+	return 0
 }
 
 // GetBenchmarksRequest takes no parameters.
@@ -1580,7 +1619,7 @@ var File_csplan_v1_capacity_service_proto protoreflect.FileDescriptor
 
 const file_csplan_v1_capacity_service_proto_rawDesc = "" +
 	"\n" +
-	" csplan/v1/capacity_service.proto\x12\tcsplan.v1\x1a\x16csplan/v1/common.proto\"\x7f\n" +
+	" csplan/v1/capacity_service.proto\x12\tcsplan.v1\x1a\x16csplan/v1/common.proto\x1a\x1ecsplan/v1/hiring_service.proto\"\x7f\n" +
 	"\x16ComputeCapacityRequest\x12-\n" +
 	"\bcsm_time\x18\x01 \x01(\v2\x12.csplan.v1.CsmTimeR\acsmTime\x126\n" +
 	"\bsegments\x18\x02 \x03(\v2\x1a.csplan.v1.CapacitySegmentR\bsegments\"\xb5\x02\n" +
@@ -1651,7 +1690,7 @@ const file_csplan_v1_capacity_service_proto_rawDesc = "" +
 	"\n" +
 	"benchmarks\x18\b \x01(\v2\x15.csplan.v1.BenchmarksR\n" +
 	"benchmarks\x127\n" +
-	"\vassumptions\x18\t \x03(\v2\x15.csplan.v1.AssumptionR\vassumptions\"\xe5\x03\n" +
+	"\vassumptions\x18\t \x03(\v2\x15.csplan.v1.AssumptionR\vassumptions\"\xa6\x04\n" +
 	"\x17ForecastCapacityRequest\x12\x1f\n" +
 	"\vstart_month\x18\x01 \x01(\tR\n" +
 	"startMonth\x12%\n" +
@@ -1670,7 +1709,8 @@ const file_csplan_v1_capacity_service_proto_rawDesc = "" +
 	"thresholds\x18\n" +
 	" \x01(\v2\x15.csplan.v1.ThresholdsR\n" +
 	"thresholds\x12/\n" +
-	"\btimeline\x18\v \x01(\v2\x13.csplan.v1.TimelineR\btimeline\"\xac\x02\n" +
+	"\btimeline\x18\v \x01(\v2\x13.csplan.v1.TimelineR\btimeline\x12?\n" +
+	"\thire_cost\x18\f \x01(\v2\".csplan.v1.EstimateHireCostRequestR\bhireCost\"\xac\x02\n" +
 	"\x06Growth\x123\n" +
 	"\x16new_accounts_per_month\x18\x01 \x01(\x01R\x13newAccountsPerMonth\x12:\n" +
 	"\x17monthly_logo_churn_rate\x18\x02 \x01(\x01H\x00R\x14monthlyLogoChurnRate\x88\x01\x01\x129\n" +
@@ -1704,7 +1744,7 @@ const file_csplan_v1_capacity_service_proto_rawDesc = "" +
 	"\btriggers\x18\x02 \x03(\v2\x12.csplan.v1.TriggerR\btriggers\x127\n" +
 	"\vhiring_plan\x18\x03 \x03(\v2\x16.csplan.v1.PlannedHireR\n" +
 	"hiringPlan\x127\n" +
-	"\vassumptions\x18\x04 \x03(\v2\x15.csplan.v1.AssumptionR\vassumptions\"\xe9\x01\n" +
+	"\vassumptions\x18\x04 \x03(\v2\x15.csplan.v1.AssumptionR\vassumptions\"\xa6\x02\n" +
 	"\rForecastMonth\x12\x14\n" +
 	"\x05month\x18\x01 \x01(\tR\x05month\x12\x1a\n" +
 	"\baccounts\x18\x02 \x01(\x01R\baccounts\x12\x10\n" +
@@ -1712,7 +1752,9 @@ const file_csplan_v1_capacity_service_proto_rawDesc = "" +
 	"\rcsm_headcount\x18\x04 \x01(\x05R\fcsmHeadcount\x12%\n" +
 	"\x0eeffective_csms\x18\x05 \x01(\x01R\reffectiveCsms\x12(\n" +
 	"\x10accounts_per_csm\x18\x06 \x01(\x01R\x0eaccountsPerCsm\x12\x1e\n" +
-	"\varr_per_csm\x18\a \x01(\x01R\tarrPerCsm\"\xe5\x01\n" +
+	"\varr_per_csm\x18\a \x01(\x01R\tarrPerCsm\x12\x17\n" +
+	"\acs_cost\x18\b \x01(\x01R\x06csCost\x12\"\n" +
+	"\rcs_cost_share\x18\t \x01(\x01R\vcsCostShare\"\xe5\x01\n" +
 	"\aTrigger\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1c\n" +
 	"\tthreshold\x18\x02 \x01(\x01R\tthreshold\x12%\n" +
@@ -1720,12 +1762,13 @@ const file_csplan_v1_capacity_service_proto_rawDesc = "" +
 	"\x13open_requisition_by\x18\x04 \x01(\tR\x11openRequisitionBy\x120\n" +
 	"\x06status\x18\x05 \x01(\x0e2\x18.csplan.v1.TriggerStatusR\x06status\x12\x1f\n" +
 	"\vmonths_late\x18\x06 \x01(\x05R\n" +
-	"monthsLate\"~\n" +
+	"monthsLate\"\xa6\x01\n" +
 	"\vPlannedHire\x12+\n" +
 	"\x11requisition_month\x18\x01 \x01(\tR\x10requisitionMonth\x12\x1f\n" +
 	"\vstart_month\x18\x02 \x01(\tR\n" +
 	"startMonth\x12!\n" +
-	"\framped_month\x18\x03 \x01(\tR\vrampedMonth\"\x16\n" +
+	"\framped_month\x18\x03 \x01(\tR\vrampedMonth\x12&\n" +
+	"\x0ffirst_year_cost\x18\x04 \x01(\x01R\rfirstYearCost\"\x16\n" +
 	"\x14GetBenchmarksRequest\"N\n" +
 	"\x15GetBenchmarksResponse\x125\n" +
 	"\n" +
@@ -1786,7 +1829,8 @@ var file_csplan_v1_capacity_service_proto_goTypes = []any{
 	(*FactorResult)(nil),             // 25: csplan.v1.FactorResult
 	(Factor)(0),                      // 26: csplan.v1.Factor
 	(*Finding)(nil),                  // 27: csplan.v1.Finding
-	(RampCurve)(0),                   // 28: csplan.v1.RampCurve
+	(*EstimateHireCostRequest)(nil),  // 28: csplan.v1.EstimateHireCostRequest
+	(RampCurve)(0),                   // 29: csplan.v1.RampCurve
 }
 var file_csplan_v1_capacity_service_proto_depIdxs = []int32{
 	19, // 0: csplan.v1.ComputeCapacityRequest.csm_time:type_name -> csplan.v1.CsmTime
@@ -1809,26 +1853,27 @@ var file_csplan_v1_capacity_service_proto_depIdxs = []int32{
 	23, // 17: csplan.v1.ForecastCapacityRequest.complexity:type_name -> csplan.v1.ProductComplexity
 	11, // 18: csplan.v1.ForecastCapacityRequest.thresholds:type_name -> csplan.v1.Thresholds
 	12, // 19: csplan.v1.ForecastCapacityRequest.timeline:type_name -> csplan.v1.Timeline
-	28, // 20: csplan.v1.Timeline.ramp_curve:type_name -> csplan.v1.RampCurve
-	14, // 21: csplan.v1.ForecastCapacityResponse.months:type_name -> csplan.v1.ForecastMonth
-	15, // 22: csplan.v1.ForecastCapacityResponse.triggers:type_name -> csplan.v1.Trigger
-	16, // 23: csplan.v1.ForecastCapacityResponse.hiring_plan:type_name -> csplan.v1.PlannedHire
-	21, // 24: csplan.v1.ForecastCapacityResponse.assumptions:type_name -> csplan.v1.Assumption
-	0,  // 25: csplan.v1.Trigger.status:type_name -> csplan.v1.TriggerStatus
-	24, // 26: csplan.v1.GetBenchmarksResponse.benchmarks:type_name -> csplan.v1.Benchmarks
-	1,  // 27: csplan.v1.CapacityService.ComputeCapacity:input_type -> csplan.v1.ComputeCapacityRequest
-	6,  // 28: csplan.v1.CapacityService.EvaluateTeam:input_type -> csplan.v1.EvaluateTeamRequest
-	9,  // 29: csplan.v1.CapacityService.ForecastCapacity:input_type -> csplan.v1.ForecastCapacityRequest
-	17, // 30: csplan.v1.CapacityService.GetBenchmarks:input_type -> csplan.v1.GetBenchmarksRequest
-	3,  // 31: csplan.v1.CapacityService.ComputeCapacity:output_type -> csplan.v1.ComputeCapacityResponse
-	8,  // 32: csplan.v1.CapacityService.EvaluateTeam:output_type -> csplan.v1.EvaluateTeamResponse
-	13, // 33: csplan.v1.CapacityService.ForecastCapacity:output_type -> csplan.v1.ForecastCapacityResponse
-	18, // 34: csplan.v1.CapacityService.GetBenchmarks:output_type -> csplan.v1.GetBenchmarksResponse
-	31, // [31:35] is the sub-list for method output_type
-	27, // [27:31] is the sub-list for method input_type
-	27, // [27:27] is the sub-list for extension type_name
-	27, // [27:27] is the sub-list for extension extendee
-	0,  // [0:27] is the sub-list for field type_name
+	28, // 20: csplan.v1.ForecastCapacityRequest.hire_cost:type_name -> csplan.v1.EstimateHireCostRequest
+	29, // 21: csplan.v1.Timeline.ramp_curve:type_name -> csplan.v1.RampCurve
+	14, // 22: csplan.v1.ForecastCapacityResponse.months:type_name -> csplan.v1.ForecastMonth
+	15, // 23: csplan.v1.ForecastCapacityResponse.triggers:type_name -> csplan.v1.Trigger
+	16, // 24: csplan.v1.ForecastCapacityResponse.hiring_plan:type_name -> csplan.v1.PlannedHire
+	21, // 25: csplan.v1.ForecastCapacityResponse.assumptions:type_name -> csplan.v1.Assumption
+	0,  // 26: csplan.v1.Trigger.status:type_name -> csplan.v1.TriggerStatus
+	24, // 27: csplan.v1.GetBenchmarksResponse.benchmarks:type_name -> csplan.v1.Benchmarks
+	1,  // 28: csplan.v1.CapacityService.ComputeCapacity:input_type -> csplan.v1.ComputeCapacityRequest
+	6,  // 29: csplan.v1.CapacityService.EvaluateTeam:input_type -> csplan.v1.EvaluateTeamRequest
+	9,  // 30: csplan.v1.CapacityService.ForecastCapacity:input_type -> csplan.v1.ForecastCapacityRequest
+	17, // 31: csplan.v1.CapacityService.GetBenchmarks:input_type -> csplan.v1.GetBenchmarksRequest
+	3,  // 32: csplan.v1.CapacityService.ComputeCapacity:output_type -> csplan.v1.ComputeCapacityResponse
+	8,  // 33: csplan.v1.CapacityService.EvaluateTeam:output_type -> csplan.v1.EvaluateTeamResponse
+	13, // 34: csplan.v1.CapacityService.ForecastCapacity:output_type -> csplan.v1.ForecastCapacityResponse
+	18, // 35: csplan.v1.CapacityService.GetBenchmarks:output_type -> csplan.v1.GetBenchmarksResponse
+	32, // [32:36] is the sub-list for method output_type
+	28, // [28:32] is the sub-list for method input_type
+	28, // [28:28] is the sub-list for extension type_name
+	28, // [28:28] is the sub-list for extension extendee
+	0,  // [0:28] is the sub-list for field type_name
 }
 
 func init() { file_csplan_v1_capacity_service_proto_init() }
@@ -1837,6 +1882,7 @@ func file_csplan_v1_capacity_service_proto_init() {
 		return
 	}
 	file_csplan_v1_common_proto_init()
+	file_csplan_v1_hiring_service_proto_init()
 	file_csplan_v1_capacity_service_proto_msgTypes[1].OneofWrappers = []any{}
 	file_csplan_v1_capacity_service_proto_msgTypes[5].OneofWrappers = []any{}
 	file_csplan_v1_capacity_service_proto_msgTypes[6].OneofWrappers = []any{}
