@@ -1,10 +1,18 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"io"
 	"net/http"
+	"net/textproto"
+	"strings"
+	"time"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/rs/cors"
 	"google.golang.org/grpc"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/protobuf/encoding/protojson"
@@ -12,6 +20,10 @@ import (
 	"github.com/csplan/csplan"
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
 )
+
+// streamRoutes are the NDJSON client streams: bounded per line and in
+// accounts by the services, with their own deadline, instead of a body size.
+var streamRoutes = []string{"/v1/segments:assignStream", "/v1/segments:suggestStream"}
 
 // jsonMarshaler is the gateway's JSON: lowerCamelCase names, enums as
 // strings, zero values rendered (a frontend must not guess that a missing
@@ -25,11 +37,13 @@ func jsonMarshaler() runtime.Marshaler {
 }
 
 // httpHandler routes REST calls through the gateway to conn, and serves
-// /healthz and /openapi.json beside them.
+// /healthz, /metrics and /openapi.json beside them.
 func (s *Server) httpHandler(ctx context.Context, conn *grpc.ClientConn) (http.Handler, error) {
 	gw := runtime.NewServeMux(
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, jsonMarshaler()),
 		runtime.WithHealthzEndpoint(healthpb.NewHealthClient(conn)),
+		runtime.WithIncomingHeaderMatcher(incomingHeader),
+		runtime.WithOutgoingHeaderMatcher(outgoingHeader),
 	)
 	for _, register := range []func(context.Context, *runtime.ServeMux, *grpc.ClientConn) error{
 		csplanv1.RegisterCapacityServiceHandler,
@@ -42,12 +56,42 @@ func (s *Server) httpHandler(ctx context.Context, conn *grpc.ClientConn) (http.H
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /openapi.json", serveOpenAPI)
-	// The NDJSON streams are bounded per message and per stream in
-	// accounts by the services, not by a body size.
-	mux.Handle("POST /v1/segments:assignStream", gw)
-	mux.Handle("POST /v1/segments:suggestStream", gw)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.cfg.Registry, promhttp.HandlerOpts{}))
+	for _, route := range streamRoutes {
+		mux.Handle("POST "+route, s.streamLimits(gw))
+	}
 	mux.Handle("/", limitBody(gw, s.cfg.MaxBodyBytes))
-	return mux, nil
+	if len(s.cfg.CORSOrigins) == 0 {
+		return mux, nil
+	}
+	return cors.New(cors.Options{
+		AllowedOrigins: s.cfg.CORSOrigins,
+		AllowedMethods: []string{http.MethodGet, http.MethodPost},
+		AllowedHeaders: []string{"Authorization", "Content-Type", "X-Request-Id"},
+		ExposedHeaders: []string{"X-Request-Id"},
+		// Tokens travel in the Authorization header, never in cookies, so
+		// credentialed requests are not needed; the allowlist is explicit.
+		AllowCredentials: false,
+		MaxAge:           600,
+	}).Handler(mux), nil
+}
+
+// incomingHeader forwards the request id besides the gateway's defaults
+// (Authorization among them).
+func incomingHeader(key string) (string, bool) {
+	if strings.EqualFold(key, requestIDKey) {
+		return requestIDKey, true
+	}
+	return runtime.DefaultHeaderMatcher(key)
+}
+
+// outgoingHeader returns the request id as X-Request-Id, the header web
+// clients and proxies look for.
+func outgoingHeader(key string) (string, bool) {
+	if key == requestIDKey {
+		return textproto.CanonicalMIMEHeaderKey(requestIDKey), true
+	}
+	return fmt.Sprintf("%s%s", runtime.MetadataHeaderPrefix, key), true
 }
 
 func serveOpenAPI(w http.ResponseWriter, _ *http.Request) {
@@ -63,3 +107,47 @@ func limitBody(next http.Handler, limit int64) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// streamLimits gives an NDJSON stream the stream deadline instead of the
+// server's unary read and write timeouts, and bounds each line.
+func (s *Server) streamLimits(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		deadline := time.Now().Add(s.cfg.StreamTimeout)
+		rc := http.NewResponseController(w)
+		rc.SetReadDeadline(deadline)
+		rc.SetWriteDeadline(deadline)
+		r.Body = &lineLimitReader{r: r.Body, limit: s.cfg.MaxLineBytes}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// lineLimitReader fails a read once a line runs past limit bytes, so one
+// NDJSON message cannot grow without bound in the decoder.
+type lineLimitReader struct {
+	r     io.ReadCloser
+	limit int
+	run   int // bytes since the last newline
+	line  int
+}
+
+func (l *lineLimitReader) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	for rest := p[:n]; ; {
+		i := bytes.IndexByte(rest, '\n')
+		if i < 0 {
+			l.run += len(rest)
+			break
+		}
+		l.run += i
+		if l.run > l.limit {
+			break
+		}
+		l.run, l.line, rest = 0, l.line+1, rest[i+1:]
+	}
+	if l.run > l.limit {
+		return 0, fmt.Errorf("line %d of the stream is longer than %d bytes (the limit of one message): send smaller batches", l.line+1, l.limit)
+	}
+	return n, err
+}
+
+func (l *lineLimitReader) Close() error { return l.r.Close() }

@@ -2,31 +2,76 @@ package server
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"log/slog"
 	"runtime/debug"
+	"time"
 
+	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
+	middleware "github.com/grpc-ecosystem/go-grpc-middleware/v2"
+	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors"
+	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/auth"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/logging"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
+	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/selector"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 )
 
-// interceptors returns the server options that chain, in order, logging
-// and panic recovery for unary and streaming calls. Recovery goes last, so
-// that a panic is turned into a status before logging sees the call end.
-func interceptors(logger *slog.Logger) []grpc.ServerOption {
-	logOpts := []logging.Option{logging.WithLogOnEvents(logging.FinishCall)}
-	recoverOpts := []recovery.Option{recovery.WithRecoveryHandlerContext(recoverPanic(logger))}
-	return []grpc.ServerOption{
-		grpc.ChainUnaryInterceptor(
-			logging.UnaryServerInterceptor(slogAdapter(logger), logOpts...),
-			recovery.UnaryServerInterceptor(recoverOpts...),
-		),
-		grpc.ChainStreamInterceptor(
-			logging.StreamServerInterceptor(slogAdapter(logger), logOpts...),
-			recovery.StreamServerInterceptor(recoverOpts...),
-		),
+// requestIDKey is the metadata key (and, over REST, the X-Request-Id
+// header) that carries a call's id in both directions.
+const requestIDKey = "x-request-id"
+
+// interceptors returns the server options that chain, outermost first:
+// metrics, request id, logging, authentication (health exempt), the default
+// deadline, and panic recovery. Recovery goes last so that a panic becomes
+// a status that metrics and logging see like any other.
+func (s *Server) interceptors(metrics *grpcprom.ServerMetrics) []grpc.ServerOption {
+	logOpts := []logging.Option{
+		logging.WithLogOnEvents(logging.FinishCall),
+		logging.WithLevels(logLevel),
+	}
+	recoverOpts := []recovery.Option{recovery.WithRecoveryHandlerContext(recoverPanic(s.cfg.Logger))}
+	unary := []grpc.UnaryServerInterceptor{
+		metrics.UnaryServerInterceptor(),
+		unaryRequestID,
+		logging.UnaryServerInterceptor(slogAdapter(s.cfg.Logger), logOpts...),
+	}
+	stream := []grpc.StreamServerInterceptor{
+		metrics.StreamServerInterceptor(),
+		streamRequestID,
+		logging.StreamServerInterceptor(slogAdapter(s.cfg.Logger), logOpts...),
+	}
+	if s.cfg.Tokens != nil {
+		unary = append(unary, selector.UnaryServerInterceptor(auth.UnaryServerInterceptor(s.cfg.Tokens.authenticate), selector.MatchFunc(needsAuth)))
+		stream = append(stream, selector.StreamServerInterceptor(auth.StreamServerInterceptor(s.cfg.Tokens.authenticate), selector.MatchFunc(needsAuth)))
+	}
+	unary = append(unary, unaryDeadline(s.cfg.UnaryTimeout), recovery.UnaryServerInterceptor(recoverOpts...))
+	stream = append(stream, streamDeadline(s.cfg.StreamTimeout), recovery.StreamServerInterceptor(recoverOpts...))
+	return []grpc.ServerOption{grpc.ChainUnaryInterceptor(unary...), grpc.ChainStreamInterceptor(stream...)}
+}
+
+// needsAuth exempts the health service: load balancers and orchestrators
+// probe it without credentials. Reflection is not exempt: once tokens are
+// on, listing the API takes one too.
+func needsAuth(_ context.Context, c interceptors.CallMeta) bool {
+	return c.Service != healthpb.Health_ServiceDesc.ServiceName
+}
+
+// logLevel logs failures of the caller's making at INFO and the server's
+// own at ERROR, so that alerts on ERROR mean something.
+func logLevel(code codes.Code) logging.Level {
+	switch code {
+	case codes.Internal, codes.Unknown, codes.DataLoss, codes.Unimplemented:
+		return logging.LevelError
+	case codes.DeadlineExceeded, codes.Unavailable, codes.ResourceExhausted:
+		return logging.LevelWarn
+	default:
+		return logging.LevelInfo
 	}
 }
 
@@ -44,5 +89,69 @@ func recoverPanic(logger *slog.Logger) recovery.RecoveryHandlerFuncContext {
 	return func(ctx context.Context, p any) error {
 		logger.ErrorContext(ctx, "panic in handler", "panic", p, "stack", string(debug.Stack()))
 		return status.Error(codes.Internal, "internal error")
+	}
+}
+
+// withRequestID takes the caller's x-request-id, or makes one, returns it in
+// the response header, and adds it to the call's log fields.
+func withRequestID(ctx context.Context) context.Context {
+	id := ""
+	if md, ok := metadata.FromIncomingContext(ctx); ok {
+		if v := md.Get(requestIDKey); len(v) > 0 && validRequestID(v[0]) {
+			id = v[0]
+		}
+	}
+	if id == "" {
+		var b [8]byte
+		rand.Read(b[:])
+		id = hex.EncodeToString(b[:])
+	}
+	grpc.SetHeader(ctx, metadata.Pairs(requestIDKey, id))
+	return logging.InjectFields(ctx, logging.Fields{"request_id", id})
+}
+
+// validRequestID keeps a caller's id out of the logs when it is long or
+// not printable: it must not become a way to forge log lines.
+func validRequestID(id string) bool {
+	if len(id) == 0 || len(id) > 128 {
+		return false
+	}
+	for _, r := range id {
+		if r < 0x21 || r > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+func unaryRequestID(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+	return handler(withRequestID(ctx), req)
+}
+
+func streamRequestID(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
+	w := middleware.WrapServerStream(ss)
+	w.WrappedContext = withRequestID(ss.Context())
+	return handler(srv, w)
+}
+
+// unaryDeadline gives a call at most d: a client without a deadline (or
+// with a longer one) cannot hold a handler for ever.
+func unaryDeadline(d time.Duration) grpc.UnaryServerInterceptor {
+	return func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+		ctx, cancel := context.WithTimeout(ctx, d)
+		defer cancel()
+		return handler(ctx, req)
+	}
+}
+
+// streamDeadline is unaryDeadline for streams, which get longer: a book of
+// millions of accounts takes a while to arrive.
+func streamDeadline(d time.Duration) grpc.StreamServerInterceptor {
+	return func(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
+		ctx, cancel := context.WithTimeout(ss.Context(), d)
+		defer cancel()
+		w := middleware.WrapServerStream(ss)
+		w.WrappedContext = ctx
+		return handler(srv, w)
 	}
 }

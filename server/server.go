@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -9,11 +10,15 @@ import (
 	"net/http"
 	"time"
 
+	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/keepalive"
 	"google.golang.org/grpc/reflection"
 	"google.golang.org/grpc/test/bufconn"
 
@@ -30,6 +35,16 @@ const (
 	DefaultMaxUnaryAccounts = 10_000
 	// DefaultMaxStreamAccounts bounds the accounts of one stream.
 	DefaultMaxStreamAccounts = 10_000_000
+	// DefaultMaxLineBytes bounds one NDJSON line (one stream message) over
+	// REST.
+	DefaultMaxLineBytes = 4 << 20
+	// DefaultUnaryTimeout is the longest a unary call may run.
+	DefaultUnaryTimeout = 30 * time.Second
+	// DefaultStreamTimeout is the longest a stream may run.
+	DefaultStreamTimeout = 10 * time.Minute
+	// DefaultMaxConcurrentStreams bounds the calls in flight on one
+	// connection.
+	DefaultMaxConcurrentStreams = 256
 )
 
 // Config configures a Server. The zero value is usable: every field states
@@ -41,10 +56,23 @@ type Config struct {
 	// Now is the clock, used where a request leaves the current month
 	// implicit. Default time.Now.
 	Now func() time.Time
+	// Tokens, when set, are the bearer tokens every call but health must
+	// carry. Default: no authentication.
+	Tokens *Tokens
+	// TLS, when set, serves TLS on both ports. Client certificates it
+	// requires (ClientAuth, ClientCAs) apply to gRPC only: the REST port
+	// serves browsers. Default: plaintext.
+	TLS *tls.Config
+	// CORSOrigins are the web origins allowed to call the REST API from a
+	// browser. Default: none (no CORS headers).
+	CORSOrigins []string
+	// Registry receives the server's Prometheus metrics, served at
+	// /metrics. Default: a private registry.
+	Registry *prometheus.Registry
 	// ShutdownTimeout bounds how long in-flight calls may finish once Serve's
 	// context ends; the rest are then cut. Default 15s.
 	ShutdownTimeout time.Duration
-	// MaxBodyBytes caps a REST request body. Default 4 MiB.
+	// MaxBodyBytes caps a unary REST request body. Default 4 MiB.
 	MaxBodyBytes int64
 	// MaxRecvMsgBytes caps a gRPC message. Default 4 MiB.
 	MaxRecvMsgBytes int
@@ -52,6 +80,15 @@ type Config struct {
 	MaxUnaryAccounts int
 	// MaxStreamAccounts caps the accounts of one stream. Default 10^7.
 	MaxStreamAccounts int
+	// MaxLineBytes caps one NDJSON line of a REST stream. Default 4 MiB.
+	MaxLineBytes int
+	// UnaryTimeout is the longest a unary call may run. Default 30s.
+	UnaryTimeout time.Duration
+	// StreamTimeout is the longest a stream may run. Default 10m.
+	StreamTimeout time.Duration
+	// MaxConcurrentStreams bounds the calls in flight per connection.
+	// Default 256.
+	MaxConcurrentStreams uint32
 }
 
 func (c *Config) setDefaults() {
@@ -61,20 +98,23 @@ func (c *Config) setDefaults() {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
-	if c.ShutdownTimeout <= 0 {
-		c.ShutdownTimeout = DefaultShutdownTimeout
+	if c.Registry == nil {
+		c.Registry = prometheus.NewRegistry()
 	}
-	if c.MaxBodyBytes <= 0 {
-		c.MaxBodyBytes = DefaultMaxBodyBytes
-	}
-	if c.MaxRecvMsgBytes <= 0 {
-		c.MaxRecvMsgBytes = DefaultMaxRecvMsgBytes
-	}
-	if c.MaxUnaryAccounts <= 0 {
-		c.MaxUnaryAccounts = DefaultMaxUnaryAccounts
-	}
-	if c.MaxStreamAccounts <= 0 {
-		c.MaxStreamAccounts = DefaultMaxStreamAccounts
+	setDefault(&c.ShutdownTimeout, DefaultShutdownTimeout)
+	setDefault(&c.MaxBodyBytes, DefaultMaxBodyBytes)
+	setDefault(&c.MaxRecvMsgBytes, DefaultMaxRecvMsgBytes)
+	setDefault(&c.MaxUnaryAccounts, DefaultMaxUnaryAccounts)
+	setDefault(&c.MaxStreamAccounts, DefaultMaxStreamAccounts)
+	setDefault(&c.MaxLineBytes, DefaultMaxLineBytes)
+	setDefault(&c.UnaryTimeout, DefaultUnaryTimeout)
+	setDefault(&c.StreamTimeout, DefaultStreamTimeout)
+	setDefault(&c.MaxConcurrentStreams, DefaultMaxConcurrentStreams)
+}
+
+func setDefault[T int | int64 | uint32 | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
 	}
 }
 
@@ -88,10 +128,26 @@ type Server struct {
 	mem    *bufconn.Listener
 }
 
-// New builds a Server with every service, health and reflection registered.
+// New builds a Server with every service, health, reflection and metrics
+// registered.
 func New(cfg Config) *Server {
 	cfg.setDefaults()
-	opts := append(interceptors(cfg.Logger), grpc.MaxRecvMsgSize(cfg.MaxRecvMsgBytes))
+	s := &Server{cfg: cfg, mem: bufconn.Listen(1 << 20)}
+
+	metrics := grpcprom.NewServerMetrics(grpcprom.WithServerHandlingTimeHistogram())
+	cfg.Registry.MustRegister(metrics,
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	opts := append(s.interceptors(metrics),
+		grpc.MaxRecvMsgSize(cfg.MaxRecvMsgBytes),
+		grpc.MaxConcurrentStreams(cfg.MaxConcurrentStreams),
+		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 10 * time.Second, PermitWithoutStream: true}),
+		grpc.KeepaliveParams(keepalive.ServerParameters{MaxConnectionIdle: 15 * time.Minute, Time: 2 * time.Minute, Timeout: 20 * time.Second}),
+	)
+	if cfg.TLS != nil {
+		opts = append(opts, grpc.Creds(newTLSExceptInMemory(cfg.TLS)))
+	}
 	gs := grpc.NewServer(opts...)
 	csplanv1.RegisterCapacityServiceServer(gs, &capacityService{logger: cfg.Logger, now: cfg.Now})
 	csplanv1.RegisterSegmentationServiceServer(gs, &segmentationService{
@@ -107,15 +163,17 @@ func New(cfg Config) *Server {
 		hs.SetServingStatus(name, healthpb.HealthCheckResponse_SERVING)
 	}
 	reflection.Register(gs)
+	metrics.InitializeMetrics(gs)
 
-	return &Server{cfg: cfg, grpc: gs, health: hs, mem: bufconn.Listen(1 << 20)}
+	s.grpc, s.health = gs, hs
+	return s
 }
 
 // Serve serves gRPC on grpcLis (nil: in memory only, see InMemoryConn) and
-// REST on httpLis (nil: no REST) until
-// ctx ends, then shuts down gracefully: health turns NOT_SERVING, the HTTP
-// server drains, and in-flight gRPC calls get ShutdownTimeout to finish
-// before they are cut. It returns nil after a clean shutdown.
+// REST on httpLis (nil: no REST) until ctx ends, then shuts down
+// gracefully: health turns NOT_SERVING, the listeners stop accepting, and
+// in-flight calls get ShutdownTimeout to finish before they are cut. It
+// returns nil after a clean shutdown.
 func (s *Server) Serve(ctx context.Context, grpcLis, httpLis net.Listener) error {
 	g, gctx := errgroup.WithContext(ctx)
 	if grpcLis != nil {
@@ -136,11 +194,9 @@ func (s *Server) Serve(ctx context.Context, grpcLis, httpLis net.Listener) error
 			conn.Close()
 			return err
 		}
-		httpSrv = &http.Server{
-			Handler:           handler,
-			ReadHeaderTimeout: 10 * time.Second,
-			IdleTimeout:       2 * time.Minute,
-			ErrorLog:          slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelWarn),
+		httpSrv = s.newHTTPServer(handler)
+		if s.cfg.TLS != nil {
+			httpLis = tls.NewListener(httpLis, httpTLS(s.cfg.TLS))
 		}
 		g.Go(func() error {
 			if err := httpSrv.Serve(httpLis); !errors.Is(err, http.ErrServerClosed) {
@@ -161,6 +217,30 @@ func (s *Server) Serve(ctx context.Context, grpcLis, httpLis net.Listener) error
 	return g.Wait()
 }
 
+// newHTTPServer bounds every phase of a REST call, so that slow or stuck
+// clients cannot hold connections: streams extend their own deadlines.
+func (s *Server) newHTTPServer(handler http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       s.cfg.UnaryTimeout + 10*time.Second,
+		WriteTimeout:      s.cfg.UnaryTimeout + 10*time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelWarn),
+	}
+}
+
+// httpTLS is the REST port's TLS: the server's certificate, without the
+// client-certificate requirement that applies to gRPC.
+func httpTLS(cfg *tls.Config) *tls.Config {
+	c := cfg.Clone()
+	c.ClientAuth = tls.NoClientCert
+	c.ClientCAs = nil
+	c.NextProtos = []string{"h2", "http/1.1"}
+	return c
+}
+
 // serveGRPC serves lis until the server stops. A shutdown that comes before
 // Serve has started is a clean end too.
 func (s *Server) serveGRPC(lis net.Listener) error {
@@ -175,6 +255,11 @@ func (s *Server) serveGRPC(lis net.Listener) error {
 func (s *Server) shutdown(httpSrv *http.Server) {
 	s.health.Shutdown()
 	deadline := time.Now().Add(s.cfg.ShutdownTimeout)
+	stopped := make(chan struct{})
+	go func() {
+		s.grpc.GracefulStop()
+		close(stopped)
+	}()
 	if httpSrv != nil {
 		ctx, cancel := context.WithDeadline(context.Background(), deadline)
 		if err := httpSrv.Shutdown(ctx); err != nil {
@@ -182,11 +267,6 @@ func (s *Server) shutdown(httpSrv *http.Server) {
 		}
 		cancel()
 	}
-	stopped := make(chan struct{})
-	go func() {
-		s.grpc.GracefulStop()
-		close(stopped)
-	}()
 	select {
 	case <-stopped:
 	case <-time.After(time.Until(deadline)):

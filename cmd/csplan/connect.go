@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"flag"
 	"fmt"
 	"time"
@@ -12,36 +13,87 @@ import (
 
 // clientFlags are the flags every client subcommand shares.
 type clientFlags struct {
-	server  string
-	output  string
-	timeout time.Duration
+	server   string
+	output   string
+	timeout  time.Duration
+	token    string
+	useTLS   bool
+	ca       string
+	cert     string
+	key      string
+	hostname string
 }
 
 func (c *clientFlags) register(fs *flag.FlagSet, e env) {
 	fs.StringVar(&c.server, "server", e.getenv("CSPLAN_SERVER"), "csplan gRPC address (env CSPLAN_SERVER); empty runs the services in this process")
 	fs.StringVar(&c.output, "o", "table", "output: table or json")
 	fs.DurationVar(&c.timeout, "timeout", client.DefaultTimeout, "deadline of the call")
+	fs.StringVar(&c.token, "token", e.getenv("CSPLAN_TOKEN"), "bearer token for a server with authentication (env CSPLAN_TOKEN)")
+	fs.BoolVar(&c.useTLS, "tls", false, "connect with TLS, verifying the server against the system's roots (implied by --ca and --cert)")
+	fs.StringVar(&c.ca, "ca", "", "CA bundle (PEM) to verify the server with")
+	fs.StringVar(&c.cert, "cert", "", "client certificate (PEM), for a server that requires mTLS")
+	fs.StringVar(&c.key, "key", "", "client private key (PEM)")
+	fs.StringVar(&c.hostname, "server-name", "", "name to verify the server's certificate against, when it differs from --server's host")
 }
 
 func (c *clientFlags) validate() error {
 	if c.output != "table" && c.output != "json" {
 		return usagef("-o: %q is not table or json", c.output)
 	}
+	if (c.cert == "") != (c.key == "") {
+		return usagef("give both --cert and --key")
+	}
 	return nil
+}
+
+// tlsConfig is nil for plaintext (the default, for a server on loopback).
+func (c *clientFlags) tlsConfig() (*tls.Config, error) {
+	if !c.useTLS && c.ca == "" && c.cert == "" {
+		return nil, nil
+	}
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: c.hostname}
+	if c.ca != "" {
+		pool, err := certPool(c.ca)
+		if err != nil {
+			return nil, err
+		}
+		cfg.RootCAs = pool
+	}
+	if c.cert != "" {
+		pair, err := tls.LoadX509KeyPair(c.cert, c.key)
+		if err != nil {
+			return nil, fmt.Errorf("load client key pair: %w", err)
+		}
+		cfg.Certificates = []tls.Certificate{pair}
+	}
+	return cfg, nil
 }
 
 // connect returns a client of the remote server named by --server, or of
 // services started in this process on an in-memory listener (the same gRPC
 // server, interceptors included). The returned func releases it.
 func (c *clientFlags) connect(ctx context.Context) (*client.Client, func(), error) {
-	if c.server != "" {
-		cl, err := client.Dial(ctx, c.server, client.WithInsecure(), client.WithTimeout(c.timeout))
-		if err != nil {
-			return nil, nil, fmt.Errorf("connect to %s: %w", c.server, err)
-		}
-		return cl, func() { cl.Close() }, nil
+	if c.server == "" {
+		return inProcess(ctx)
 	}
-	return inProcess(ctx)
+	tlsCfg, err := c.tlsConfig()
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := []client.Option{client.WithTimeout(c.timeout)}
+	if tlsCfg == nil {
+		opts = append(opts, client.WithInsecure())
+	} else {
+		opts = append(opts, client.WithTLS(tlsCfg))
+	}
+	if c.token != "" {
+		opts = append(opts, client.WithToken(c.token))
+	}
+	cl, err := client.Dial(ctx, c.server, opts...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("connect to %s: %w", c.server, err)
+	}
+	return cl, func() { cl.Close() }, nil
 }
 
 func inProcess(ctx context.Context) (*client.Client, func(), error) {

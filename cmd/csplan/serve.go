@@ -2,58 +2,230 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/csplan/csplan/server"
 )
 
+// stringList is a repeatable flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+type serveFlags struct {
+	grpcAddr, httpAddr       string
+	logFormat, logLevel      string
+	shutdown                 time.Duration
+	tokensFile               string
+	insecure                 bool
+	tlsCert, tlsKey, tlsCA   string
+	corsOrigins              stringList
+	maxBody                  int64
+	maxRecv                  int
+	maxUnary, maxStream      int
+	maxLine                  int
+	unaryTimeout, streamTime time.Duration
+}
+
 func runServe(ctx context.Context, args []string, e env) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	grpcAddr := fs.String("grpc-addr", envOr(e, "CSPLAN_GRPC_ADDR", "localhost:9090"), "gRPC listen address (env CSPLAN_GRPC_ADDR)")
-	httpAddr := fs.String("http-addr", envOr(e, "CSPLAN_HTTP_ADDR", "localhost:8080"), "REST/JSON listen address, empty for none (env CSPLAN_HTTP_ADDR)")
-	logFormat := fs.String("log-format", "text", "log format: text or json")
-	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
-	shutdown := fs.Duration("shutdown-timeout", server.DefaultShutdownTimeout, "how long in-flight calls may finish after SIGINT/SIGTERM")
-	maxBody := fs.Int64("max-body-bytes", server.DefaultMaxBodyBytes, "largest REST request body")
+	var f serveFlags
+	fs.StringVar(&f.grpcAddr, "grpc-addr", envOr(e, "CSPLAN_GRPC_ADDR", "localhost:9090"), "gRPC listen address (env CSPLAN_GRPC_ADDR)")
+	fs.StringVar(&f.httpAddr, "http-addr", envOr(e, "CSPLAN_HTTP_ADDR", "localhost:8080"), "REST/JSON listen address, empty for none (env CSPLAN_HTTP_ADDR)")
+	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.DurationVar(&f.shutdown, "shutdown-timeout", server.DefaultShutdownTimeout, "how long in-flight calls may finish after SIGINT/SIGTERM")
+	fs.StringVar(&f.tokensFile, "auth-tokens-file", "", "file of accepted bearer tokens, one per line, plain or sha256:<hex>; reloaded on SIGHUP (env CSPLAN_AUTH_TOKENS: a comma-separated list)")
+	fs.BoolVar(&f.insecure, "insecure", false, "allow binding non-loopback addresses without tokens")
+	fs.StringVar(&f.tlsCert, "tls-cert", "", "TLS certificate (PEM) for both ports")
+	fs.StringVar(&f.tlsKey, "tls-key", "", "TLS private key (PEM)")
+	fs.StringVar(&f.tlsCA, "tls-client-ca", "", "CA bundle (PEM): require client certificates signed by it on gRPC (mTLS)")
+	fs.Var(&f.corsOrigins, "cors-origin", "web origin allowed to call the REST API, e.g. https://app.example.com (repeatable)")
+	fs.Int64Var(&f.maxBody, "max-body-bytes", server.DefaultMaxBodyBytes, "largest unary REST request body")
+	fs.IntVar(&f.maxRecv, "max-recv-bytes", server.DefaultMaxRecvMsgBytes, "largest gRPC message")
+	fs.IntVar(&f.maxUnary, "max-unary-accounts", server.DefaultMaxUnaryAccounts, "most accounts in one unary call (larger books must stream)")
+	fs.IntVar(&f.maxStream, "max-stream-accounts", server.DefaultMaxStreamAccounts, "most accounts in one stream")
+	fs.IntVar(&f.maxLine, "max-line-bytes", server.DefaultMaxLineBytes, "longest NDJSON line (one stream message) over REST")
+	fs.DurationVar(&f.unaryTimeout, "unary-timeout", server.DefaultUnaryTimeout, "longest a unary call may run")
+	fs.DurationVar(&f.streamTime, "stream-timeout", server.DefaultStreamTimeout, "longest a stream may run")
 	if err := fs.Parse(args); err != nil {
 		return usageFrom(err)
 	}
 	if fs.NArg() > 0 {
 		return usagef("serve takes no arguments, got %q", fs.Args())
 	}
-	logger, err := newLogger(e.stderr, *logFormat, *logLevel)
+	logger, err := newLogger(e.stderr, f.logFormat, f.logLevel)
+	if err != nil {
+		return err
+	}
+	tokens, err := loadTokens(f.tokensFile, e.getenv("CSPLAN_AUTH_TOKENS"))
+	if err != nil {
+		return err
+	}
+	if tokens == nil && !f.insecure {
+		for _, addr := range []string{f.grpcAddr, f.httpAddr} {
+			if addr != "" && !loopback(addr) {
+				return usagef("%s is not a loopback address and no tokens are set: give --auth-tokens-file (or CSPLAN_AUTH_TOKENS), or --insecure to serve it without authentication", addr)
+			}
+		}
+	}
+	tlsCfg, err := serverTLS(f.tlsCert, f.tlsKey, f.tlsCA)
 	if err != nil {
 		return err
 	}
 
-	grpcLis, err := net.Listen("tcp", *grpcAddr)
+	grpcLis, err := net.Listen("tcp", f.grpcAddr)
 	if err != nil {
 		return fmt.Errorf("listen for gRPC: %w", err)
 	}
 	var httpLis net.Listener
-	if *httpAddr != "" {
-		if httpLis, err = net.Listen("tcp", *httpAddr); err != nil {
+	if f.httpAddr != "" {
+		if httpLis, err = net.Listen("tcp", f.httpAddr); err != nil {
 			grpcLis.Close()
 			return fmt.Errorf("listen for REST: %w", err)
 		}
 	}
-	srv := server.New(server.Config{Logger: logger, ShutdownTimeout: *shutdown, MaxBodyBytes: *maxBody})
-	attrs := []any{"grpc", grpcLis.Addr().String()}
+	srv := server.New(server.Config{
+		Logger:            logger,
+		Tokens:            tokens,
+		TLS:               tlsCfg,
+		CORSOrigins:       f.corsOrigins,
+		ShutdownTimeout:   f.shutdown,
+		MaxBodyBytes:      f.maxBody,
+		MaxRecvMsgBytes:   f.maxRecv,
+		MaxUnaryAccounts:  f.maxUnary,
+		MaxStreamAccounts: f.maxStream,
+		MaxLineBytes:      f.maxLine,
+		UnaryTimeout:      f.unaryTimeout,
+		StreamTimeout:     f.streamTime,
+	})
+	if tokens != nil && f.tokensFile != "" {
+		go reloadTokensOnHUP(ctx, logger, f.tokensFile, tokens)
+	}
+
+	attrs := []any{"grpc", grpcLis.Addr().String(), "tls", tlsCfg != nil, "mtls", f.tlsCA != ""}
 	if httpLis != nil {
 		attrs = append(attrs, "http", httpLis.Addr().String())
+	}
+	if tokens == nil {
+		attrs = append(attrs, "auth", "off")
+		if !f.insecure {
+			logger.Warn("no auth tokens: serving on loopback only; give --auth-tokens-file to serve other hosts")
+		}
+	} else {
+		attrs = append(attrs, "auth", "bearer", "tokens", tokens.Len())
 	}
 	logger.Info("csplan serving", attrs...)
 	start := time.Now()
 	err = srv.Serve(ctx, grpcLis, httpLis)
 	logger.Info("csplan stopped", "uptime", time.Since(start).Round(time.Second).String())
 	return err
+}
+
+// loadTokens reads the tokens file, or else the environment's list; nil
+// means authentication is off.
+func loadTokens(file, env string) (*server.Tokens, error) {
+	switch {
+	case file != "":
+		return server.LoadTokens(file)
+	case env != "":
+		t, err := server.ParseTokenList(env)
+		if err != nil {
+			return nil, fmt.Errorf("CSPLAN_AUTH_TOKENS: %w", err)
+		}
+		return t, nil
+	}
+	return nil, nil
+}
+
+// reloadTokensOnHUP rereads the tokens file on SIGHUP. A file that fails to
+// load keeps the tokens in force, so a bad edit does not lock everyone out.
+func reloadTokensOnHUP(ctx context.Context, logger *slog.Logger, file string, tokens *server.Tokens) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			fresh, err := server.LoadTokens(file)
+			if err != nil {
+				logger.Error("reload of auth tokens failed; the previous tokens stay in force", "error", err)
+				continue
+			}
+			tokens.Replace(fresh)
+			logger.Info("auth tokens reloaded", "tokens", tokens.Len())
+		}
+	}
+}
+
+// loopback reports whether addr (host:port) binds only loopback interfaces.
+// An empty host binds every interface, so it is not loopback.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil || host == "" {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// serverTLS builds the server's TLS configuration from PEM files; nil
+// without a certificate.
+func serverTLS(certFile, keyFile, clientCAFile string) (*tls.Config, error) {
+	if certFile == "" && keyFile == "" {
+		if clientCAFile != "" {
+			return nil, usagef("--tls-client-ca needs --tls-cert and --tls-key")
+		}
+		return nil, nil
+	}
+	if certFile == "" || keyFile == "" {
+		return nil, usagef("give both --tls-cert and --tls-key")
+	}
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("load TLS key pair: %w", err)
+	}
+	cfg := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	if clientCAFile != "" {
+		pool, err := certPool(clientCAFile)
+		if err != nil {
+			return nil, err
+		}
+		cfg.ClientCAs = pool
+		cfg.ClientAuth = tls.RequireAndVerifyClientCert
+	}
+	return cfg, nil
+}
+
+func certPool(file string) (*x509.CertPool, error) {
+	pem, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("%s: no PEM certificates found", file)
+	}
+	return pool, nil
 }
 
 func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
@@ -82,7 +254,7 @@ func envOr(e env, key, def string) string {
 // usageFrom turns a flag parsing error into a usage error (exit 2), keeping
 // -h as a plain request for help.
 func usageFrom(err error) error {
-	if err == flag.ErrHelp {
+	if errors.Is(err, flag.ErrHelp) {
 		return err
 	}
 	return usageError{err.Error()}
