@@ -27,6 +27,11 @@ type ForecastRequest struct {
 	Complexity Complexity
 	Thresholds Thresholds
 	Timeline   Timeline
+	// HireCost is the cost profile of a CSM. With it each month carries
+	// the CS cost and its share of revenue, and each hire of the plan its
+	// first-year cost. Only its costs are used: Timeline governs ramp and
+	// time to hire.
+	HireCost *HireRequest
 }
 
 // Growth describes how the book changes each month.
@@ -78,6 +83,11 @@ type ForecastMonth struct {
 	EffectiveCSMs  float64
 	AccountsPerCSM float64
 	ARRPerCSM      float64
+	// CSCost is the headcount times the monthly loaded cost of a hire, and
+	// CSCostShare 12 times that over the month's ARR (0 without ARR); both
+	// 0 without a hire cost.
+	CSCost      float64
+	CSCostShare float64
 }
 
 // Trigger is one threshold: when it is crossed and when the requisition
@@ -99,6 +109,8 @@ type PlannedHire struct {
 	RequisitionMonth Month
 	StartMonth       Month
 	RampedMonth      Month
+	// FirstYearCost is the hire's first-year cost, 0 without a hire cost.
+	FirstYearCost float64
 }
 
 const (
@@ -198,7 +210,9 @@ type forecastInputs struct {
 	ramp          int
 	curve         RampCurve
 	attrition     float64
-	assumptions   assumptions
+	// cost prices the team, nil without a hire cost.
+	cost        *HireCost
+	assumptions assumptions
 }
 
 // resolveForecast validates the request, collecting every bad field, and
@@ -213,6 +227,7 @@ func resolveForecast(req ForecastRequest, today Month) (*forecastInputs, error) 
 	in.resolveGrowth(req.Growth, c)
 	in.resolveThresholds(req.Thresholds, tm, cx, c)
 	in.resolveTimeline(req.Timeline, c)
+	in.resolveHireCost(req.HireCost, c)
 	if err := c.err(); err != nil {
 		return nil, err
 	}
@@ -373,6 +388,22 @@ func (in *forecastInputs) resolveTimeline(tl Timeline, c *forecastCheck) {
 	in.attrition = in.assumptions.float("timeline.annual_csm_attrition_rate", tl.AnnualCSMAttritionRate, 0, forecastSourceAssumption)
 }
 
+// resolveHireCost prices a CSM from hire_cost. Its ramp and time to hire
+// are validated like the rest, but the timeline governs them here, so only
+// the cost assumptions are echoed.
+func (in *forecastInputs) resolveHireCost(h *HireRequest, c *forecastCheck) {
+	if h == nil {
+		return
+	}
+	cost, err := hireCost(*h, "hire_cost")
+	if err != nil {
+		c.merge(err)
+		return
+	}
+	in.cost = &cost
+	in.assumptions = append(in.assumptions, hireCostAssumptions(cost, "hire_cost")...)
+}
+
 // forecastCheck collects the forecast's field errors with the checks its
 // fields share.
 type forecastCheck struct{ violations }
@@ -478,6 +509,12 @@ func (in *forecastInputs) rows(s forecastSeries) []ForecastMonth {
 			AccountsPerCSM: ratio(s.accounts[t], eff),
 			ARRPerCSM:      ratio(s.arr[t], eff),
 		}
+		if in.cost != nil {
+			// Attrition's decay is capacity lost, not payroll saved: the
+			// cost follows headcount.
+			out[t].CSCost = float64(s.headcount[t]) * in.cost.MonthlyLoadedCost
+			out[t].CSCostShare = ratio(12*out[t].CSCost, s.arr[t])
+		}
 	}
 	return out
 }
@@ -548,6 +585,9 @@ func (in *forecastInputs) hiringPlan(s forecastSeries) ([]PlannedHire, error) {
 		ramped := in.start.Add(t)
 		start := ramped.Add(-in.ramp)
 		hire := PlannedHire{RequisitionMonth: start.Add(-in.timeToHire), StartMonth: start, RampedMonth: ramped}
+		if in.cost != nil {
+			hire.FirstYearCost = in.cost.FirstYearCost
+		}
 		for range n {
 			plan = append(plan, hire)
 		}

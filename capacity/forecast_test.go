@@ -746,3 +746,91 @@ func TestFormatFloatWritesJSONNumbers(t *testing.T) {
 		}
 	}
 }
+
+func TestForecastHireCost(t *testing.T) {
+	// Two CSMs and a hire starting 2027-02 on a flat $1.2M book; a CSM
+	// costs $150K loaded, $12,500 a month (seed 004's $100K salary).
+	req := ForecastRequest{
+		StartMonth: "2027-01", HorizonMonths: 2, Accounts: 40, ARR: 1_200_000, CSMCount: 2,
+		PlannedHireMonths: []string{"2027-02"},
+		HireCost:          &HireRequest{BaseSalary: 100_000},
+	}
+	f := fcForecast(t, req)
+	var got [][2]float64
+	for _, m := range f.Months {
+		got = append(got, [2]float64{m.CSCost, m.CSCostShare})
+	}
+	// 2 x 12,500 = 25,000 a month, 300,000 a year: 25% of $1.2M; with the
+	// hire started 37,500, 37.5%.
+	want := [][2]float64{{25_000, 0.25}, {37_500, 0.375}, {37_500, 0.375}}
+	if diff := cmp.Diff(want, got, cmpopts.EquateApprox(0, 1e-9)); diff != "" {
+		t.Errorf("cs_cost, cs_cost_share (-want +got):\n%s", diff)
+	}
+
+	// Without hire_cost, no cost.
+	req.HireCost = nil
+	for _, m := range fcForecast(t, req).Months {
+		if m.CSCost != 0 || m.CSCostShare != 0 {
+			t.Errorf("%s without hire_cost: cs_cost %v, share %v, want 0", m.Month, m.CSCost, m.CSCostShare)
+		}
+	}
+
+	// No ARR: the share's divisor is 0, so the share is 0.
+	f = fcForecast(t, ForecastRequest{StartMonth: "2027-01", HorizonMonths: 1, Accounts: 10, CSMCount: 1, HireCost: &HireRequest{BaseSalary: 120_000}})
+	if m := f.Months[0]; m.CSCost != 15_000 || m.CSCostShare != 0 {
+		t.Errorf("no ARR: cs_cost %v, share %v, want 15000 and 0", m.CSCost, m.CSCostShare)
+	}
+}
+
+func TestForecastHireCostPlan(t *testing.T) {
+	// Seed 000's hire, priced: 150,000 loaded + 0.2 x 100,000 fee + 5,000
+	// bonus = 175,000 in its first year.
+	req := fcSeed000(6)
+	req.HireCost = &HireRequest{BaseSalary: 100_000, RecruitingFeeShare: fcFloat(0.2), SignOnBonus: 5_000,
+		// The timeline governs the ramp, not the cost profile's own.
+		RampMonths: fcInt(12), TimeToHireMonths: fcInt(6)}
+	f := fcForecast(t, req)
+	want := []PlannedHire{
+		{RequisitionMonth: fcMonth(t, "2026-12"), StartMonth: fcMonth(t, "2027-02"), RampedMonth: fcMonth(t, "2027-05"), FirstYearCost: 175_000},
+	}
+	if diff := cmp.Diff(want, f.HiringPlan); diff != "" {
+		t.Errorf("hiring plan (-want +got):\n%s", diff)
+	}
+	// Only the cost inputs are echoed, after the forecast's own.
+	n := len(f.Assumptions)
+	wantAs := []Assumption{
+		{Name: "hire_cost.loaded_cost_multiplier", Value: "1.5", Source: "seed 004 ($100K salary -> about $150K a year)"},
+		{Name: "hire_cost.recruiting_fee_share", Value: "0.2", Source: SourceRequest},
+		{Name: "hire_cost.trainer_hourly_cost", Value: formatFloat(150_000.0 / 1880), Source: "default: the hire's annual loaded cost over 1880 working hours"},
+	}
+	if n < 3 {
+		t.Fatalf("assumptions %v, want hire_cost's at the end", f.Assumptions)
+	}
+	if diff := cmp.Diff(wantAs, f.Assumptions[n-3:]); diff != "" {
+		t.Errorf("hire_cost assumptions (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(fcForecast(t, fcSeed000(6)).Assumptions, f.Assumptions[:n-3]); diff != "" {
+		t.Errorf("the forecast's own assumptions changed with hire_cost (-without +with):\n%s", diff)
+	}
+}
+
+func TestForecastHireCostValidation(t *testing.T) {
+	req := fcSeed000(6)
+	req.HireCost = &HireRequest{BaseSalary: -1, RecruitingFeeShare: fcFloat(1.5), RampMonths: fcInt(25),
+		LoadedCostMultiplier: fcFloat(1.5), Itemized: &ItemizedCost{}}
+	req.HorizonMonths = -1
+	_, err := ForecastCapacity(req, fcToday)
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("got %v, want a *ValidationError", err)
+	}
+	var got []string
+	for _, v := range ve.Violations {
+		got = append(got, v.Field)
+	}
+	slices.Sort(got)
+	want := []string{"hire_cost.base_salary", "hire_cost.loaded_cost_multiplier", "hire_cost.ramp_months", "hire_cost.recruiting_fee_share", "horizon_months"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("fields (-want +got):\n%s", diff)
+	}
+}

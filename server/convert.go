@@ -246,6 +246,7 @@ func forecastRequestFromProto(r *csplanv1.ForecastCapacityRequest) capacity.Fore
 			RampCurve:              capacity.RampCurve(tl.GetRampCurve()),
 			AnnualCSMAttritionRate: tl.AnnualCsmAttritionRate,
 		},
+		HireCost: hireRequestPtrFromProto(r.GetHireCost()),
 	}
 }
 
@@ -260,6 +261,8 @@ func forecastToProto(f capacity.Forecast) *csplanv1.ForecastCapacityResponse {
 			EffectiveCsms:  m.EffectiveCSMs,
 			AccountsPerCsm: m.AccountsPerCSM,
 			ArrPerCsm:      m.ARRPerCSM,
+			CsCost:         m.CSCost,
+			CsCostShare:    m.CSCostShare,
 		})
 	}
 	for _, t := range f.Triggers {
@@ -277,9 +280,118 @@ func forecastToProto(f capacity.Forecast) *csplanv1.ForecastCapacityResponse {
 			RequisitionMonth: h.RequisitionMonth.String(),
 			StartMonth:       h.StartMonth.String(),
 			RampedMonth:      h.RampedMonth.String(),
+			FirstYearCost:    h.FirstYearCost,
 		})
 	}
 	return out
+}
+
+// hireRequestPtrFromProto converts an optional hire: nil stays nil, so that
+// the forecast knows whether it was given a cost profile.
+func hireRequestPtrFromProto(r *csplanv1.EstimateHireCostRequest) *capacity.HireRequest {
+	if r == nil {
+		return nil
+	}
+	h := hireRequestFromProto(r)
+	return &h
+}
+
+func hireRequestFromProto(r *csplanv1.EstimateHireCostRequest) capacity.HireRequest {
+	r = orEmpty(r)
+	out := capacity.HireRequest{
+		BaseSalary:           r.GetBaseSalary(),
+		LoadedCostMultiplier: r.LoadedCostMultiplier,
+		RecruitingFeeShare:   r.RecruitingFeeShare,
+		SignOnBonus:          r.GetSignOnBonus(),
+		RampMonths:           r.RampMonths,
+		RampCurve:            capacity.RampCurve(r.GetRampCurve()),
+		TrainerHours:         r.GetTrainerHours(),
+		TrainerHourlyCost:    r.TrainerHourlyCost,
+		TimeToHireMonths:     r.TimeToHireMonths,
+		HoursPerAccountMonth: r.HoursPerAccountMonth,
+	}
+	// Presence matters for both: an itemisation with every default, or an
+	// empty playbook, is still one given.
+	if it := r.GetItemized(); it != nil {
+		out.Itemized = &capacity.ItemizedCost{
+			BenefitsShare:   it.BenefitsShare,
+			PayrollTaxShare: it.PayrollTaxShare,
+			ToolsPerYear:    it.GetToolsPerYear(),
+			OtherPerYear:    it.GetOtherPerYear(),
+		}
+	}
+	if pb := r.GetPlaybook(); pb != nil {
+		p := playbookFromProto(pb)
+		out.Playbook = &p
+	}
+	return out
+}
+
+func hireCostToProto(c capacity.HireCost) *csplanv1.EstimateHireCostResponse {
+	return &csplanv1.EstimateHireCostResponse{
+		AnnualLoadedCost:              c.AnnualLoadedCost,
+		MonthlyLoadedCost:             c.MonthlyLoadedCost,
+		RampCost:                      c.RampCost,
+		RecruitingFee:                 c.RecruitingFee,
+		SignOnBonus:                   c.SignOnBonus,
+		TrainingCost:                  c.TrainingCost,
+		FirstYearCost:                 c.FirstYearCost,
+		ProductiveMonthsFirstYear:     c.ProductiveMonthsFirstYear,
+		TrainingCapacityHours:         c.TrainingCapacityHours,
+		TrainingCapacityAccountMonths: c.TrainingCapacityAccountMonths,
+		Assumptions:                   assumptionsToProto(c.Assumptions),
+	}
+}
+
+func hireEvaluationRequestFromProto(r *csplanv1.EvaluateHireRequest) capacity.HireEvaluationRequest {
+	load, alt := orEmpty(r.GetLoad()), orEmpty(r.GetTechTouchAlternative())
+	return capacity.HireEvaluationRequest{
+		ARR:           r.GetArr(),
+		CSMCount:      r.GetCsmCount(),
+		TouchModel:    capacity.TouchModel(r.GetTouchModel()),
+		Hire:          hireRequestFromProto(r.GetHire()),
+		CurrentCSCost: r.CurrentCsCost,
+		Revenue:       r.Revenue,
+		MaxCostShare:  r.MaxCostShare,
+		GrossMargin:   r.GrossMargin,
+		Cash:          r.Cash,
+		MonthlyBurn:   r.MonthlyBurn,
+		Load:          capacity.HireLoad{Accounts: load.Accounts, WorkloadCSMFTE: load.WorkloadCsmFte},
+		Complexity:    capacity.Complexity(r.GetComplexity()),
+		CSMTime:       csmTimeFromProto(r.GetCsmTime()),
+		TriggerMonth:  r.GetTriggerMonth(),
+		AsOfMonth:     r.GetAsOfMonth(),
+		Alternative: capacity.TechTouchAlternative{
+			AccountsMoved:             alt.GetAccountsMoved(),
+			HoursSavedPerAccountMonth: alt.GetHoursSavedPerAccountMonth(),
+			PlatformCostPerYear:       alt.GetPlatformCostPerYear(),
+		},
+	}
+}
+
+func hireEvaluationToProto(e capacity.HireEvaluation) *csplanv1.EvaluateHireResponse {
+	return &csplanv1.EvaluateHireResponse{
+		ArrPerCsmBefore:    e.ARRPerCSMBefore,
+		ArrPerCsmAfter:     e.ARRPerCSMAfter,
+		ArrPerCsmMilestone: e.ARRPerCSMMilestone,
+		CostShareBefore:    e.CostShareBefore,
+		CostShareAfter:     e.CostShareAfter,
+		FirstYearCost:      e.FirstYearCost,
+		PaybackArr:         e.PaybackARR,
+		RunwayMonthsBefore: e.RunwayMonthsBefore,
+		RunwayMonthsAfter:  e.RunwayMonthsAfter,
+		Verdict:            csplanv1.Verdict(e.Verdict),
+		Reasons:            e.Reasons,
+		HireByMonth:        monthString(e.HireByMonth),
+		Factors:            factorsToProto(e.Factors),
+		Alternative: &csplanv1.AlternativeComparison{
+			CsmFteFreed:     e.Alternative.CSMFTEFreed,
+			Cost:            e.Alternative.Cost,
+			CostPerFteFreed: e.Alternative.CostPerFTEFreed,
+			HireCostPerFte:  e.Alternative.HireCostPerFTE,
+		},
+		Assumptions: assumptionsToProto(e.Assumptions),
+	}
 }
 
 func monthString(m *capacity.Month) string {

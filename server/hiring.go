@@ -1,9 +1,11 @@
 package server
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
+	"github.com/csplan/csplan/capacity"
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
 )
 
@@ -15,3 +17,19 @@ type hiringService struct {
 }
 
 var _ csplanv1.HiringServiceServer = (*hiringService)(nil)
+
+func (s *hiringService) EstimateHireCost(ctx context.Context, req *csplanv1.EstimateHireCostRequest) (*csplanv1.EstimateHireCostResponse, error) {
+	c, err := capacity.EstimateHireCost(hireRequestFromProto(req))
+	if err != nil {
+		return nil, toStatus(ctx, s.logger, err)
+	}
+	return hireCostToProto(c), nil
+}
+
+func (s *hiringService) EvaluateHire(ctx context.Context, req *csplanv1.EvaluateHireRequest) (*csplanv1.EvaluateHireResponse, error) {
+	e, err := capacity.EvaluateHire(hireEvaluationRequestFromProto(req), capacity.MonthOf(s.now()))
+	if err != nil {
+		return nil, toStatus(ctx, s.logger, err)
+	}
+	return hireEvaluationToProto(e), nil
+}

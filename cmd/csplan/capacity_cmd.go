@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"google.golang.org/protobuf/proto"
 
@@ -153,11 +154,20 @@ func factorValue(f csplanv1.Factor, x float64) string {
 }
 
 func printForecast(w io.Writer, r *csplanv1.ForecastCapacityResponse) {
+	costed := forecastHasCost(r)
 	tw := table(w)
-	row(tw, "MONTH", "ACCOUNTS", "ARR", "HEADCOUNT", "EFFECTIVE CSMS", "ACCOUNTS/CSM", "ARR/CSM")
+	header := []string{"MONTH", "ACCOUNTS", "ARR", "HEADCOUNT", "EFFECTIVE CSMS", "ACCOUNTS/CSM", "ARR/CSM"}
+	if costed {
+		header = append(header, "CS COST/MONTH", "CS COST SHARE")
+	}
+	row(tw, header...)
 	for _, m := range r.GetMonths() {
-		row(tw, m.GetMonth(), num(m.GetAccounts(), 1), money(m.GetArr()), fmt.Sprint(m.GetCsmHeadcount()),
-			num(m.GetEffectiveCsms(), 2), num(m.GetAccountsPerCsm(), 1), money(m.GetArrPerCsm()))
+		cells := []string{m.GetMonth(), num(m.GetAccounts(), 1), money(m.GetArr()), fmt.Sprint(m.GetCsmHeadcount()),
+			num(m.GetEffectiveCsms(), 2), num(m.GetAccountsPerCsm(), 1), money(m.GetArrPerCsm())}
+		if costed {
+			cells = append(cells, moneyExact(m.GetCsCost()), pct(m.GetCsCostShare()))
+		}
+		row(tw, cells...)
 	}
 	tw.Flush()
 
@@ -182,13 +192,32 @@ func printForecast(w io.Writer, r *csplanv1.ForecastCapacityResponse) {
 		fmt.Fprintln(w, "  No hire needed within the horizon to stay under the hire threshold.")
 	} else {
 		tw = table(w)
-		row(tw, "  HIRE", "OPEN REQUISITION", "START", "RAMPED")
+		header := []string{"  HIRE", "OPEN REQUISITION", "START", "RAMPED"}
+		if costed {
+			header = append(header, "FIRST-YEAR COST")
+		}
+		row(tw, header...)
 		for i, h := range r.GetHiringPlan() {
-			row(tw, fmt.Sprintf("  %d", i+1), h.GetRequisitionMonth(), h.GetStartMonth(), h.GetRampedMonth())
+			cells := []string{fmt.Sprintf("  %d", i+1), h.GetRequisitionMonth(), h.GetStartMonth(), h.GetRampedMonth()}
+			if costed {
+				cells = append(cells, moneyExact(h.GetFirstYearCost()))
+			}
+			row(tw, cells...)
 		}
 		tw.Flush()
 	}
 	printAssumptions(w, r.GetAssumptions())
+}
+
+// forecastHasCost reports whether the forecast was given hire_cost: its
+// assumptions then name the cost inputs, even where every cost is 0.
+func forecastHasCost(r *csplanv1.ForecastCapacityResponse) bool {
+	for _, a := range r.GetAssumptions() {
+		if strings.HasPrefix(a.GetName(), "hire_cost.") {
+			return true
+		}
+	}
+	return false
 }
 
 func orDash(s string) string {

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/csplan/csplan/internal/testcerts"
+)
+
+func TestServeRefusesOpenAddressesWithoutTokens(t *testing.T) {
+	for _, addr := range []string{"0.0.0.0:0", ":0", "192.0.2.1:9090"} {
+		_, stderr, code := runCLI(t, "", "serve", "--grpc-addr", addr, "--http-addr", "")
+		if code != 2 || !strings.Contains(stderr, "--insecure") {
+			t.Errorf("serve --grpc-addr %s without tokens exited %d (%q), want 2 naming --insecure", addr, code, stderr)
+		}
+	}
+}
+
+func TestLoopback(t *testing.T) {
+	for addr, want := range map[string]bool{
+		"localhost:9090": true, "127.0.0.1:0": true, "[::1]:8080": true, "127.1.2.3:80": true,
+		":9090": false, "0.0.0.0:9090": false, "10.0.0.1:9090": false, "example.com:9090": false, "nonsense": false,
+	} {
+		if got := loopback(addr); got != want {
+			t.Errorf("loopback(%q) = %v, want %v", addr, got, want)
+		}
+	}
+}
+
+func TestServeFlagErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"serve", "--tls-cert", "x.pem"},
+		{"serve", "--tls-client-ca", "ca.pem"},
+		{"serve", "--log-format", "xml"},
+		{"serve", "extra"},
+	} {
+		if _, _, code := runCLI(t, "", args...); code != 2 {
+			t.Errorf("csplan %v exited %d, want 2", args, code)
+		}
+	}
+}
+
+// TestServeAndCallWithTLSAndToken runs the real serve command with mTLS and
+// tokens, and calls it with the CLI's own flags.
+func TestServeAndCallWithTLSAndToken(t *testing.T) {
+	certs := testcerts.New(t)
+	tokens := filepath.Join(t.TempDir(), "tokens")
+	if err := os.WriteFile(tokens, []byte("# CI\ncli-token\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Reserve a port, then let serve bind it.
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := lis.Addr().String()
+	lis.Close()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	var serveLog bytes.Buffer
+	go func() {
+		done <- run(ctx, []string{"serve", "--grpc-addr", addr, "--http-addr", "", "--auth-tokens-file", tokens,
+			"--tls-cert", certs.ServerCert, "--tls-key", certs.ServerKey, "--tls-client-ca", certs.CA}, nil, &bytes.Buffer{}, &serveLog)
+	}()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve returned %v", err)
+		}
+	}()
+
+	base := []string{"benchmarks", "--server", addr, "--timeout", "20s"}
+	mtls := []string{"--ca", certs.CA, "--cert", certs.ClientCert, "--key", certs.ClientKey}
+	cases := []struct {
+		name     string
+		args     []string
+		wantCode int
+	}{
+		{"mTLS and token", append(append([]string{}, mtls...), "--token", "cli-token"), 0},
+		{"mTLS without token", mtls, 64 + 16}, // Unauthenticated
+		{"wrong token", append(append([]string{}, mtls...), "--token", "nope"), 64 + 16},
+	}
+	for _, tc := range cases {
+		// The first call may race the server's start: UNAVAILABLE is retried
+		// by the client, so a short wait is built in.
+		stdout, stderr, code := runCLI(t, "", append(append([]string{}, base...), tc.args...)...)
+		if code != tc.wantCode {
+			t.Errorf("%s: exited %d, want %d (stderr %q)", tc.name, code, tc.wantCode, stderr)
+		}
+		if tc.wantCode == 0 && !strings.Contains(stdout, "HIGH") {
+			t.Errorf("%s: output lacks the benchmarks:\n%s", tc.name, stdout)
+		}
+	}
+	// Without a client certificate the TLS handshake fails.
+	if _, _, code := runCLI(t, "", append(append([]string{}, base...), "--ca", certs.CA, "--token", "cli-token", "--timeout", "3s")...); code == 0 {
+		t.Error("call without a client certificate succeeded against mTLS")
+	}
+}
