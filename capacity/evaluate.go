@@ -366,8 +366,6 @@ func underMessage(f FactorResult, ctx findingContext) string {
 	}
 }
 
-var factorLabel = map[Factor]string{FactorARR: "ARR", FactorVolume: "accounts", FactorWorkload: "workload"}
-
 func touchModelText(m TouchModel) string {
 	switch m {
 	case TouchModelLow:

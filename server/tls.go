@@ -41,7 +41,9 @@ func (c *tlsExceptInMemory) Clone() credentials.TransportCredentials {
 	return &tlsExceptInMemory{tls: c.tls.Clone(), plain: c.plain.Clone()}
 }
 
-//nolint:staticcheck // required by the interface; deprecated upstream.
+// OverrideServerName is required by the interface, which gRPC no longer
+// calls.
 func (c *tlsExceptInMemory) OverrideServerName(name string) error {
-	return c.tls.OverrideServerName(name) //nolint:staticcheck
+	//lint:ignore SA1019 the interface still requires forwarding it
+	return c.tls.OverrideServerName(name)
 }
