@@ -1,0 +1,776 @@
+package capacity
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// Account is one customer as a CRM exports it.
+type Account struct {
+	ID   string
+	Name string
+	ARR  float64
+	// Stage is the lifecycle stage in the company's own words.
+	Stage string
+	// HealthScore is on the company's own scale; nil when unknown.
+	HealthScore *float64
+	// Complexity defaults to MODERATE when unspecified.
+	Complexity         Complexity
+	ExpansionPotential float64
+	// Attributes are any other CRM fields: industry, region, plan...
+	Attributes map[string]string
+}
+
+// SegmentRule defines a segment. An account belongs to the first rule whose
+// every given criterion it meets; a rule without criteria takes every
+// account that reaches it.
+type SegmentRule struct {
+	Name string
+	// TouchModel defaults to HIGH.
+	TouchModel TouchModel
+	// MinARR is inclusive, MaxARR exclusive.
+	MinARR *float64
+	MaxARR *float64
+	// Stages accepted, compared case-insensitively after trimming spaces;
+	// any stage when empty.
+	Stages []string
+	// MinHealth and MaxHealth are inclusive; an account without a health
+	// score matches no rule that sets either.
+	MinHealth *float64
+	MaxHealth *float64
+	// Complexities accepted; any when empty. An account's unspecified
+	// complexity counts as MODERATE.
+	Complexities []Complexity
+	// Attributes maps an attribute to the values it may take. Keys and
+	// values are compared case-insensitively after trimming spaces.
+	Attributes map[string][]string
+	// AccountsPerCSM is the coverage ratio. Without it and without a
+	// playbook, the touch model's ideal max applies; giving both is an
+	// error.
+	AccountsPerCSM *float64
+	// Playbook, when not nil, sizes the segment bottom-up (section 1).
+	Playbook *Playbook
+}
+
+// SegmentRules are the ordered rules of a segmentation and the CSM time
+// that playbook segments are sized with.
+type SegmentRules struct {
+	Segments []SegmentRule
+	CSMTime  CSMTime
+}
+
+// SegmentationResult summarises each segment of a book.
+type SegmentationResult struct {
+	// Segments has one summary per rule, in rule order, empty ones
+	// included.
+	Segments []SegmentSummary
+	// Unassigned holds the accounts no rule matched; its touch model is
+	// unspecified and its CSM fields are 0.
+	Unassigned    SegmentSummary
+	TotalAccounts int32
+	TotalARR      float64
+	Assumptions   []Assumption
+}
+
+// SegmentSummary describes the accounts of one segment.
+type SegmentSummary struct {
+	Name       string
+	TouchModel TouchModel
+	Accounts   int32
+	ARR        float64
+	ARRMean    float64
+	// ARRMedian and ARRP90 interpolate linearly between closest ranks, as
+	// spreadsheet PERCENTILE.INC does.
+	ARRMedian    float64
+	ARRP90       float64
+	AccountShare float64
+	ARRShare     float64
+	// StageCounts lists the stages, most accounts first, then by name.
+	StageCounts []StageCount
+	// AccountsPerCSM is the coverage ratio used; for a playbook segment the
+	// floor of available hours over hours per account.
+	AccountsPerCSM float64
+	CSMFTE         float64
+	CSMHeadcount   int32
+}
+
+// StageCount is the number of accounts in one lifecycle stage; Stage is
+// spelt as first met in the book.
+type StageCount struct {
+	Stage    string
+	Accounts int32
+}
+
+// UnassignedSegment names the accounts no rule matched, in summaries and
+// assignments; no rule may take the name.
+const UnassignedSegment = "unassigned"
+
+// OtherStages counts the accounts of stages met after MaxStages distinct
+// ones, so that a book with a free-text stage column cannot grow the
+// summary without bound.
+const OtherStages = "(other stages)"
+
+// Bounds on a segmentation. They keep one request from tying up the
+// service and catch data pasted into the wrong field.
+const (
+	// MaxSegmentRules bounds the rules of one segmentation.
+	MaxSegmentRules = 100
+	// MaxRuleValues bounds the stages, complexities or values of one
+	// attribute a rule lists.
+	MaxRuleValues = 1000
+	// MaxRuleAttributes bounds the attribute criteria of one rule.
+	MaxRuleAttributes = 50
+	// MaxAccountAttributes bounds the attributes of one account.
+	MaxAccountAttributes = 100
+	// MaxStages bounds the distinct stages a summary tells apart.
+	MaxStages = 1000
+	// MinAccountsPerCSM is the smallest coverage ratio: 100 CSMs on one
+	// account. It keeps every headcount of a book within a count.
+	MinAccountsPerCSM = 0.01
+	// MaxBookAccounts bounds the accounts one Segmenter takes; callers
+	// stop adding past it. With MinAccountsPerCSM it keeps headcounts
+	// within int32.
+	MaxBookAccounts = 20_000_000
+)
+
+// sourceIdealMax cites the ideal accounts max that stands in for a
+// missing coverage ratio.
+func sourceIdealMax(m TouchModel) string {
+	if m == TouchModelHigh {
+		return "seeds 000/001: the ideal accounts per CSM of " + m.String()
+	}
+	return "assumption: the ideal accounts per CSM of " + m.String()
+}
+
+// ValidateAccount checks one account. list and i give its path in the
+// request ("accounts", 3 names accounts[3].arr); the path is only written
+// when something is wrong, so that checking a valid account allocates
+// nothing.
+func ValidateAccount(a *Account, list string, i int) error {
+	if strings.TrimSpace(a.ID) != "" && finite(a.ARR) && a.ARR >= 0 &&
+		(a.HealthScore == nil || finite(*a.HealthScore)) && a.Complexity.Valid() &&
+		finite(a.ExpansionPotential) && a.ExpansionPotential >= 0 && len(a.Attributes) <= MaxAccountAttributes {
+		return nil
+	}
+	var v violations
+	p := index(list, i)
+	if strings.TrimSpace(a.ID) == "" {
+		v.add(path(p, "id"), "give the account's id (its CRM id), so that results can name it")
+	}
+	if !finite(a.ARR) || a.ARR < 0 {
+		v.add(path(p, "arr"), "must be 0 or more in whole currency units, got %s", formatFloat(a.ARR))
+	}
+	if h := a.HealthScore; h != nil && !finite(*h) {
+		v.add(path(p, "health_score"), "must be a number, got %s; leave it unset when unknown", formatFloat(*h))
+	}
+	if !a.Complexity.Valid() {
+		v.add(path(p, "complexity"), "%d is not a complexity: use PRODUCT_COMPLEXITY_SIMPLE, PRODUCT_COMPLEXITY_MODERATE or PRODUCT_COMPLEXITY_COMPLEX", int32(a.Complexity))
+	}
+	if !finite(a.ExpansionPotential) || a.ExpansionPotential < 0 {
+		v.add(path(p, "expansion_potential"), "must be 0 or more in whole currency units, got %s", formatFloat(a.ExpansionPotential))
+	}
+	if n := len(a.Attributes); n > MaxAccountAttributes {
+		v.add(path(p, "attributes"), "has %d attributes, more than the %d allowed: send only the ones rules use", n, MaxAccountAttributes)
+	}
+	return v.err()
+}
+
+// Segmenter assigns accounts to segments one at a time and summarises them
+// at the end, so that a book of any size streams through it: it keeps the
+// counts and sums of each segment, the stages it has met, and the ARR of
+// each account (8 bytes) for exact quantiles, never the accounts.
+//
+// A Segmenter is not safe for concurrent use.
+type Segmenter struct {
+	rules []compiledRule
+	// segs holds one accumulator per rule and, last, the unassigned one.
+	segs        []segmentAcc
+	stages      stageDict
+	accounts    int64
+	arr         float64
+	assumptions []Assumption
+}
+
+// compiledRule is a validated rule with its criteria normalised once, so
+// that matching an account allocates nothing.
+type compiledRule struct {
+	name                 string
+	touchModel           TouchModel
+	hasMinARR, hasMaxARR bool
+	minARR, maxARR       float64
+	hasMinH, hasMaxH     bool
+	minHealth, maxHealth float64
+	stages               valueSet
+	// complexities is a bit set over Complexity values; 0 accepts any.
+	complexities uint8
+	attributes   []attributeCriterion
+	staff        staffing
+}
+
+type attributeCriterion struct {
+	key    string
+	values valueSet
+}
+
+type segmentAcc struct {
+	accounts int64
+	arr      float64
+	values   []float64
+	// stageCounts is indexed by the stage dictionary's ids.
+	stageCounts []int64
+}
+
+// NewSegmenter validates rules and returns a Segmenter for them. Every bad
+// field is reported at once in a *ValidationError, named by its path in
+// the request ("segments[1].min_arr").
+func NewSegmenter(rules SegmentRules) (*Segmenter, error) {
+	var v violations
+	switch n := len(rules.Segments); {
+	case n == 0:
+		v.add("segments", "give at least one segment rule")
+		return nil, v.err()
+	case n > MaxSegmentRules:
+		v.add("segments", "has %d rules, more than the %d allowed", n, MaxSegmentRules)
+		return nil, v.err()
+	}
+	validateNames(&v, len(rules.Segments), func(i int) string { return rules.Segments[i].Name })
+
+	// Customer hours are checked whether or not a playbook needs them: a
+	// bad csm_time is a mistake either way.
+	available, timeAs, err := AvailableHours(rules.CSMTime, "csm_time")
+	v.merge(err)
+
+	s := &Segmenter{
+		rules: make([]compiledRule, len(rules.Segments)),
+		segs:  make([]segmentAcc, len(rules.Segments)+1),
+	}
+	var as, ruleAs assumptions
+	usedTime := false
+	for i, r := range rules.Segments {
+		p := index("segments", i)
+		validateRuleCriteria(&v, r, p)
+		staff, ok := resolveStaffing(&v, &ruleAs, staffingInput{
+			touchModel: r.TouchModel, ratio: r.AccountsPerCSM, playbook: r.Playbook, available: available, reportsModel: true,
+		}, p, err == nil)
+		if !ok {
+			continue
+		}
+		usedTime = usedTime || staff.playbook
+		s.rules[i] = compileRule(r, staff)
+	}
+	if !v.empty() {
+		return nil, v.err()
+	}
+	if usedTime {
+		as = append(as, timeAs...)
+	}
+	s.assumptions = append(as, ruleAs...)
+	s.stages = newStageDict()
+	return s, nil
+}
+
+// validateNames checks that n names are present, unique
+// (case-insensitively, ignoring surrounding spaces) and not the name of the
+// unassigned accounts.
+func validateNames(v *violations, n int, name func(int) string) {
+	seen := make(map[string]int, n)
+	for i := range n {
+		p := path(index("segments", i), "name")
+		key := strings.ToLower(strings.TrimSpace(name(i)))
+		switch j, dup := seen[key]; {
+		case key == "":
+			v.add(p, "name the segment (for example \"Enterprise\")")
+		case key == UnassignedSegment:
+			v.add(p, "%q names the accounts no rule matches: choose another name", name(i))
+		case dup:
+			v.add(p, "%q duplicates segments[%d].name: give each segment its own name", name(i), j)
+		default:
+			seen[key] = i
+		}
+	}
+}
+
+// validateRuleCriteria checks the matching criteria of rule r at path p.
+func validateRuleCriteria(v *violations, r SegmentRule, p string) {
+	minOK := r.MinARR == nil || (finite(*r.MinARR) && *r.MinARR >= 0)
+	maxOK := r.MaxARR == nil || (finite(*r.MaxARR) && *r.MaxARR > 0)
+	if !minOK {
+		v.add(path(p, "min_arr"), "must be 0 or more in whole currency units, got %s", formatFloat(*r.MinARR))
+	}
+	if !maxOK {
+		v.add(path(p, "max_arr"), "must be above 0 in whole currency units, got %s", formatFloat(*r.MaxARR))
+	}
+	if minOK && maxOK && r.MinARR != nil && r.MaxARR != nil && *r.MinARR >= *r.MaxARR {
+		v.add(path(p, "min_arr"), "%s is not below max_arr %s: min_arr is inclusive and max_arr exclusive, so no account could match", formatFloat(*r.MinARR), formatFloat(*r.MaxARR))
+	}
+	hMinOK := r.MinHealth == nil || finite(*r.MinHealth)
+	hMaxOK := r.MaxHealth == nil || finite(*r.MaxHealth)
+	if !hMinOK {
+		v.add(path(p, "min_health"), "must be a number, got %s", formatFloat(*r.MinHealth))
+	}
+	if !hMaxOK {
+		v.add(path(p, "max_health"), "must be a number, got %s", formatFloat(*r.MaxHealth))
+	}
+	if hMinOK && hMaxOK && r.MinHealth != nil && r.MaxHealth != nil && *r.MinHealth > *r.MaxHealth {
+		v.add(path(p, "min_health"), "%s is above max_health %s: both are inclusive, so no account could match", formatFloat(*r.MinHealth), formatFloat(*r.MaxHealth))
+	}
+	checkValues(v, r.Stages, path(p, "stages"), "stage")
+	if n := len(r.Complexities); n > MaxRuleValues {
+		v.add(path(p, "complexities"), "has %d entries, more than the %d allowed", n, MaxRuleValues)
+	} else {
+		for j, c := range r.Complexities {
+			if c == ComplexityUnspecified || !c.Valid() {
+				v.add(index(path(p, "complexities"), j), "%s is not a complexity to match: use PRODUCT_COMPLEXITY_SIMPLE, PRODUCT_COMPLEXITY_MODERATE or PRODUCT_COMPLEXITY_COMPLEX (accounts without one count as MODERATE)", c)
+			}
+		}
+	}
+	if n := len(r.Attributes); n > MaxRuleAttributes {
+		v.add(path(p, "attributes"), "has %d attributes, more than the %d allowed", n, MaxRuleAttributes)
+		return
+	}
+	seen := make(map[string]string, len(r.Attributes))
+	for _, key := range sortedKeys(r.Attributes) {
+		ap := fmt.Sprintf("%s[%q]", path(p, "attributes"), key)
+		folded := strings.ToLower(strings.TrimSpace(key))
+		if folded == "" {
+			v.add(ap, "name the attribute (a CRM column such as \"region\")")
+			continue
+		}
+		if other, dup := seen[folded]; dup {
+			v.add(ap, "duplicates the attribute %q: attribute names are compared case-insensitively, give it once", other)
+			continue
+		}
+		seen[folded] = key
+		values := r.Attributes[key]
+		if len(values) == 0 {
+			v.add(path(ap, "values"), "list the values the attribute may take")
+			continue
+		}
+		checkValues(v, values, path(ap, "values"), "value")
+	}
+}
+
+// checkValues checks a list of strings to match: bounded and none blank.
+func checkValues(v *violations, values []string, p, what string) {
+	if n := len(values); n > MaxRuleValues {
+		v.add(p, "has %d entries, more than the %d allowed", n, MaxRuleValues)
+		return
+	}
+	for j, s := range values {
+		if strings.TrimSpace(s) == "" {
+			v.add(index(p, j), "is blank: give the %s to match or leave it out", what)
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// staffingInput is what sizes a segment: a coverage ratio, a playbook, or
+// neither (the touch model's ideal max).
+type staffingInput struct {
+	touchModel TouchModel
+	ratio      *float64
+	playbook   *Playbook
+	available  float64
+	// reportsModel says the touch model is part of the answer, so that its
+	// default is echoed even where a ratio or playbook sizes the segment.
+	reportsModel bool
+}
+
+// staffing is a segment's resolved coverage model.
+type staffing struct {
+	touchModel TouchModel
+	playbook   bool
+	hours      float64
+	available  float64
+	// ratio is the unrounded accounts per CSM: given, available / hours,
+	// or the ideal max.
+	ratio float64
+}
+
+// fte returns the CSMs a segment of n accounts needs, as a fraction.
+func (s staffing) fte(n float64) float64 {
+	if s.playbook {
+		return n * s.hours / s.available
+	}
+	return n / s.ratio
+}
+
+// resolveStaffing validates a segment's ratio or playbook at path p and
+// records the defaults it took. availableOK says whether available hours
+// could be computed; a playbook needs them.
+func resolveStaffing(v *violations, as *assumptions, in staffingInput, p string, availableOK bool) (staffing, bool) {
+	model := in.touchModel
+	if !model.Valid() {
+		v.add(path(p, "touch_model"), "%d is not a touch model: use TOUCH_MODEL_HIGH, TOUCH_MODEL_LOW or TOUCH_MODEL_TECH", int32(model))
+	}
+	defaulted := model == TouchModelUnspecified
+	if defaulted {
+		model = TouchModelHigh
+	}
+	if defaulted && in.reportsModel {
+		as.add(path(p, "touch_model"), model.String(), sourceDefaultTouchModel)
+	}
+	out := staffing{touchModel: model}
+	switch {
+	case in.ratio != nil && in.playbook != nil:
+		v.add(path(p, "accounts_per_csm"), "give either accounts_per_csm or a playbook, not both: the playbook derives the ratio")
+		return out, false
+	case in.ratio != nil:
+		if r := *in.ratio; !finite(r) || r < MinAccountsPerCSM {
+			v.add(path(p, "accounts_per_csm"), "must be at least %s accounts per CSM (seed 003's example is 5), got %s", formatFloat(MinAccountsPerCSM), formatFloat(r))
+			return out, false
+		}
+		out.ratio = as.float(path(p, "accounts_per_csm"), in.ratio, 0, SourceRequest)
+	case in.playbook != nil:
+		hours, _, pbAs, err := HoursPerAccount(*in.playbook, 0, nil, nil, path(p, "playbook"))
+		if err != nil {
+			v.merge(err)
+			return out, false
+		}
+		if !availableOK {
+			return out, false
+		}
+		if ratio := in.available / hours; ratio < MinAccountsPerCSM {
+			v.add(path(p, "playbook"), "takes %s hours per account a month, so one account needs more than %s CSMs: check the hours and frequencies", formatHours(hours), formatFloat(1/MinAccountsPerCSM))
+			return out, false
+		}
+		*as = append(*as, pbAs...)
+		out.playbook, out.hours, out.available, out.ratio = true, hours, in.available, in.available/hours
+	default:
+		if !model.Valid() {
+			return out, false
+		}
+		if defaulted && !in.reportsModel {
+			as.add(path(p, "touch_model"), model.String(), sourceDefaultTouchModel)
+		}
+		bench := DefaultBenchmarks()
+		out.ratio = bench.TouchModel(model).IdealAccountsMax
+		as.add(path(p, "accounts_per_csm"), formatFloat(out.ratio), sourceIdealMax(model))
+	}
+	return out, model.Valid()
+}
+
+func compileRule(r SegmentRule, staff staffing) compiledRule {
+	c := compiledRule{
+		name:       r.Name,
+		touchModel: staff.touchModel,
+		stages:     newValueSet(r.Stages),
+		staff:      staff,
+	}
+	if r.MinARR != nil {
+		c.hasMinARR, c.minARR = true, *r.MinARR
+	}
+	if r.MaxARR != nil {
+		c.hasMaxARR, c.maxARR = true, *r.MaxARR
+	}
+	if r.MinHealth != nil {
+		c.hasMinH, c.minHealth = true, *r.MinHealth
+	}
+	if r.MaxHealth != nil {
+		c.hasMaxH, c.maxHealth = true, *r.MaxHealth
+	}
+	for _, cx := range r.Complexities {
+		c.complexities |= 1 << uint(cx)
+	}
+	for _, key := range sortedKeys(r.Attributes) {
+		c.attributes = append(c.attributes, attributeCriterion{key: strings.TrimSpace(key), values: newValueSet(r.Attributes[key])})
+	}
+	return c
+}
+
+// matches reports whether a meets every criterion of the rule.
+func (c *compiledRule) matches(a *Account) bool {
+	if c.hasMinARR && a.ARR < c.minARR || c.hasMaxARR && a.ARR >= c.maxARR {
+		return false
+	}
+	if c.hasMinH || c.hasMaxH {
+		h := a.HealthScore
+		if h == nil || c.hasMinH && *h < c.minHealth || c.hasMaxH && *h > c.maxHealth {
+			return false
+		}
+	}
+	if c.complexities != 0 {
+		cx := a.Complexity
+		if cx == ComplexityUnspecified {
+			cx = ComplexityModerate
+		}
+		if c.complexities&(1<<uint(cx)) == 0 {
+			return false
+		}
+	}
+	if !c.stages.empty() && !c.stages.has(a.Stage) {
+		return false
+	}
+	for i := range c.attributes {
+		ac := &c.attributes[i]
+		value, ok := attribute(a.Attributes, ac.key)
+		if !ok || !ac.values.has(value) {
+			return false
+		}
+	}
+	return true
+}
+
+// attribute looks key up in attrs: exactly first, then case-insensitively
+// after trimming spaces, as CRM headers vary ("Region", "region ").
+func attribute(attrs map[string]string, key string) (string, bool) {
+	if v, ok := attrs[key]; ok {
+		return v, true
+	}
+	for k, v := range attrs {
+		if strings.EqualFold(strings.TrimSpace(k), key) {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// valueSet is a list of strings to match case-insensitively after trimming
+// spaces. Long all-ASCII lists are also kept lower-cased in a map, which an
+// ASCII value is looked up in through a stack buffer.
+type valueSet struct {
+	values []string
+	folded map[string]struct{}
+}
+
+// valueSetLinearMax is the longest list scanned with EqualFold rather than
+// looked up in the map.
+const valueSetLinearMax = 8
+
+// foldBufBytes is the longest value looked up through the stack buffer.
+const foldBufBytes = 64
+
+func newValueSet(values []string) valueSet {
+	s := valueSet{values: make([]string, len(values))}
+	ascii := true
+	for i, v := range values {
+		s.values[i] = strings.TrimSpace(v)
+		ascii = ascii && isASCII(s.values[i])
+	}
+	// Only an all-ASCII list may use the map: EqualFold matches some
+	// non-ASCII letters to ASCII ones (the Kelvin sign to k).
+	if ascii && len(values) > valueSetLinearMax {
+		s.folded = make(map[string]struct{}, len(values))
+		for _, v := range s.values {
+			s.folded[strings.ToLower(v)] = struct{}{}
+		}
+	}
+	return s
+}
+
+func (s *valueSet) empty() bool { return len(s.values) == 0 }
+
+func (s *valueSet) has(v string) bool {
+	v = strings.TrimSpace(v)
+	if s.folded != nil && len(v) <= foldBufBytes && isASCII(v) {
+		var buf [foldBufBytes]byte
+		for i := 0; i < len(v); i++ {
+			c := v[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			buf[i] = c
+		}
+		_, ok := s.folded[string(buf[:len(v)])]
+		return ok
+	}
+	for _, x := range s.values {
+		if strings.EqualFold(x, v) {
+			return true
+		}
+	}
+	return false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// Match returns the index of the first rule a matches, or -1, without
+// counting the account.
+func (s *Segmenter) Match(a *Account) int {
+	for i := range s.rules {
+		if s.rules[i].matches(a) {
+			return i
+		}
+	}
+	return -1
+}
+
+// Add counts a in the first segment it matches and returns that segment's
+// index, or -1 when it is unassigned. a must be valid (ValidateAccount) and
+// may be reused by the caller once Add returns. Callers stop at
+// MaxBookAccounts.
+func (s *Segmenter) Add(a *Account) int {
+	i := s.Match(a)
+	acc := &s.segs[len(s.segs)-1]
+	if i >= 0 {
+		acc = &s.segs[i]
+	}
+	acc.accounts++
+	acc.arr += a.ARR
+	acc.values = append(acc.values, a.ARR)
+	id := s.stages.id(a.Stage)
+	if id >= len(acc.stageCounts) {
+		acc.stageCounts = slices.Grow(acc.stageCounts, id+1-len(acc.stageCounts))[:id+1]
+	}
+	acc.stageCounts[id]++
+	s.accounts++
+	s.arr += a.ARR
+	return i
+}
+
+// Accounts returns the number of accounts added so far.
+func (s *Segmenter) Accounts() int64 { return s.accounts }
+
+// SegmentName returns the name of segment i as Add returned it:
+// UnassignedSegment for -1.
+func (s *Segmenter) SegmentName(i int) string {
+	if i < 0 || i >= len(s.rules) {
+		return UnassignedSegment
+	}
+	return s.rules[i].name
+}
+
+// Result summarises the accounts added so far. It may be called again
+// after more accounts are added.
+func (s *Segmenter) Result() SegmentationResult {
+	out := SegmentationResult{
+		Segments:      make([]SegmentSummary, len(s.rules)),
+		TotalAccounts: count32(s.accounts),
+		TotalARR:      s.arr,
+		Assumptions:   slices.Clone(s.assumptions),
+	}
+	for i := range s.rules {
+		r := &s.rules[i]
+		sum := s.summary(&s.segs[i], r.name)
+		sum.TouchModel = r.touchModel
+		// A playbook segment reports whole accounts per CSM, as
+		// ComputeCapacity does; its FTE stays exact.
+		sum.AccountsPerCSM = r.staff.ratio
+		if r.staff.playbook {
+			sum.AccountsPerCSM = floorTol(r.staff.ratio)
+		}
+		sum.CSMFTE = r.staff.fte(float64(s.segs[i].accounts))
+		sum.CSMHeadcount = count32(int64(ceilTol(sum.CSMFTE)))
+		out.Segments[i] = sum
+	}
+	out.Unassigned = s.summary(&s.segs[len(s.segs)-1], UnassignedSegment)
+	return out
+}
+
+// summary writes the counts, ARR statistics, shares and stage mix of one
+// accumulator.
+func (s *Segmenter) summary(acc *segmentAcc, name string) SegmentSummary {
+	slices.Sort(acc.values)
+	out := SegmentSummary{
+		Name:         name,
+		Accounts:     count32(acc.accounts),
+		ARR:          acc.arr,
+		ARRMean:      ratio(acc.arr, float64(acc.accounts)),
+		ARRMedian:    PercentileInc(acc.values, 0.5),
+		ARRP90:       PercentileInc(acc.values, 0.9),
+		AccountShare: ratio(float64(acc.accounts), float64(s.accounts)),
+		ARRShare:     ratio(acc.arr, s.arr),
+		StageCounts:  []StageCount{},
+	}
+	for id, n := range acc.stageCounts {
+		if n > 0 {
+			out.StageCounts = append(out.StageCounts, StageCount{Stage: s.stages.names[id], Accounts: count32(n)})
+		}
+	}
+	slices.SortFunc(out.StageCounts, func(a, b StageCount) int {
+		if c := cmp.Compare(b.Accounts, a.Accounts); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Stage, b.Stage)
+	})
+	return out
+}
+
+// PercentileInc returns the p-th percentile (0 <= p <= 1) of sorted values
+// as spreadsheet PERCENTILE.INC does: linear interpolation between the
+// closest ranks, rank p x (n - 1) from 0. No values give 0.
+func PercentileInc(sorted []float64, p float64) float64 {
+	n := len(sorted)
+	if n == 0 {
+		return 0
+	}
+	rank := p * float64(n-1)
+	lo := int(math.Floor(rank))
+	if lo >= n-1 {
+		return sorted[n-1]
+	}
+	frac := rank - float64(lo)
+	return sorted[lo] + frac*(sorted[lo+1]-sorted[lo])
+}
+
+// count32 converts a count that callers keep within int32, saturating
+// rather than wrapping should one not be.
+func count32(n int64) int32 {
+	if n > math.MaxInt32 {
+		return math.MaxInt32
+	}
+	return int32(n)
+}
+
+// stageDict gives each stage, grouped case-insensitively after trimming
+// spaces, a small id and remembers it as first written. Spellings already
+// met are found without allocating; a new spelling costs one lower-casing.
+type stageDict struct {
+	exact  map[string]int
+	folded map[string]int
+	names  []string
+	other  int
+}
+
+func newStageDict() stageDict {
+	return stageDict{exact: map[string]int{}, folded: map[string]int{}, other: -1}
+}
+
+// exactMax bounds the spellings remembered; past it a spelling is
+// lower-cased on every lookup.
+const exactMax = 4 * MaxStages
+
+func (d *stageDict) id(stage string) int {
+	stage = strings.TrimSpace(stage)
+	if id, ok := d.exact[stage]; ok {
+		return id
+	}
+	key := strings.ToLower(stage)
+	id, ok := d.folded[key]
+	if !ok {
+		if len(d.names) >= MaxStages {
+			if d.other < 0 {
+				d.other = len(d.names)
+				d.names = append(d.names, OtherStages)
+			}
+			id = d.other
+		} else {
+			id = len(d.names)
+			d.names = append(d.names, strings.Clone(stage))
+			d.folded[key] = id
+		}
+	}
+	if len(d.exact) < exactMax {
+		d.exact[strings.Clone(stage)] = id
+	}
+	return id
+}
