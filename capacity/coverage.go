@@ -55,6 +55,9 @@ type CoverageSegment struct {
 	AccountsPerCSM *float64
 	// Playbook, when not nil, sizes the segment bottom-up (section 1).
 	Playbook *Playbook
+	// CustomerLifetimeMonths amortises the playbook's one-time touchpoints;
+	// default 36 (assumption).
+	CustomerLifetimeMonths *float64
 }
 
 // CoverageRequest asks what coverage costs and whether it fits the budget.
@@ -176,7 +179,7 @@ func PlanCoverage(req CoverageRequest) (CoveragePlan, error) {
 			v.add(path(p, "arr"), "must be 0 or more in whole currency units, got %s", formatFloat(s.ARR))
 		}
 		staff, ok := resolveStaffing(&v, &segAs, staffingInput{
-			touchModel: s.TouchModel, ratio: s.AccountsPerCSM, playbook: s.Playbook, available: available,
+			touchModel: s.TouchModel, ratio: s.AccountsPerCSM, playbook: s.Playbook, lifetime: s.CustomerLifetimeMonths, available: available,
 		}, p, err == nil)
 		if ok {
 			usedTime = usedTime || staff.playbook

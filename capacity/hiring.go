@@ -40,6 +40,9 @@ type HireRequest struct {
 	// expresses the training hours in account-months.
 	HoursPerAccountMonth *float64
 	Playbook             *Playbook
+	// CustomerLifetimeMonths amortises the playbook's one-time touchpoints;
+	// default 36 (assumption).
+	CustomerLifetimeMonths *float64
 }
 
 // ItemizedCost is the loaded cost item by item: salary x (1 +
@@ -142,7 +145,7 @@ func hireCost(req HireRequest, prefix string) (HireCost, error) {
 	var pbAs []Assumption
 	if req.Playbook != nil {
 		var err error
-		pbHours, _, pbAs, err = HoursPerAccount(*req.Playbook, 0, nil, nil, p("playbook"))
+		pbHours, _, pbAs, err = HoursPerAccount(*req.Playbook, 0, nil, req.CustomerLifetimeMonths, p("playbook"))
 		v.merge(err)
 	}
 	if !v.empty() {

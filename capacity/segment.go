@@ -54,6 +54,9 @@ type SegmentRule struct {
 	AccountsPerCSM *float64
 	// Playbook, when not nil, sizes the segment bottom-up (section 1).
 	Playbook *Playbook
+	// CustomerLifetimeMonths amortises the playbook's one-time touchpoints;
+	// default 36 (assumption).
+	CustomerLifetimeMonths *float64
 }
 
 // SegmentRules are the ordered rules of a segmentation and the CSM time
@@ -254,7 +257,7 @@ func NewSegmenter(rules SegmentRules) (*Segmenter, error) {
 		p := index("segments", i)
 		validateRuleCriteria(&v, r, p)
 		staff, ok := resolveStaffing(&v, &ruleAs, staffingInput{
-			touchModel: r.TouchModel, ratio: r.AccountsPerCSM, playbook: r.Playbook, available: available, reportsModel: true,
+			touchModel: r.TouchModel, ratio: r.AccountsPerCSM, playbook: r.Playbook, lifetime: r.CustomerLifetimeMonths, available: available, reportsModel: true,
 		}, p, err == nil)
 		if !ok {
 			continue
@@ -382,6 +385,7 @@ type staffingInput struct {
 	touchModel TouchModel
 	ratio      *float64
 	playbook   *Playbook
+	lifetime   *float64
 	available  float64
 	// reportsModel says the touch model is part of the answer, so that its
 	// default is echoed even where a ratio or playbook sizes the segment.
@@ -434,7 +438,7 @@ func resolveStaffing(v *violations, as *assumptions, in staffingInput, p string,
 		}
 		out.ratio = as.float(path(p, "accounts_per_csm"), in.ratio, 0, SourceRequest)
 	case in.playbook != nil:
-		hours, _, pbAs, err := HoursPerAccount(*in.playbook, 0, nil, nil, path(p, "playbook"))
+		hours, _, pbAs, err := HoursPerAccount(*in.playbook, 0, nil, in.lifetime, path(p, "playbook"))
 		if err != nil {
 			v.merge(err)
 			return out, false

@@ -324,6 +324,7 @@ func hireRequestFromProto(r *csplanv1.EstimateHireCostRequest) capacity.HireRequ
 		p := playbookFromProto(pb)
 		out.Playbook = &p
 	}
+	out.CustomerLifetimeMonths = r.CustomerLifetimeMonths
 	return out
 }
 

@@ -20,6 +20,8 @@ func segmentRulesFromProto(rules []*csplanv1.SegmentRule, t *csplanv1.CsmTime) c
 			MaxHealth:      r.MaxHealth,
 			AccountsPerCSM: r.AccountsPerCsm,
 			Playbook:       playbookPtrFromProto(r.GetPlaybook()),
+
+			CustomerLifetimeMonths: r.CustomerLifetimeMonths,
 		}
 		for _, c := range r.GetComplexities() {
 			rule.Complexities = append(rule.Complexities, capacity.Complexity(c))
@@ -130,6 +132,8 @@ func coverageRequestFromProto(r *csplanv1.PlanCoverageRequest) capacity.Coverage
 			TouchModel:     capacity.TouchModel(s.GetTouchModel()),
 			AccountsPerCSM: s.AccountsPerCsm,
 			Playbook:       playbookPtrFromProto(s.GetPlaybook()),
+
+			CustomerLifetimeMonths: s.CustomerLifetimeMonths,
 		}
 	}
 	return out

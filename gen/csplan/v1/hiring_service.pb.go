@@ -109,9 +109,12 @@ type EstimateHireCostRequest struct {
 	// accounts-months.
 	HoursPerAccountMonth *float64 `protobuf:"fixed64,11,opt,name=hours_per_account_month,json=hoursPerAccountMonth,proto3,oneof" json:"hours_per_account_month,omitempty"`
 	// Or the playbook those hours come from.
-	Playbook      *Playbook `protobuf:"bytes,12,opt,name=playbook,proto3" json:"playbook,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Playbook *Playbook `protobuf:"bytes,12,opt,name=playbook,proto3" json:"playbook,omitempty"`
+	// With a playbook, one-time touchpoints are amortised over this many
+	// months. Default 36 (assumption).
+	CustomerLifetimeMonths *float64 `protobuf:"fixed64,13,opt,name=customer_lifetime_months,json=customerLifetimeMonths,proto3,oneof" json:"customer_lifetime_months,omitempty"`
+	unknownFields          protoimpl.UnknownFields
+	sizeCache              protoimpl.SizeCache
 }
 
 func (x *EstimateHireCostRequest) Reset() {
@@ -226,6 +229,13 @@ func (x *EstimateHireCostRequest) GetPlaybook() *Playbook {
 		return x.Playbook
 	}
 	return nil
+}
+
+func (x *EstimateHireCostRequest) GetCustomerLifetimeMonths() float64 {
+	if x != nil && x.CustomerLifetimeMonths != nil {
+		return *x.CustomerLifetimeMonths
+	}
+	return 0
 }
 
 // ItemizedCost is the loaded cost item by item.
@@ -989,7 +999,7 @@ var File_csplan_v1_hiring_service_proto protoreflect.FileDescriptor
 
 const file_csplan_v1_hiring_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1ecsplan/v1/hiring_service.proto\x12\tcsplan.v1\x1a\x16csplan/v1/common.proto\"\xeb\x05\n" +
+	"\x1ecsplan/v1/hiring_service.proto\x12\tcsplan.v1\x1a\x16csplan/v1/common.proto\"\xc7\x06\n" +
 	"\x17EstimateHireCostRequest\x12\x1f\n" +
 	"\vbase_salary\x18\x01 \x01(\x01R\n" +
 	"baseSalary\x129\n" +
@@ -1006,13 +1016,15 @@ const file_csplan_v1_hiring_service_proto_rawDesc = "" +
 	"\x13time_to_hire_months\x18\n" +
 	" \x01(\x05H\x04R\x10timeToHireMonths\x88\x01\x01\x12:\n" +
 	"\x17hours_per_account_month\x18\v \x01(\x01H\x05R\x14hoursPerAccountMonth\x88\x01\x01\x12/\n" +
-	"\bplaybook\x18\f \x01(\v2\x13.csplan.v1.PlaybookR\bplaybookB\x19\n" +
+	"\bplaybook\x18\f \x01(\v2\x13.csplan.v1.PlaybookR\bplaybook\x12=\n" +
+	"\x18customer_lifetime_months\x18\r \x01(\x01H\x06R\x16customerLifetimeMonths\x88\x01\x01B\x19\n" +
 	"\x17_loaded_cost_multiplierB\x17\n" +
 	"\x15_recruiting_fee_shareB\x0e\n" +
 	"\f_ramp_monthsB\x16\n" +
 	"\x14_trainer_hourly_costB\x16\n" +
 	"\x14_time_to_hire_monthsB\x1a\n" +
-	"\x18_hours_per_account_month\"\xe0\x01\n" +
+	"\x18_hours_per_account_monthB\x1b\n" +
+	"\x19_customer_lifetime_months\"\xe0\x01\n" +
 	"\fItemizedCost\x12*\n" +
 	"\x0ebenefits_share\x18\x01 \x01(\x01H\x00R\rbenefitsShare\x88\x01\x01\x12/\n" +
 	"\x11payroll_tax_share\x18\x02 \x01(\x01H\x01R\x0fpayrollTaxShare\x88\x01\x01\x12$\n" +

@@ -320,9 +320,12 @@ type SegmentRule struct {
 	AccountsPerCsm *float64 `protobuf:"fixed64,10,opt,name=accounts_per_csm,json=accountsPerCsm,proto3,oneof" json:"accounts_per_csm,omitempty"`
 	// Engagement model: the ratio then comes from the bottom-up model. Give a
 	// ratio or a playbook, not both.
-	Playbook      *Playbook `protobuf:"bytes,11,opt,name=playbook,proto3" json:"playbook,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Playbook *Playbook `protobuf:"bytes,11,opt,name=playbook,proto3" json:"playbook,omitempty"`
+	// With a playbook, one-time touchpoints are amortised over this many
+	// months. Default 36 (assumption).
+	CustomerLifetimeMonths *float64 `protobuf:"fixed64,12,opt,name=customer_lifetime_months,json=customerLifetimeMonths,proto3,oneof" json:"customer_lifetime_months,omitempty"`
+	unknownFields          protoimpl.UnknownFields
+	sizeCache              protoimpl.SizeCache
 }
 
 func (x *SegmentRule) Reset() {
@@ -430,6 +433,13 @@ func (x *SegmentRule) GetPlaybook() *Playbook {
 		return x.Playbook
 	}
 	return nil
+}
+
+func (x *SegmentRule) GetCustomerLifetimeMonths() float64 {
+	if x != nil && x.CustomerLifetimeMonths != nil {
+		return *x.CustomerLifetimeMonths
+	}
+	return 0
 }
 
 // SegmentAccountsRequest carries the rules and the book.
@@ -1629,9 +1639,12 @@ type CoverageSegment struct {
 	// a playbook, the touch model's ideal max applies.
 	AccountsPerCsm *float64 `protobuf:"fixed64,5,opt,name=accounts_per_csm,json=accountsPerCsm,proto3,oneof" json:"accounts_per_csm,omitempty"`
 	// Engagement model: the ratio then comes from the bottom-up model.
-	Playbook      *Playbook `protobuf:"bytes,6,opt,name=playbook,proto3" json:"playbook,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Playbook *Playbook `protobuf:"bytes,6,opt,name=playbook,proto3" json:"playbook,omitempty"`
+	// With a playbook, one-time touchpoints are amortised over this many
+	// months. Default 36 (assumption).
+	CustomerLifetimeMonths *float64 `protobuf:"fixed64,7,opt,name=customer_lifetime_months,json=customerLifetimeMonths,proto3,oneof" json:"customer_lifetime_months,omitempty"`
+	unknownFields          protoimpl.UnknownFields
+	sizeCache              protoimpl.SizeCache
 }
 
 func (x *CoverageSegment) Reset() {
@@ -1704,6 +1717,13 @@ func (x *CoverageSegment) GetPlaybook() *Playbook {
 		return x.Playbook
 	}
 	return nil
+}
+
+func (x *CoverageSegment) GetCustomerLifetimeMonths() float64 {
+	if x != nil && x.CustomerLifetimeMonths != nil {
+		return *x.CustomerLifetimeMonths
+	}
+	return 0
 }
 
 // PlanCoverageRequest carries the segments and the economics.
@@ -2203,7 +2223,7 @@ const file_csplan_v1_segmentation_service_proto_rawDesc = "" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01B\x0f\n" +
 	"\r_health_score\")\n" +
 	"\x0fAttributeValues\x12\x16\n" +
-	"\x06values\x18\x01 \x03(\tR\x06values\"\x85\x05\n" +
+	"\x06values\x18\x01 \x03(\tR\x06values\"\xe1\x05\n" +
 	"\vSegmentRule\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x126\n" +
 	"\vtouch_model\x18\x02 \x01(\x0e2\x15.csplan.v1.TouchModelR\n" +
@@ -2221,7 +2241,8 @@ const file_csplan_v1_segmentation_service_proto_rawDesc = "" +
 	"attributes\x12-\n" +
 	"\x10accounts_per_csm\x18\n" +
 	" \x01(\x01H\x04R\x0eaccountsPerCsm\x88\x01\x01\x12/\n" +
-	"\bplaybook\x18\v \x01(\v2\x13.csplan.v1.PlaybookR\bplaybook\x1aY\n" +
+	"\bplaybook\x18\v \x01(\v2\x13.csplan.v1.PlaybookR\bplaybook\x12=\n" +
+	"\x18customer_lifetime_months\x18\f \x01(\x01H\x05R\x16customerLifetimeMonths\x88\x01\x01\x1aY\n" +
 	"\x0fAttributesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x120\n" +
 	"\x05value\x18\x02 \x01(\v2\x1a.csplan.v1.AttributeValuesR\x05value:\x028\x01B\n" +
@@ -2231,7 +2252,8 @@ const file_csplan_v1_segmentation_service_proto_rawDesc = "" +
 	"\b_max_arrB\r\n" +
 	"\v_min_healthB\r\n" +
 	"\v_max_healthB\x13\n" +
-	"\x11_accounts_per_csm\"\xdc\x01\n" +
+	"\x11_accounts_per_csmB\x1b\n" +
+	"\x19_customer_lifetime_months\"\xdc\x01\n" +
 	"\x16SegmentAccountsRequest\x122\n" +
 	"\bsegments\x18\x01 \x03(\v2\x16.csplan.v1.SegmentRuleR\bsegments\x12.\n" +
 	"\baccounts\x18\x02 \x03(\v2\x12.csplan.v1.AccountR\baccounts\x12/\n" +
@@ -2320,7 +2342,7 @@ const file_csplan_v1_segmentation_service_proto_rawDesc = "" +
 	"\x11zero_arr_accounts\x18\x03 \x01(\x05R\x0fzeroArrAccounts\x125\n" +
 	"\x17top10_percent_arr_share\x18\x04 \x01(\x01R\x14top10PercentArrShare\x125\n" +
 	"\x17top20_percent_arr_share\x18\x05 \x01(\x01R\x14top20PercentArrShare\x127\n" +
-	"\vassumptions\x18\x06 \x03(\v2\x15.csplan.v1.AssumptionR\vassumptions\"\x80\x02\n" +
+	"\vassumptions\x18\x06 \x03(\v2\x15.csplan.v1.AssumptionR\vassumptions\"\xdc\x02\n" +
 	"\x0fCoverageSegment\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1a\n" +
 	"\baccounts\x18\x02 \x01(\x05R\baccounts\x12\x10\n" +
@@ -2328,8 +2350,10 @@ const file_csplan_v1_segmentation_service_proto_rawDesc = "" +
 	"\vtouch_model\x18\x04 \x01(\x0e2\x15.csplan.v1.TouchModelR\n" +
 	"touchModel\x12-\n" +
 	"\x10accounts_per_csm\x18\x05 \x01(\x01H\x00R\x0eaccountsPerCsm\x88\x01\x01\x12/\n" +
-	"\bplaybook\x18\x06 \x01(\v2\x13.csplan.v1.PlaybookR\bplaybookB\x13\n" +
-	"\x11_accounts_per_csm\"\xae\x03\n" +
+	"\bplaybook\x18\x06 \x01(\v2\x13.csplan.v1.PlaybookR\bplaybook\x12=\n" +
+	"\x18customer_lifetime_months\x18\a \x01(\x01H\x01R\x16customerLifetimeMonths\x88\x01\x01B\x13\n" +
+	"\x11_accounts_per_csmB\x1b\n" +
+	"\x19_customer_lifetime_months\"\xae\x03\n" +
 	"\x13PlanCoverageRequest\x126\n" +
 	"\bsegments\x18\x01 \x03(\v2\x1a.csplan.v1.CoverageSegmentR\bsegments\x12-\n" +
 	"\bcsm_time\x18\x02 \x01(\v2\x12.csplan.v1.CsmTimeR\acsmTime\x12&\n" +
