@@ -24,10 +24,23 @@ type clientFlags struct {
 	hostname string
 }
 
+// streamTimeout is the default deadline of commands that stream a book:
+// a CRM export of millions of accounts takes longer than a unary call.
+const streamTimeout = 10 * time.Minute
+
 func (c *clientFlags) register(fs *flag.FlagSet, e env) {
+	c.registerWithTimeout(fs, e, client.DefaultTimeout)
+}
+
+// registerStream registers the flags of a command that streams a book.
+func (c *clientFlags) registerStream(fs *flag.FlagSet, e env) {
+	c.registerWithTimeout(fs, e, streamTimeout)
+}
+
+func (c *clientFlags) registerWithTimeout(fs *flag.FlagSet, e env, timeout time.Duration) {
 	fs.StringVar(&c.server, "server", e.getenv("CSPLAN_SERVER"), "csplan gRPC address (env CSPLAN_SERVER); empty runs the services in this process")
 	fs.StringVar(&c.output, "o", "table", "output: table or json")
-	fs.DurationVar(&c.timeout, "timeout", client.DefaultTimeout, "deadline of the call")
+	fs.DurationVar(&c.timeout, "timeout", timeout, "deadline of the call")
 	fs.StringVar(&c.token, "token", e.getenv("CSPLAN_TOKEN"), "bearer token for a server with authentication (env CSPLAN_TOKEN)")
 	fs.BoolVar(&c.useTLS, "tls", false, "connect with TLS, verifying the server against the system's roots (implied by --ca and --cert)")
 	fs.StringVar(&c.ca, "ca", "", "CA bundle (PEM) to verify the server with")

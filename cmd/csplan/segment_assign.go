@@ -32,7 +32,7 @@ func runSegmentAssign(ctx context.Context, args []string, e env) error {
 	fs := flag.NewFlagSet("segment assign", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	var cf clientFlags
-	cf.register(fs, e)
+	cf.registerStream(fs, e)
 	rulesFile := fs.String("rules", "", "segment rules, YAML or JSON (a SegmentRules message: segments, csmTime)")
 	batch := fs.Int("batch", assignBatch, "accounts per stream message")
 	files, err := parseArgsAnywhere(fs, args)

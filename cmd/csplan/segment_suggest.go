@@ -26,7 +26,7 @@ func runSegmentSuggest(ctx context.Context, args []string, e env) error {
 	fs := flag.NewFlagSet("segment suggest", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	var cf clientFlags
-	cf.register(fs, e)
+	cf.registerStream(fs, e)
 	tiers := fs.Int("tiers", 0, "number of tiers, 2 to 8 (default: the server's, 3)")
 	batch := fs.Int("batch", suggestBatch, "accounts per stream message")
 	files, err := parseArgsAnywhere(fs, args)
