@@ -28,3 +28,18 @@ func FuzzReadRequest(f *testing.F) {
 		}
 	})
 }
+
+// TestReadRequestLineBreaks keeps the line breaks that once crashed the YAML
+// library's error reporting: each is read, or rejected with an error.
+func TestReadRequestLineBreaks(t *testing.T) {
+	for _, data := range []string{"\r0", "\u20280", "\u20290", "\u00850", "csmCount: 5\r\nacounts: 1\r\n"} {
+		err := readRequest(env{stdin: strings.NewReader(data)}, "-", &csplanv1.EvaluateTeamRequest{})
+		if err == nil {
+			t.Errorf("readRequest(%q) = nil, want an error (not a mapping, or an unknown key)", data)
+		}
+	}
+	err := readRequest(env{stdin: strings.NewReader("csmCount: 5\r\nacounts: 1\r\n")}, "-", &csplanv1.EvaluateTeamRequest{})
+	if err == nil || !strings.Contains(err.Error(), ":2:") {
+		t.Errorf("CR LF file error %v does not point at line 2", err)
+	}
+}

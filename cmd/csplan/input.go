@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"buf.build/go/protoyaml"
 	"google.golang.org/protobuf/proto"
@@ -26,8 +27,25 @@ func readRequest(e env, path string, msg proto.Message) error {
 	if err != nil {
 		return err
 	}
-	if err := (protoyaml.UnmarshalOptions{Path: path}).Unmarshal(data, msg); err != nil {
+	if err := parseYAML(path, data, msg); err != nil {
 		return fmt.Errorf("read %s: %w", path, err)
 	}
 	return nil
+}
+
+// lineBreaks are what YAML counts as line breaks: CR LF from Windows, and
+// lone CR, LS and PS, which the parser's error reporting does not count as
+// lines (and fails on). Normalised to LF, every error's line is right.
+var lineBreaks = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\u2028", "\n", "\u2029", "\n", "\u0085", "\n")
+
+// parseYAML reads data into msg. A fault inside the YAML library on input
+// it should have rejected becomes an error, not a crash of the command.
+func parseYAML(path string, data []byte, msg proto.Message) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the YAML could not be parsed (%v)", r)
+		}
+	}()
+	data = []byte(lineBreaks.Replace(string(data)))
+	return protoyaml.UnmarshalOptions{Path: path}.Unmarshal(data, msg)
 }
