@@ -51,6 +51,7 @@ func commands() map[string]command {
 		"segment":    {"segment assign --rules RULES.yaml ACCOUNTS.csv | segment suggest ACCOUNTS.csv [--tiers N]", runSegment},
 		"coverage":   {"coverage plan -f FILE.yaml          staff and price coverage against the cost band", runCoverage},
 		"hire":       {"hire cost|evaluate -f FILE.yaml     price a hire, or decide whether to make it", runHire},
+		"plan":       {"plan -f PLAN.yaml [-o table|markdown|json|html] | plan diff BASE.yaml WHATIF.yaml", runPlan},
 	}
 }
 

@@ -3,6 +3,11 @@
 //
 //	go run ./examples/genaccounts > examples/accounts.csv
 //
+// With -company it writes the books of the example plans instead:
+//
+//	go run ./examples/genaccounts -company meridian > examples/plans/meridian/accounts.csv
+//	go run ./examples/genaccounts -company sprout > examples/plans/sprout/accounts.csv
+//
 // ARR is log-normal within three clear tiers (enterprise around $220K,
 // mid-market around $40K, SMB around $6K) plus a few free trials at $0, so
 // that tier suggestion has boundaries to find and segmentation has
@@ -12,6 +17,7 @@ package main
 import (
 	"bufio"
 	"encoding/csv"
+	"flag"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -19,8 +25,20 @@ import (
 	"strconv"
 )
 
-// accounts is the size of the book.
-const accounts = 4000
+// company is one book to write: its size, its tiers and the seed of its
+// random numbers.
+type company struct {
+	accounts     int
+	seed1, seed2 uint64
+	tiers        []tier
+}
+
+// companies are the books genaccounts can write, by -company name.
+var companies = map[string]company{
+	"northwind": {accounts: 4000, seed1: 2026, seed2: 4, tiers: tiers},
+	"meridian":  {accounts: 6000, seed1: 2027, seed2: 8, tiers: meridianTiers},
+	"sprout":    {accounts: 160, seed1: 2027, seed2: 4, tiers: sproutTiers},
+}
 
 // tier is one population of accounts: its share of the book and the
 // log-normal ARR distribution (median and sigma of the natural log).
@@ -67,6 +85,60 @@ var tiers = []tier{
 	},
 }
 
+// meridianTiers are Meridian Cloud's book (examples/plans/meridian): a
+// B2B SaaS company with enterprise, mid-market, SMB and a long tail of
+// small self-serve accounts, plus free trials.
+var meridianTiers = []tier{
+	{
+		share: 0.02, medianARR: 160_000, sigma: 0.5, round: 500,
+		plans:       []weighted{{"Enterprise", 1}},
+		complexity:  []weighted{{"complex", 0.6}, {"moderate", 0.4}},
+		stageWeight: []weighted{{"Onboarding", 0.08}, {"Adoption", 0.30}, {"Expansion", 0.25}, {"Renewal", 0.30}, {"At Risk", 0.07}},
+	},
+	{
+		share: 0.10, medianARR: 32_000, sigma: 0.45, round: 100,
+		plans:       []weighted{{"Business", 0.8}, {"Enterprise", 0.2}},
+		complexity:  []weighted{{"complex", 0.15}, {"moderate", 0.65}, {"simple", 0.20}},
+		stageWeight: []weighted{{"Onboarding", 0.10}, {"Adoption", 0.38}, {"Expansion", 0.17}, {"Renewal", 0.27}, {"At Risk", 0.08}},
+	},
+	{
+		share: 0.30, medianARR: 5_000, sigma: 0.5, round: 10,
+		plans:       []weighted{{"Team", 0.85}, {"Business", 0.15}},
+		complexity:  []weighted{{"moderate", 0.35}, {"simple", 0.65}},
+		stageWeight: []weighted{{"Onboarding", 0.14}, {"Adoption", 0.45}, {"Expansion", 0.06}, {"Renewal", 0.25}, {"At Risk", 0.10}},
+	},
+	{
+		share: 0.56, medianARR: 900, sigma: 0.6, round: 10,
+		plans:       []weighted{{"Starter", 1}},
+		complexity:  []weighted{{"simple", 1}},
+		stageWeight: []weighted{{"Onboarding", 0.15}, {"Adoption", 0.50}, {"Renewal", 0.25}, {"At Risk", 0.10}},
+	},
+	{
+		share: 0.02, round: 1,
+		plans:       []weighted{{"Trial", 1}},
+		complexity:  []weighted{{"simple", 1}},
+		stageWeight: []weighted{{"Trial", 1}},
+	},
+}
+
+// sproutTiers are Sprout Analytics' book (examples/plans/sprout): a
+// startup near seed 004's $4M ARR, with larger "scale" customers and a
+// core of smaller ones.
+var sproutTiers = []tier{
+	{
+		share: 0.25, medianARR: 50_000, sigma: 0.35, round: 500,
+		plans:       []weighted{{"Scale", 1}},
+		complexity:  []weighted{{"complex", 0.4}, {"moderate", 0.6}},
+		stageWeight: []weighted{{"Onboarding", 0.12}, {"Adoption", 0.35}, {"Expansion", 0.20}, {"Renewal", 0.25}, {"At Risk", 0.08}},
+	},
+	{
+		share: 0.75, medianARR: 18_000, sigma: 0.4, round: 100,
+		plans:       []weighted{{"Core", 1}},
+		complexity:  []weighted{{"moderate", 0.6}, {"simple", 0.4}},
+		stageWeight: []weighted{{"Onboarding", 0.15}, {"Adoption", 0.40}, {"Expansion", 0.10}, {"Renewal", 0.25}, {"At Risk", 0.10}},
+	},
+}
+
 var (
 	regions    = []weighted{{"NA", 0.50}, {"EMEA", 0.30}, {"APAC", 0.15}, {"LATAM", 0.05}}
 	industries = []weighted{{"Software", 0.30}, {"Financial Services", 0.15}, {"Healthcare", 0.12}, {"Retail", 0.13}, {"Manufacturing", 0.12}, {"Education", 0.08}, {"Media", 0.10}}
@@ -75,8 +147,15 @@ var (
 )
 
 func main() {
+	name := flag.String("company", "northwind", "book to write: northwind (examples/accounts.csv), meridian or sprout")
+	flag.Parse()
+	c, ok := companies[*name]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "genaccounts: unknown -company %q: use northwind, meridian or sprout\n", *name)
+		os.Exit(2)
+	}
 	w := bufio.NewWriter(os.Stdout)
-	if err := write(w); err != nil {
+	if err := write(w, c); err != nil {
 		fmt.Fprintln(os.Stderr, "genaccounts:", err)
 		os.Exit(1)
 	}
@@ -86,8 +165,9 @@ func main() {
 	}
 }
 
-func write(w *bufio.Writer) error {
-	rng := rand.New(rand.NewPCG(2026, 4))
+func write(w *bufio.Writer, c company) error {
+	rng := rand.New(rand.NewPCG(c.seed1, c.seed2))
+	tiers := c.tiers
 	cw := csv.NewWriter(w)
 	if err := cw.Write([]string{"id", "name", "arr", "stage", "health", "complexity", "region", "industry", "plan"}); err != nil {
 		return err
@@ -96,7 +176,7 @@ func write(w *bufio.Writer) error {
 	for i, t := range tiers {
 		shares[i] = weighted{strconv.Itoa(i), t.share}
 	}
-	for i := 1; i <= accounts; i++ {
+	for i := 1; i <= c.accounts; i++ {
 		ti, _ := strconv.Atoi(pick(rng, shares))
 		t := tiers[ti]
 		arr := 0.0

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/csplan/csplan/planner"
+	"github.com/csplan/csplan/report"
+)
+
+// runPlan runs the planning workflow: csplan plan -f PLAN.yaml analyses one
+// plan; csplan plan diff BASE.yaml WHATIF.yaml compares two.
+func runPlan(ctx context.Context, args []string, e env) error {
+	if len(args) > 0 && args[0] == "diff" {
+		return runPlanDiff(ctx, args[1:], e)
+	}
+	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var cf clientFlags
+	cf.register(fs, e)
+	setOutputUsage(fs)
+	file := fs.String("f", "", "plan file, YAML (see examples/README.md)")
+	out := fs.String("out", "", "write the report to this file instead of stdout")
+	files, err := parseArgsAnywhere(fs, args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case *file == "" && len(files) == 1:
+		*file = files[0]
+	case *file == "" && len(files) == 0:
+		return usagef("plan needs a plan file: csplan plan -f PLAN.yaml (see examples/plans/)")
+	case len(files) > 0:
+		return usagef("plan takes one plan file, got %q", append([]string{*file}, files...))
+	}
+	if err := validatePlanFlags(&cf); err != nil {
+		return err
+	}
+	p, err := planner.Load(*file)
+	if err != nil {
+		return err
+	}
+	c, release, err := cf.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	r, err := planner.Analyze(ctx, c, p, planOptions(&cf, e))
+	if err != nil {
+		return err
+	}
+	return writeOutput(e, *out, func(w io.Writer) error { return report.Render(w, cf.output, r) })
+}
+
+// setOutputUsage documents the plan's formats on the shared -o flag.
+func setOutputUsage(fs *flag.FlagSet) {
+	fs.Lookup("o").Usage = "output: table (aligned text for a terminal), markdown, json or html"
+}
+
+func validatePlanFlags(cf *clientFlags) error {
+	if !report.KnownFormat(cf.output) {
+		return usagef("-o: %q is not table, markdown, json or html", cf.output)
+	}
+	if (cf.cert == "") != (cf.key == "") {
+		return usagef("give both --cert and --key")
+	}
+	return nil
+}
+
+// planOptions shows streaming progress on a terminal only and bounds each
+// call by --timeout.
+func planOptions(cf *clientFlags, e env) planner.Options {
+	p := newStreamProgress(e.stderr)
+	return planner.Options{
+		CallTimeout: cf.timeout,
+		Progress: func(n int) {
+			if n < 0 {
+				p.done()
+				return
+			}
+			p.show(n)
+		},
+	}
+}
+
+// writeOutput renders into memory first, so that a failed rendering
+// leaves no half-written file, then writes stdout or the file.
+func writeOutput(e env, path string, render func(io.Writer) error) error {
+	var buf bytes.Buffer
+	if err := render(&buf); err != nil {
+		return err
+	}
+	if path == "" || path == "-" {
+		_, err := buf.WriteTo(e.stdout)
+		return err
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "wrote %s\n", path)
+	return nil
+}
