@@ -831,18 +831,19 @@ func (a *analysis) evaluateHire(ctx context.Context) error {
 	return nil
 }
 
-// nextHire is the segment and requisition month of the forecasts' first
-// requisition (-1 when there is none).
+// nextHire is the segment of the forecasts' first requisition (-1 when
+// there is none) and the month its hire must be ramped by: the month the
+// forecast calls for the hire, and so EvaluateHire's trigger month.
 func (a *analysis) nextHire() (int, string) {
-	best, month := -1, ""
+	best, first, ramped := -1, "", ""
 	for i, s := range a.r.Forecast.Segments {
 		for _, h := range s.HiringPlan {
-			if best < 0 || h.RequisitionMonth < month {
-				best, month = i, h.RequisitionMonth
+			if best < 0 || h.RequisitionMonth < first {
+				best, first, ramped = i, h.RequisitionMonth, h.RampedMonth
 			}
 		}
 	}
-	return best, month
+	return best, ramped
 }
 
 // Conversions from the plan to the contract.

@@ -428,8 +428,9 @@ type HireEvaluation struct {
 	// Segment is the segment the next hire is for ("" when no requisition
 	// is planned: then one more CSM for the company as a whole).
 	Segment string `json:"segment"`
-	// TriggerMonth is that requisition's month when it is after the start
-	// month ("" otherwise).
+	// TriggerMonth is the month that requisition's hire must be ramped by:
+	// when the forecast's load reaches the hire threshold ("" when it is
+	// not after the start month).
 	TriggerMonth       string         `json:"triggerMonth"`
 	ARRPerCSMBefore    float64        `json:"arrPerCsmBefore"`
 	ARRPerCSMAfter     float64        `json:"arrPerCsmAfter"`
