@@ -89,6 +89,10 @@ type Config struct {
 	// MaxConcurrentStreams bounds the calls in flight per connection.
 	// Default 256.
 	MaxConcurrentStreams uint32
+	// BenchBaseline, when set, is served verbatim as JSON at /bench/baseline
+	// on the REST port: the floor of an HTTP call that the benchmark harness
+	// (bench/) compares the gateway with. Default: not mounted.
+	BenchBaseline []byte
 }
 
 func (c *Config) setDefaults() {

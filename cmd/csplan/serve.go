@@ -38,6 +38,7 @@ type serveFlags struct {
 	maxUnary, maxStream      int
 	maxLine                  int
 	unaryTimeout, streamTime time.Duration
+	benchBaseline            int
 }
 
 func runServe(ctx context.Context, args []string, e env) error {
@@ -62,6 +63,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	fs.IntVar(&f.maxLine, "max-line-bytes", server.DefaultMaxLineBytes, "longest NDJSON line (one stream message) over REST")
 	fs.DurationVar(&f.unaryTimeout, "unary-timeout", server.DefaultUnaryTimeout, "longest a unary call may run")
 	fs.DurationVar(&f.streamTime, "stream-timeout", server.DefaultStreamTimeout, "longest a stream may run")
+	fs.IntVar(&f.benchBaseline, "bench-baseline-bytes", 0, "for the benchmark harness (bench/) only: serve a fixed JSON body of about this many bytes at /bench/baseline; 0, the default, for none")
 	if err := fs.Parse(args); err != nil {
 		return usageFrom(err)
 	}
@@ -112,6 +114,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		MaxLineBytes:      f.maxLine,
 		UnaryTimeout:      f.unaryTimeout,
 		StreamTimeout:     f.streamTime,
+		BenchBaseline:     baselineBody(f.benchBaseline),
 	})
 	if tokens != nil && f.tokensFile != "" {
 		go reloadTokensOnHUP(ctx, logger, f.tokensFile, tokens)
@@ -242,6 +245,22 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 	default:
 		return nil, usagef("--log-format: %q is not text or json", format)
 	}
+}
+
+// baselineBody is a JSON document of at least n bytes shaped like an
+// answer (an array of named figures), or nil for n <= 0.
+func baselineBody(n int) []byte {
+	if n <= 0 {
+		return nil
+	}
+	b := []byte(`{"items":[`)
+	for i := 0; len(b) < n-2; i++ {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = fmt.Appendf(b, `{"name":"Figure %d","value":%d.25,"share":0.%03d}`, i, 1000+i, i%1000)
+	}
+	return append(b, "]}"...)
 }
 
 func envOr(e env, key, def string) string {

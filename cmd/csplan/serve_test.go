@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/csplan/csplan/internal/testcerts"
 )
@@ -75,6 +77,8 @@ func TestServeAndCallWithTLSAndToken(t *testing.T) {
 		}
 	}()
 
+	waitForPort(t, addr)
+
 	base := []string{"benchmarks", "--server", addr, "--timeout", "20s"}
 	mtls := []string{"--ca", certs.CA, "--cert", certs.ClientCert, "--key", certs.ClientKey}
 	cases := []struct {
@@ -87,8 +91,6 @@ func TestServeAndCallWithTLSAndToken(t *testing.T) {
 		{"wrong token", append(append([]string{}, mtls...), "--token", "nope"), 64 + 16},
 	}
 	for _, tc := range cases {
-		// The first call may race the server's start: UNAVAILABLE is retried
-		// by the client, so a short wait is built in.
 		stdout, stderr, code := runCLI(t, "", append(append([]string{}, base...), tc.args...)...)
 		if code != tc.wantCode {
 			t.Errorf("%s: exited %d, want %d (stderr %q)", tc.name, code, tc.wantCode, stderr)
@@ -100,5 +102,35 @@ func TestServeAndCallWithTLSAndToken(t *testing.T) {
 	// Without a client certificate the TLS handshake fails.
 	if _, _, code := runCLI(t, "", append(append([]string{}, base...), "--ca", certs.CA, "--token", "cli-token", "--timeout", "3s")...); code == 0 {
 		t.Error("call without a client certificate succeeded against mTLS")
+	}
+}
+
+func TestBaselineBody(t *testing.T) {
+	if b := baselineBody(0); b != nil {
+		t.Errorf("baselineBody(0) = %q, want nil (off)", b)
+	}
+	for _, n := range []int{1, 100, 1900} {
+		b := baselineBody(n)
+		if len(b) < n || !json.Valid(b) {
+			t.Errorf("baselineBody(%d) = %d bytes, valid JSON %v; want at least %d bytes of valid JSON", n, len(b), json.Valid(b), n)
+		}
+	}
+}
+
+// waitForPort waits until something accepts connections on addr: the
+// server under test starts in another goroutine.
+func waitForPort(t *testing.T, addr string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		conn, err := net.DialTimeout("tcp", addr, time.Second)
+		if err == nil {
+			conn.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("nothing listens on %s: %v", addr, err)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"time"
+)
+
+// The request/response workloads, by the name the table uses.
+const (
+	health       = "health Check (gRPC)"
+	computeGRPC  = "ComputeCapacity gRPC"
+	computeREST  = "ComputeCapacity REST"
+	bareHTTP     = "bare net/http JSON"
+	forecastGRPC = "Forecast 120 months gRPC"
+)
+
+var unaryOrder = []string{health, computeGRPC, computeREST, bareHTTP, forecastGRPC}
+
+func unaryWorkloads(t toolset, s *served, cpu, dir string) (map[string]unaryRun, error) {
+	rest, err := vegetaRun(t.vegeta, cpu, "http://"+s.httpAddr+"/v1/capacity:compute", []byte(computeRequest), dir)
+	if err != nil {
+		return nil, err
+	}
+	bare, err := vegetaRun(t.vegeta, cpu, "http://"+s.httpAddr+"/bench/baseline", []byte(computeRequest), dir)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]unaryRun{
+		health:       ghzRun(t.ghz, cpu, s.grpcAddr, "grpc.health.v1.Health/Check", "{}", dir),
+		computeGRPC:  ghzRun(t.ghz, cpu, s.grpcAddr, "csplan.v1.CapacityService/ComputeCapacity", computeRequest, dir),
+		computeREST:  rest,
+		bareHTTP:     bare,
+		forecastGRPC: ghzRun(t.ghz, cpu, s.grpcAddr, "csplan.v1.CapacityService/ForecastCapacity", forecastRequest, dir),
+	}, nil
+}
+
+// unaryRound is one paced run of one workload.
+type unaryRound struct {
+	load
+	cpuPerReq time.Duration
+}
+
+// runUnary warms every workload up, then runs them round after round,
+// reversing the order every other round so that neither a workload nor
+// its baseline always goes first.
+func runUnary(ctx context.Context, o options, s *served, u map[string]unaryRun, res *results) error {
+	warm := min(o.duration, 2*time.Second)
+	for _, name := range unaryOrder {
+		if _, err := u[name](ctx, o.rate, warm); err != nil {
+			return err
+		}
+	}
+	for r := range o.rounds {
+		order := unaryOrder
+		if r%2 == 1 {
+			order = reversed(unaryOrder)
+		}
+		for _, name := range order {
+			ur, err := measureUnary(ctx, o, s, u[name])
+			if err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			res.unary[name] = append(res.unary[name], ur)
+		}
+		res.progress("round %d/%d of the request/response workloads done", r+1, o.rounds)
+	}
+	return nil
+}
+
+func measureUnary(ctx context.Context, o options, s *served, run unaryRun) (unaryRound, error) {
+	before, err := s.cpuTime()
+	if err != nil {
+		return unaryRound{}, err
+	}
+	l, err := run(ctx, o.rate, o.duration)
+	if err != nil {
+		return unaryRound{}, err
+	}
+	after, err := s.cpuTime()
+	if err != nil {
+		return unaryRound{}, err
+	}
+	if l.requests == 0 || l.errors > 0 {
+		return unaryRound{}, fmt.Errorf("%d of %d requests failed (%s)", l.errors, l.requests, l.firstError)
+	}
+	return unaryRound{load: l, cpuPerReq: (after - before) / time.Duration(l.requests)}, nil
+}
+
+func reversed(s []string) []string {
+	r := make([]string, len(s))
+	for i, v := range s {
+		r[len(s)-1-i] = v
+	}
+	return r
+}
+
+// runStreams sends the book over gRPC and over NDJSON REST, interleaved.
+func runStreams(ctx context.Context, o options, s *served, res *results) error {
+	msgs, err := wireBook(o.accounts)
+	if err != nil {
+		return err
+	}
+	for r := range o.rounds {
+		g, err := streamGRPC(ctx, s, msgs, o.accounts)
+		if err != nil {
+			return fmt.Errorf("StreamSegmentAccounts gRPC: %w", err)
+		}
+		n, err := streamREST(ctx, s, o.accounts)
+		if err != nil {
+			return fmt.Errorf("StreamSegmentAccounts REST: %w", err)
+		}
+		res.streamGRPC = append(res.streamGRPC, g)
+		res.streamREST = append(res.streamREST, n)
+		res.progress("round %d/%d of the streams done", r+1, o.rounds)
+	}
+	return nil
+}
+
+// runTiers times the tier suggestion and the sort of the same values,
+// interleaved, each after a collection so that neither pays for the
+// other's garbage.
+func runTiers(o options, res *results) error {
+	values := tierValues(o.values)
+	for range o.rounds {
+		runtime.GC()
+		suggest, err := suggestTiers(values, 8)
+		if err != nil {
+			return err
+		}
+		runtime.GC()
+		sorted := sortValues(values)
+		res.suggest = append(res.suggest, suggest)
+		res.sort = append(res.sort, sorted)
+	}
+	debug.FreeOSMemory()
+	return nil
+}

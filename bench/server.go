@@ -1,0 +1,226 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// clockTicks is USER_HZ, the unit of utime and stime in /proc/<pid>/stat:
+// 100 on every Linux architecture Go supports.
+const clockTicks = 100
+
+// served is a running `csplan serve` and the addresses it listens on.
+type served struct {
+	cmd       *exec.Cmd
+	pid       int
+	grpcAddr  string
+	httpAddr  string
+	logFile   *os.File
+	exited    chan error
+	pinnedCPU string // "" when not pinned
+}
+
+// startServer runs bin serve on free loopback ports, pinned to cpu when
+// taskset is usable, and waits for its "csplan serving" log line.
+func startServer(ctx context.Context, bin, dir, logLevel, cpu string, baselineBytes int) (*served, error) {
+	logPath := filepath.Join(dir, "server.log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	args := []string{"serve", "--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0",
+		"--log-format", "json", "--log-level", logLevel,
+		"--bench-baseline-bytes", strconv.Itoa(baselineBytes)}
+	name, args := pinned(cpu, bin, args)
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Stderr = logFile
+	cmd.Stdout = logFile
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 20 * time.Second
+	if err := cmd.Start(); err != nil {
+		logFile.Close()
+		return nil, err
+	}
+	s := &served{cmd: cmd, pid: cmd.Process.Pid, logFile: logFile, exited: make(chan error, 1)}
+	if name != bin {
+		s.pinnedCPU = cpu
+	}
+	go func() { s.exited <- cmd.Wait() }()
+	if err := s.waitServing(logPath, 30*time.Second); err != nil {
+		s.stop()
+		return nil, err
+	}
+	return s, nil
+}
+
+// pinned prefixes a command with taskset -c cpu where taskset exists and
+// the machine has more than one core; taskset execs the command, so the
+// process keeps the pid the caller sees.
+func pinned(cpu, name string, args []string) (string, []string) {
+	if cpu == "" {
+		return name, args
+	}
+	ts, err := exec.LookPath("taskset")
+	if err != nil {
+		return name, args
+	}
+	return ts, append([]string{"-c", cpu, name}, args...)
+}
+
+// waitServing polls the JSON log for the line that names the addresses.
+func (s *served) waitServing(logPath string, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-s.exited:
+			return fmt.Errorf("csplan serve exited before serving (%v); log:\n%s", err, tail(logPath))
+		default:
+		}
+		if ok := s.parseServing(logPath); ok {
+			return nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return fmt.Errorf("csplan serve did not log %q within %v; log:\n%s", "csplan serving", timeout, tail(logPath))
+}
+
+func (s *served) parseServing(logPath string) bool {
+	f, err := os.Open(logPath)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var line struct{ Msg, GRPC, HTTP string }
+		if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "csplan serving" {
+			s.grpcAddr, s.httpAddr = line.GRPC, line.HTTP
+			return s.grpcAddr != "" && s.httpAddr != ""
+		}
+	}
+	return false
+}
+
+func tail(path string) string {
+	b, _ := os.ReadFile(path)
+	if len(b) > 2000 {
+		b = b[len(b)-2000:]
+	}
+	return string(b)
+}
+
+// stop interrupts the server and waits for it to exit.
+func (s *served) stop() error {
+	s.cmd.Process.Signal(os.Interrupt)
+	var err error
+	select {
+	case err = <-s.exited:
+	case <-time.After(30 * time.Second):
+		s.cmd.Process.Kill()
+		err = <-s.exited
+	}
+	s.logFile.Close()
+	return err
+}
+
+// cpuTime is the server's user plus system CPU time so far, every thread
+// included.
+func (s *served) cpuTime() (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name (field 2) may hold spaces: count fields after ')'.
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return 0, errors.New("unexpected /proc/<pid>/stat")
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0, errors.New("short /proc/<pid>/stat")
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64) // field 14
+	stime, err2 := strconv.ParseInt(f[12], 10, 64) // field 15
+	if err := errors.Join(err1, err2); err != nil {
+		return 0, err
+	}
+	return time.Duration(utime+stime) * time.Second / clockTicks, nil
+}
+
+// memKiB reads a field (VmRSS, VmHWM) of /proc/<pid>/status in KiB.
+func (s *served) memKiB(field string) (int64, error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", s.pid))
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
+			return strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+		}
+	}
+	return 0, fmt.Errorf("no %s in /proc/%d/status", field, s.pid)
+}
+
+// peakRSS tracks the server's peak resident memory during a run: through
+// VmHWM reset by clear_refs where the kernel lets us, else by sampling
+// VmRSS every few milliseconds.
+type peakRSS struct {
+	s       *served
+	startKB int64
+	hwm     bool
+	stop    chan struct{}
+	done    chan int64
+}
+
+func (s *served) watchRSS() (*peakRSS, error) {
+	start, err := s.memKiB("VmRSS")
+	if err != nil {
+		return nil, err
+	}
+	p := &peakRSS{s: s, startKB: start}
+	if os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", s.pid), []byte("5"), 0) == nil {
+		p.hwm = true
+		return p, nil
+	}
+	p.stop, p.done = make(chan struct{}), make(chan int64, 1)
+	go p.sample()
+	return p, nil
+}
+
+func (p *peakRSS) sample() {
+	peak := p.startKB
+	t := time.NewTicker(5 * time.Millisecond)
+	defer t.Stop()
+	for {
+		if v, err := p.s.memKiB("VmRSS"); err == nil && v > peak {
+			peak = v
+		}
+		select {
+		case <-p.stop:
+			p.done <- peak
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// growth is the peak RSS minus the RSS when watching began, in bytes.
+func (p *peakRSS) growth() (int64, string, error) {
+	if p.hwm {
+		peak, err := p.s.memKiB("VmHWM")
+		return (peak - p.startKB) << 10, "VmHWM", err
+	}
+	close(p.stop)
+	return (<-p.done - p.startKB) << 10, "VmRSS sampled", nil
+}
