@@ -72,3 +72,15 @@ func path(prefix, field string) string {
 // index formats an element of a repeated field: index("segments", 1) is
 // "segments[1]".
 func index(field string, i int) string { return fmt.Sprintf("%s[%d]", field, i) }
+
+// MaxTextLength bounds every name, id, stage and attribute key or value in
+// a request, in bytes: enough for any real name, and small enough that text
+// pasted into the wrong field is caught.
+const MaxTextLength = 256
+
+// checkLength reports field when s is longer than MaxTextLength.
+func (v *violations) checkLength(field, s string) {
+	if len(s) > MaxTextLength {
+		v.add(field, "is %d bytes long, more than the %d allowed", len(s), MaxTextLength)
+	}
+}

@@ -209,6 +209,7 @@ func validateCSMTime(t CSMTime, prefix string) *violations {
 		if strings.TrimSpace(a.Name) == "" {
 			v.add(path(p, "name"), "name the activity (for example \"team meetings\")")
 		}
+		v.checkLength(path(p, "name"), a.Name)
 		if !finite(a.HoursPerMonth) || a.HoursPerMonth < 0 {
 			v.add(path(p, "hours_per_month"), "must be 0 or more hours a month, got %s", formatFloat(a.HoursPerMonth))
 		}
@@ -309,6 +310,7 @@ func validatePlaybook(pb Playbook, prefix string) *violations {
 			if strings.TrimSpace(in.Name) == "" {
 				v.add(path(p, "name"), "name the inbound activity (for example \"support escalations\")")
 			}
+			v.checkLength(path(p, "name"), in.Name)
 			if !finite(in.PerAccountPerMonth) || in.PerAccountPerMonth < 0 {
 				v.add(path(p, "per_account_per_month"), "must be 0 or more per account a month, got %s", formatFloat(in.PerAccountPerMonth))
 			}
@@ -324,6 +326,7 @@ func validateTouchpoint(v *violations, t Touchpoint, p string) {
 	if strings.TrimSpace(t.Name) == "" {
 		v.add(path(p, "name"), "name the touchpoint (for example \"quarterly business review\")")
 	}
+	v.checkLength(path(p, "name"), t.Name)
 	if !finite(t.Hours) || t.Hours < 0 {
 		v.add(path(p, "hours"), "must be 0 or more hours per occurrence, got %s", formatFloat(t.Hours))
 	}
@@ -433,6 +436,7 @@ func validateSegmentList(v *violations, segments []Segment) bool {
 			v.add(path(index("segments", i), "name"), "%q duplicates segments[%d].name: give each segment its own name", s.Name, j)
 			continue
 		}
+		v.checkLength(path(index("segments", i), "name"), s.Name)
 		seen[name] = i
 	}
 	return true

@@ -16,6 +16,7 @@ import (
 	"google.golang.org/grpc"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/csplan/csplan"
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
@@ -25,22 +26,50 @@ import (
 // accounts by the services, with their own deadline, instead of a body size.
 var streamRoutes = []string{"/v1/segments:assignStream", "/v1/segments:suggestStream"}
 
+// ndjsonType is the media type the stream routes decode with: one JSON
+// message after another.
+const ndjsonType = "application/x-ndjson"
+
 // jsonMarshaler is the gateway's JSON: lowerCamelCase names, enums as
 // strings, zero values rendered (a frontend must not guess that a missing
 // field is 0), and unknown request fields rejected (a typo must not fall
 // back to a default silently).
-func jsonMarshaler() runtime.Marshaler {
+func jsonMarshaler() *runtime.JSONPb {
 	return &runtime.JSONPb{
 		MarshalOptions:   protojson.MarshalOptions{EmitUnpopulated: true},
 		UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
 	}
 }
 
+// unaryJSON is jsonMarshaler for routes whose body is one message: it hands
+// the body to protojson at once, where the stock decoder first scans it
+// with encoding/json to find where the message ends. Trailing data after
+// the message is an error rather than ignored.
+type unaryJSON struct{ *runtime.JSONPb }
+
+func (u unaryJSON) NewDecoder(r io.Reader) runtime.Decoder {
+	return runtime.DecoderFunc(func(v any) error {
+		msg, ok := v.(proto.Message)
+		if !ok {
+			return u.JSONPb.NewDecoder(r).Decode(v)
+		}
+		data, err := io.ReadAll(r)
+		if err != nil {
+			return err
+		}
+		if len(bytes.TrimSpace(data)) == 0 {
+			return io.EOF // an empty body is an empty request
+		}
+		return u.UnmarshalOptions.Unmarshal(data, msg)
+	})
+}
+
 // httpHandler routes REST calls through the gateway to conn, and serves
 // /healthz, /metrics and /openapi.json beside them.
 func (s *Server) httpHandler(ctx context.Context, conn *grpc.ClientConn) (http.Handler, error) {
 	gw := runtime.NewServeMux(
-		runtime.WithMarshalerOption(runtime.MIMEWildcard, jsonMarshaler()),
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, unaryJSON{jsonMarshaler()}),
+		runtime.WithMarshalerOption(ndjsonType, jsonMarshaler()),
 		runtime.WithHealthzEndpoint(healthpb.NewHealthClient(conn)),
 		runtime.WithIncomingHeaderMatcher(incomingHeader),
 		runtime.WithOutgoingHeaderMatcher(outgoingHeader),
@@ -130,6 +159,9 @@ func (s *Server) streamLimits(next http.Handler) http.Handler {
 		rc.SetReadDeadline(deadline)
 		rc.SetWriteDeadline(deadline)
 		r.Body = &lineLimitReader{r: r.Body, limit: s.cfg.MaxLineBytes}
+		// The gateway picks its decoder by media type: a stream body is a
+		// sequence of messages whatever the client called it.
+		r.Header.Set("Content-Type", ndjsonType)
 		next.ServeHTTP(w, r)
 	})
 }

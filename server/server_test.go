@@ -540,3 +540,11 @@ func TestEmptyRequests(t *testing.T) {
 		}
 	}
 }
+
+func TestTrailingDataAfterTheMessageIsRejected(t *testing.T) {
+	s := newTestServer(t)
+	code, body := s.do(t, http.MethodPost, "/v1/capacity:evaluate", `{"csmCount":5} {"csmCount":6}`)
+	if code != http.StatusBadRequest {
+		t.Errorf("two JSON values in a unary body = %d %s, want 400", code, body)
+	}
+}
