@@ -222,7 +222,7 @@ type attributeCriterion struct {
 type segmentAcc struct {
 	accounts int64
 	arr      float64
-	values   []float64
+	values   arrValues
 	// stageCounts is indexed by the stage dictionary's ids.
 	stageCounts []int64
 }
@@ -630,7 +630,7 @@ func (s *Segmenter) Add(a *Account) int {
 	}
 	acc.accounts++
 	acc.arr += a.ARR
-	acc.values = append(acc.values, a.ARR)
+	acc.values.add(a.ARR)
 	id := s.stages.id(a.Stage)
 	if id >= len(acc.stageCounts) {
 		acc.stageCounts = slices.Grow(acc.stageCounts, id+1-len(acc.stageCounts))[:id+1]
@@ -683,14 +683,15 @@ func (s *Segmenter) Result() SegmentationResult {
 // summary writes the counts, ARR statistics, shares and stage mix of one
 // accumulator.
 func (s *Segmenter) summary(acc *segmentAcc, name string) SegmentSummary {
-	slices.Sort(acc.values)
+	median, at := acc.values.percentileInc(0.5, 0)
+	p90, _ := acc.values.percentileInc(0.9, at)
 	out := SegmentSummary{
 		Name:         name,
 		Accounts:     count32(acc.accounts),
 		ARR:          acc.arr,
 		ARRMean:      ratio(acc.arr, float64(acc.accounts)),
-		ARRMedian:    PercentileInc(acc.values, 0.5),
-		ARRP90:       PercentileInc(acc.values, 0.9),
+		ARRMedian:    median,
+		ARRP90:       p90,
 		AccountShare: ratio(float64(acc.accounts), float64(s.accounts)),
 		ARRShare:     ratio(acc.arr, s.arr),
 		StageCounts:  []StageCount{},

@@ -89,22 +89,24 @@ func (s *segmentationService) SegmentAccounts(ctx context.Context, req *csplanv1
 // StreamSegmentAccounts reads the rules from the first message, then
 // counts each account of each batch as it arrives: the server holds the
 // segments' counters and 8 bytes of ARR per account, never the messages.
+// Messages decode into one accountFrame, whose accounts and strings are
+// reused from batch to batch, so that an account costs no allocation.
 func (s *segmentationService) StreamSegmentAccounts(stream csplanv1.SegmentationService_StreamSegmentAccountsServer) error {
 	ctx := stream.Context()
 	fail := func(err error) error { return toStatus(ctx, s.logger, err) }
 
-	first, err := stream.Recv()
+	frame := newAccountFrame()
+	err := stream.RecvMsg(frame)
 	if errors.Is(err, io.EOF) {
 		return fail(&capacity.FieldError{Field: "rules", Reason: "the stream is empty: send the rules first ({\"rules\": {...}}), then batches of accounts"})
 	}
 	if err != nil {
 		return fail(err)
 	}
-	rules := first.GetRules()
-	if rules == nil {
+	if frame.payload != payloadRules {
 		return fail(&capacity.FieldError{Field: "rules", Reason: "the first message must carry the rules ({\"rules\": {\"segments\": [...]}}); batches of accounts follow it"})
 	}
-	seg, err := capacity.NewSegmenter(segmentRulesFromProto(rules.GetSegments(), rules.GetCsmTime()))
+	seg, err := capacity.NewSegmenter(segmentRulesFromProto(frame.rules.GetSegments(), frame.rules.GetCsmTime()))
 	if err != nil {
 		return fail(prefixViolations(err, "rules."))
 	}
@@ -115,25 +117,25 @@ func (s *segmentationService) StreamSegmentAccounts(stream csplanv1.Segmentation
 		if err := ctx.Err(); err != nil {
 			return fail(err)
 		}
-		msg, err := stream.Recv()
+		err := stream.RecvMsg(frame)
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
 			return fail(err)
 		}
-		batch := msg.GetBatch()
-		if batch == nil {
-			if msg.GetRules() != nil {
-				return fail(&capacity.FieldError{Field: "rules", Reason: fmt.Sprintf("message %d carries rules again: only the first message carries them, the rest carry batches", msgNo)})
-			}
+		switch frame.payload {
+		case payloadRules:
+			return fail(&capacity.FieldError{Field: "rules", Reason: fmt.Sprintf("message %d carries rules again: only the first message carries them, the rest carry batches", msgNo)})
+		case payloadNone:
 			return fail(&capacity.FieldError{Field: "payload", Reason: fmt.Sprintf("message %d carries nothing: give a batch of accounts ({\"batch\": {\"accounts\": [...]}})", msgNo)})
 		}
-		for j, a := range batch.GetAccounts() {
+		// The per-account path: nothing allocated.
+		for j := range frame.Len() {
 			if seg.Accounts() >= int64(limit) {
 				return fail(&capacity.FieldError{Field: "batch.accounts", Reason: fmt.Sprintf("the stream passed %d accounts, the most one stream takes: segment the book in parts or raise the server's --max-stream-accounts", limit)})
 			}
-			accountFromProto(&acct, a)
+			frame.account(j, &acct)
 			if err := capacity.ValidateAccount(&acct, "batch.accounts", j); err != nil {
 				return fail(annotateViolations(err, fmt.Sprintf("message %d, account %d of the stream (from 0)", msgNo, seg.Accounts())))
 			}
