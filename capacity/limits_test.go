@@ -34,3 +34,26 @@ func TestTextLengthIsBounded(t *testing.T) {
 		t.Errorf("a name of exactly %d bytes was rejected", MaxTextLength)
 	}
 }
+
+func TestTextLengthIsBoundedInSegmentation(t *testing.T) {
+	long := strings.Repeat("x", MaxTextLength+1)
+	_, err := NewSegmenter(SegmentRules{Segments: []SegmentRule{{
+		Name: long, Stages: []string{long}, Attributes: map[string][]string{long: {"a"}, "region": {long}},
+	}}})
+	got := violationFields(t, err)
+	for _, w := range []string{"segments[0].name", "segments[0].stages[0]", `segments[0].attributes["` + long + `"]`, `segments[0].attributes["region"].values[0]`} {
+		if !slices.Contains(got, w) {
+			t.Errorf("violations %v lack %s", got, w)
+		}
+	}
+	err = ValidateAccount(&Account{ID: long, Name: long, Stage: long, Attributes: map[string]string{"plan": long}}, "accounts", 2)
+	got = violationFields(t, err)
+	for _, w := range []string{"accounts[2].id", "accounts[2].name", "accounts[2].stage", `accounts[2].attributes["plan"]`} {
+		if !slices.Contains(got, w) {
+			t.Errorf("violations %v lack %s", got, w)
+		}
+	}
+	if err := ValidateAccount(&Account{ID: "a", Attributes: map[string]string{"plan": "Pro"}}, "accounts", 0); err != nil {
+		t.Errorf("ValidateAccount of a plain account = %v", err)
+	}
+}

@@ -156,7 +156,8 @@ func sourceIdealMax(m TouchModel) string {
 func ValidateAccount(a *Account, list string, i int) error {
 	if strings.TrimSpace(a.ID) != "" && finite(a.ARR) && a.ARR >= 0 &&
 		(a.HealthScore == nil || finite(*a.HealthScore)) && a.Complexity.Valid() &&
-		finite(a.ExpansionPotential) && a.ExpansionPotential >= 0 && len(a.Attributes) <= MaxAccountAttributes {
+		finite(a.ExpansionPotential) && a.ExpansionPotential >= 0 && len(a.Attributes) <= MaxAccountAttributes &&
+		textFits(a) {
 		return nil
 	}
 	var v violations
@@ -179,7 +180,29 @@ func ValidateAccount(a *Account, list string, i int) error {
 	if n := len(a.Attributes); n > MaxAccountAttributes {
 		v.add(path(p, "attributes"), "has %d attributes, more than the %d allowed: send only the ones rules use", n, MaxAccountAttributes)
 	}
+	v.checkLength(path(p, "id"), a.ID)
+	v.checkLength(path(p, "name"), a.Name)
+	v.checkLength(path(p, "stage"), a.Stage)
+	for _, k := range sortedKeys(a.Attributes) {
+		ap := fmt.Sprintf("%s[%q]", path(p, "attributes"), k)
+		v.checkLength(ap, k)
+		v.checkLength(ap, a.Attributes[k])
+	}
 	return v.err()
+}
+
+// textFits reports whether every text of a is within MaxTextLength; it is
+// the allocation-free check of the common case.
+func textFits(a *Account) bool {
+	if len(a.ID) > MaxTextLength || len(a.Name) > MaxTextLength || len(a.Stage) > MaxTextLength {
+		return false
+	}
+	for k, val := range a.Attributes {
+		if len(k) > MaxTextLength || len(val) > MaxTextLength {
+			return false
+		}
+	}
+	return true
 }
 
 // Segmenter assigns accounts to segments one at a time and summarises them
@@ -292,6 +315,7 @@ func validateNames(v *violations, n int, name func(int) string) {
 		case dup:
 			v.add(p, "%q duplicates segments[%d].name: give each segment its own name", name(i), j)
 		default:
+			v.checkLength(p, name(i))
 			seen[key] = i
 		}
 	}
@@ -343,6 +367,7 @@ func validateRuleCriteria(v *violations, r SegmentRule, p string) {
 			v.add(ap, "name the attribute (a CRM column such as \"region\")")
 			continue
 		}
+		v.checkLength(ap, key)
 		if other, dup := seen[folded]; dup {
 			v.add(ap, "duplicates the attribute %q: attribute names are compared case-insensitively, give it once", other)
 			continue
@@ -367,6 +392,7 @@ func checkValues(v *violations, values []string, p, what string) {
 		if strings.TrimSpace(s) == "" {
 			v.add(index(p, j), "is blank: give the %s to match or leave it out", what)
 		}
+		v.checkLength(index(p, j), s)
 	}
 }
 
