@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -624,4 +623,3 @@ func (c *checker) growth(k string, g Growth) {
 // Line returns the line of a key path in the plan (0 when absent).
 func (p *Plan) Line(key string) int { return p.lines[key] }
 
-func itoa(n int) string { return strconv.Itoa(n) }
