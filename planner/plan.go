@@ -622,4 +622,3 @@ func (c *checker) growth(k string, g Growth) {
 
 // Line returns the line of a key path in the plan (0 when absent).
 func (p *Plan) Line(key string) int { return p.lines[key] }
-
