@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"net"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -132,5 +134,55 @@ func waitForPort(t *testing.T, addr string) {
 			t.Fatalf("nothing listens on %s: %v", addr, err)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestTokensReloadOnSIGHUP edits the tokens file under a running server and
+// sends SIGHUP: the new token is accepted and the old one refused.
+func TestTokensReloadOnSIGHUP(t *testing.T) {
+	// Keep SIGHUP from ending the test binary should it arrive before the
+	// server listens for it.
+	hup := make(chan os.Signal, 4)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+
+	tokens := filepath.Join(t.TempDir(), "tokens")
+	if err := os.WriteFile(tokens, []byte("old-token\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := lis.Addr().String()
+	lis.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--grpc-addr", addr, "--http-addr", "", "--auth-tokens-file", tokens}, nil, &bytes.Buffer{}, &bytes.Buffer{})
+	}()
+	defer func() { cancel(); <-done }()
+	waitForPort(t, addr)
+
+	call := func(token string) int {
+		_, _, code := runCLI(t, "", "benchmarks", "--server", addr, "--token", token, "--timeout", "10s")
+		return code
+	}
+	if code := call("old-token"); code != 0 {
+		t.Fatalf("old token before the reload exited %d", code)
+	}
+	if err := os.WriteFile(tokens, []byte("# rotated\nnew-token\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for call("new-token") != 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the new token was never accepted after SIGHUP")
+		}
+		syscall.Kill(os.Getpid(), syscall.SIGHUP)
+		time.Sleep(50 * time.Millisecond)
+	}
+	if code := call("old-token"); code != 64+16 {
+		t.Errorf("old token after the reload exited %d, want %d (Unauthenticated)", code, 64+16)
 	}
 }
