@@ -230,7 +230,7 @@ func (r *repeatReader) Read(p []byte) (int, error) {
 
 // BenchmarkStreamSegmentAccountsREST posts the book as NDJSON to a server
 // on loopback listeners: the HTTP/1.1 body, the gateway's JSON decoding of
-// each line (encoding/json, then protojson), its re-encoding onto the
+// each line (ndjsonDecoder), its re-encoding onto the
 // in-memory gRPC connection, and the stream handler. Client and server
 // share the machine's cores.
 func BenchmarkStreamSegmentAccountsREST(b *testing.B) {

@@ -1,0 +1,186 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+)
+
+// ndjsonMarshaler is jsonMarshaler for the stream routes with a faster
+// decoder. The stock decoder scans every line with encoding/json to find
+// where the message ends and then hands it to protojson; at a million
+// accounts a second those two passes are most of the gateway's cost.
+// ndjsonDecoder finds the end of each value itself and decodes account
+// batches directly, deferring to protojson (or to the stock decoder, for
+// framing trouble) whenever the input is anything but the plain shape, so
+// that what it accepts, produces and rejects is what the stock decoder does.
+type ndjsonMarshaler struct{ *runtime.JSONPb }
+
+func (m ndjsonMarshaler) NewDecoder(r io.Reader) runtime.Decoder {
+	return &ndjsonDecoder{r: r, json: m.JSONPb, opts: m.UnmarshalOptions}
+}
+
+// ndjsonReadSize is the least free space a read is given: a batch of a
+// thousand accounts is about 100 KiB.
+const ndjsonReadSize = 32 << 10
+
+type ndjsonDecoder struct {
+	r    io.Reader
+	json *runtime.JSONPb
+	opts protojson.UnmarshalOptions
+
+	buf  []byte // buf[off:] is read and not yet decoded
+	off  int
+	rerr error // the error r returned, io.EOF included; no read after it
+
+	// stock takes over for good once the input is past what the splitter
+	// handles (a value that is not an object, a read error inside a
+	// value, a partial value at the end): the stock decoder then reports
+	// exactly what it would have, starting at the same byte.
+	stock runtime.Decoder
+
+	fast fastDecoder
+}
+
+func (d *ndjsonDecoder) Decode(v any) error {
+	if d.stock != nil {
+		return d.stock.Decode(v)
+	}
+	msg, ok := v.(proto.Message)
+	if !ok {
+		return d.handOff().Decode(v)
+	}
+	frame, ok := d.next()
+	if !ok {
+		if d.off == len(d.buf) && d.rerr == io.EOF {
+			return io.EOF
+		}
+		return d.handOff().Decode(v)
+	}
+	if d.fast.decode(frame, msg) {
+		return nil
+	}
+	if err := d.opts.Unmarshal(frame, msg); err != nil {
+		// Text that is not JSON at all fails in encoding/json first in
+		// the stock decoder: give its error rather than protojson's.
+		if !json.Valid(frame) {
+			var raw json.RawMessage
+			return json.NewDecoder(bytes.NewReader(frame)).Decode(&raw)
+		}
+		return err
+	}
+	return nil
+}
+
+// handOff gives the rest of the input, from the first byte not yet
+// decoded, to the stock decoder.
+func (d *ndjsonDecoder) handOff() runtime.Decoder {
+	rest := bytes.NewReader(bytes.Clone(d.buf[d.off:]))
+	var r io.Reader = rest
+	switch d.rerr {
+	case nil:
+		r = io.MultiReader(rest, d.r)
+	case io.EOF:
+	default:
+		r = io.MultiReader(rest, errReader{d.rerr})
+	}
+	d.buf, d.off = nil, 0
+	d.stock = d.json.NewDecoder(r)
+	return d.stock
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// next returns the next top-level object, the bytes from its '{' to its
+// matching '}', after JSON whitespace. It tracks strings, escapes and
+// nesting only; whether the object is valid JSON is for the decoding to
+// find out (an invalid frame is never valid JSON to encoding/json either,
+// so the stock decoder fails on the same message). It returns false when
+// the input ends (clean or not), fails, or holds something other than an
+// object next.
+func (d *ndjsonDecoder) next() ([]byte, bool) {
+	for {
+		for d.off < len(d.buf) && isJSONSpace(d.buf[d.off]) {
+			d.off++
+		}
+		if d.off < len(d.buf) {
+			break
+		}
+		if !d.fill() {
+			return nil, false
+		}
+	}
+	if d.buf[d.off] != '{' {
+		return nil, false
+	}
+	depth, inString, escaped := 0, false, false
+	for i := d.off; ; {
+		for ; i < len(d.buf); i++ {
+			c := d.buf[i]
+			if inString {
+				switch {
+				case escaped:
+					escaped = false
+				case c == '\\':
+					escaped = true
+				case c == '"':
+					inString = false
+				}
+				continue
+			}
+			switch c {
+			case '"':
+				inString = true
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					frame := d.buf[d.off : i+1]
+					d.off = i + 1
+					return frame, true
+				}
+			}
+		}
+		start := d.off
+		if !d.fill() {
+			return nil, false
+		}
+		i -= start - d.off // fill may move the pending bytes to the front
+	}
+}
+
+// fill reads more input after buf[off:], moving or growing the buffer as
+// needed. It returns false once r has returned an error.
+func (d *ndjsonDecoder) fill() bool {
+	if d.rerr != nil {
+		return false
+	}
+	if cap(d.buf)-len(d.buf) < ndjsonReadSize {
+		pending := len(d.buf) - d.off
+		if d.off >= pending && cap(d.buf)-pending >= ndjsonReadSize {
+			d.buf = d.buf[:copy(d.buf[:cap(d.buf)], d.buf[d.off:])]
+		} else {
+			grown := make([]byte, pending, 2*cap(d.buf)+ndjsonReadSize)
+			copy(grown, d.buf[d.off:])
+			d.buf = grown
+		}
+		d.off = 0
+	}
+	n, err := d.r.Read(d.buf[len(d.buf):cap(d.buf)])
+	d.buf = d.buf[:len(d.buf)+n]
+	if err != nil {
+		d.rerr = err
+		// Like encoding/json, data that arrives with an error is kept but
+		// the error ends the decoding of the value being read.
+		return false
+	}
+	return true
+}
+
+func isJSONSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
