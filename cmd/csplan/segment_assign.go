@@ -55,32 +55,30 @@ func runSegmentAssign(ctx context.Context, args []string, e env) error {
 	if err := readRequest(e, *rulesFile, rules); err != nil {
 		return err
 	}
-	in, name, closeIn, err := openAccountsFile(e, files[0])
+	accounts, closeBook, err := openBook(e, files[0])
 	if err != nil {
 		return err
 	}
-	defer closeIn()
+	defer closeBook()
+	return call(ctx, cf, e, rules,
+		func(ctx context.Context, c *client.Client, rules *csplanv1.SegmentRules) (*csplanv1.StreamSegmentAccountsResponse, error) {
+			return streamAccounts(ctx, c, rules, accounts, *batch, newStreamProgress(e.stderr))
+		}, printSegmentation)
+}
+
+// openBook opens the accounts CSV named on the command line (- for stdin)
+// and reads its header; the returned func closes it.
+func openBook(e env, file string) (*accountcsv.Reader, func(), error) {
+	in, name, closeIn, err := openAccountsFile(e, file)
+	if err != nil {
+		return nil, nil, err
+	}
 	accounts, err := accountcsv.NewReader(in, name)
 	if err != nil {
-		return err
+		closeIn()
+		return nil, nil, err
 	}
-
-	c, release, err := cf.connect(ctx)
-	if err != nil {
-		return err
-	}
-	defer release()
-	callCtx, cancel := cf.callContext(ctx)
-	defer cancel()
-	resp, err := streamAccounts(callCtx, c, rules, accounts, *batch, newStreamProgress(e.stderr))
-	if err != nil {
-		return err
-	}
-	if cf.output == "json" {
-		return printJSON(e.stdout, resp)
-	}
-	printSegmentation(e.stdout, resp)
-	return nil
+	return accounts, closeIn, nil
 }
 
 // streamAccounts sends the rules and every batch the reader gives, and

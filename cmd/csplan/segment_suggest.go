@@ -47,32 +47,16 @@ func runSegmentSuggest(ctx context.Context, args []string, e env) error {
 	if err := cf.validate(); err != nil {
 		return err
 	}
-	in, name, closeIn, err := openAccountsFile(e, files[0])
+	accounts, closeBook, err := openBook(e, files[0])
 	if err != nil {
 		return err
 	}
-	defer closeIn()
-	accounts, err := accountcsv.NewReader(in, name)
-	if err != nil {
-		return err
-	}
-
-	c, release, err := cf.connect(ctx)
-	if err != nil {
-		return err
-	}
-	defer release()
-	callCtx, cancel := cf.callContext(ctx)
-	defer cancel()
-	resp, err := streamARR(callCtx, c, int32(*tiers), accounts, *batch, newStreamProgress(e.stderr))
-	if err != nil {
-		return err
-	}
-	if cf.output == "json" {
-		return printJSON(e.stdout, resp)
-	}
-	printTiers(e.stdout, resp)
-	return nil
+	defer closeBook()
+	settings := &csplanv1.SuggestSettings{Tiers: int32(*tiers)}
+	return call(ctx, cf, e, settings,
+		func(ctx context.Context, c *client.Client, settings *csplanv1.SuggestSettings) (*csplanv1.StreamSuggestSegmentsResponse, error) {
+			return streamARR(ctx, c, settings.GetTiers(), accounts, *batch, newStreamProgress(e.stderr))
+		}, printTiers)
 }
 
 // streamARR sends the settings and every batch the reader gives, each
