@@ -9,12 +9,14 @@ import (
 	"net/textproto"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/cors"
 	"google.golang.org/grpc"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
@@ -72,6 +74,7 @@ func (s *Server) httpHandler(ctx context.Context, conn *grpc.ClientConn) (http.H
 		runtime.WithMarshalerOption(ndjsonType, ndjsonMarshaler{jsonMarshaler()}),
 		runtime.WithHealthzEndpoint(healthpb.NewHealthClient(conn)),
 		runtime.WithIncomingHeaderMatcher(incomingHeader),
+		runtime.WithErrorHandler(validUTF8Errors),
 		runtime.WithOutgoingHeaderMatcher(outgoingHeader),
 	)
 	for _, register := range []func(context.Context, *runtime.ServeMux, *grpc.ClientConn) error{
@@ -106,6 +109,18 @@ func (s *Server) httpHandler(ctx context.Context, conn *grpc.ClientConn) (http.H
 		AllowCredentials: false,
 		MaxAge:           600,
 	}).Handler(mux), nil
+}
+
+// validUTF8Errors keeps an error's message valid UTF-8 before the gateway
+// writes it as JSON: a body of invalid bytes makes the JSON parser quote
+// them in its error, and the status JSON could then not be written at all.
+func validUTF8Errors(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
+	if st, ok := status.FromError(err); ok && !utf8.ValidString(st.Message()) {
+		p := st.Proto()
+		p.Message = strings.ToValidUTF8(p.Message, "\uFFFD")
+		err = status.ErrorProto(p)
+	}
+	runtime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, err)
 }
 
 // incomingHeader forwards the request id besides the gateway's defaults

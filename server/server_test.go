@@ -548,3 +548,16 @@ func TestTrailingDataAfterTheMessageIsRejected(t *testing.T) {
 		t.Errorf("two JSON values in a unary body = %d %s, want 400", code, body)
 	}
 }
+
+// TestInvalidUTF8Body: a body of invalid bytes is a 400 whose status JSON
+// is still written (its message made valid UTF-8), on unary and stream
+// routes alike.
+func TestInvalidUTF8Body(t *testing.T) {
+	s := newTestServer(t)
+	for _, route := range []string{"/v1/capacity:forecast", "/v1/segments:assignStream"} {
+		code, body := s.do(t, http.MethodPost, route, "\xc00")
+		if code != http.StatusBadRequest || !json.Valid(body) {
+			t.Errorf("POST %s with invalid UTF-8 = %d %q, want 400 with status JSON", route, code, body)
+		}
+	}
+}
