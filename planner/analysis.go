@@ -707,8 +707,16 @@ func (a *analysis) evaluate(ctx context.Context) error {
 		})
 		workload += cmp.Or(deref(s.workload), s.fte)
 	}
-	overall, as, err := a.evaluateTeam(ctx, "Company", a.companyTouch(), cmp.Or(a.p.Complexity.proto(), csplanv1.ProductComplexity_PRODUCT_COMPLEXITY_MODERATE),
-		a.teamSize(), a.assignedAccounts(), a.assignedARR(), proto.Float64(workload), a.signals())
+	touch, cx := a.companyTouch(), cmp.Or(a.p.Complexity.proto(), csplanv1.ProductComplexity_PRODUCT_COMPLEXITY_MODERATE)
+	blend, err := a.blendedBenchmarks(ctx, touch)
+	if err != nil {
+		return fmt.Errorf("company: %w", err)
+	}
+	if blend != nil {
+		// The blend already holds each segment's complexity.
+		cx = csplanv1.ProductComplexity_PRODUCT_COMPLEXITY_MODERATE
+	}
+	overall, as, err := a.evaluateTeamWith(ctx, "Company", touch, cx, a.teamSize(), a.assignedAccounts(), a.assignedARR(), proto.Float64(workload), a.signals(), blend)
 	if err != nil {
 		return fmt.Errorf("company: %w", err)
 	}
@@ -719,8 +727,72 @@ func (a *analysis) evaluate(ctx context.Context) error {
 }
 
 func (a *analysis) evaluateTeam(ctx context.Context, name string, touch csplanv1.TouchModel, cx csplanv1.ProductComplexity, csms, accounts int, arr float64, workload *float64, sig *csplanv1.Signals) (TeamEvaluation, []*csplanv1.Assumption, error) {
+	return a.evaluateTeamWith(ctx, name, touch, cx, csms, accounts, arr, workload, sig, nil)
+}
+
+// blendedBenchmarks is the company's benchmark when its segments are served
+// differently (touch model or complexity): each band blended so that the
+// company needs what its segments need together. Accounts per CSM blend
+// harmonically by accounts (accounts / sum(accounts_i / max_i) CSMs at the
+// ideal max is sum(accounts_i / max_i)), ARR per CSM by ARR. Nil when every
+// segment is served alike, so that the stock benchmark applies.
+func (a *analysis) blendedBenchmarks(ctx context.Context, touch csplanv1.TouchModel) (*csplanv1.Benchmarks, error) {
+	type key struct {
+		touch csplanv1.TouchModel
+		cx    csplanv1.ProductComplexity
+	}
+	kinds := map[key]bool{}
+	for _, s := range a.segs {
+		kinds[key{s.touch, cmp.Or(s.complexity, csplanv1.ProductComplexity_PRODUCT_COMPLEXITY_MODERATE)}] = true
+	}
+	if len(kinds) < 2 {
+		return nil, nil
+	}
+	ctx, cancel := a.call(ctx)
+	defer cancel()
+	resp, err := a.c.Capacity.GetBenchmarks(ctx, &csplanv1.GetBenchmarksRequest{})
+	if err != nil {
+		return nil, err
+	}
+	bench := resp.GetBenchmarks()
+	model := map[csplanv1.TouchModel]*csplanv1.TouchModelBenchmark{}
+	for _, t := range bench.GetTouchModels() {
+		model[t.GetTouchModel()] = t
+	}
+	mult := map[csplanv1.ProductComplexity]float64{}
+	for _, c := range bench.GetComplexityMultipliers() {
+		mult[c.GetComplexity()] = c.GetMultiplier()
+	}
+	var accounts, arr, csmsMin, csmsMax, csmsCap, arrFloor, arrCeiling float64
+	for _, s := range a.segs {
+		t, m := model[s.touch], mult[cmp.Or(s.complexity, csplanv1.ProductComplexity_PRODUCT_COMPLEXITY_MODERATE)]
+		if t == nil || m <= 0 {
+			return nil, nil
+		}
+		n := float64(s.accounts)
+		accounts, arr = accounts+n, arr+s.arr
+		csmsMin += n / (t.GetIdealAccountsMin() * m)
+		csmsMax += n / (t.GetIdealAccountsMax() * m)
+		csmsCap += n / (t.GetAccountsCap() * m)
+		arrFloor += s.arr / t.GetArrPerCsmFloor()
+		arrCeiling += s.arr / t.GetArrPerCsmCeiling()
+	}
+	if accounts == 0 || arr == 0 {
+		return nil, nil
+	}
+	return &csplanv1.Benchmarks{TouchModels: []*csplanv1.TouchModelBenchmark{{
+		TouchModel:       touch,
+		IdealAccountsMin: proto.Float64(accounts / csmsMin),
+		IdealAccountsMax: proto.Float64(accounts / csmsMax),
+		AccountsCap:      proto.Float64(accounts / csmsCap),
+		ArrPerCsmFloor:   proto.Float64(arr / arrFloor),
+		ArrPerCsmCeiling: proto.Float64(arr / arrCeiling),
+	}}}, nil
+}
+
+func (a *analysis) evaluateTeamWith(ctx context.Context, name string, touch csplanv1.TouchModel, cx csplanv1.ProductComplexity, csms, accounts int, arr float64, workload *float64, sig *csplanv1.Signals, bench *csplanv1.Benchmarks) (TeamEvaluation, []*csplanv1.Assumption, error) {
 	req := &csplanv1.EvaluateTeamRequest{CsmCount: int32(csms), Accounts: int32(accounts), Arr: arr, TouchModel: touch, Complexity: cx,
-		WorkloadCsmFte: workload, Signals: sig}
+		WorkloadCsmFte: workload, Signals: sig, Benchmarks: bench}
 	ctx, cancel := a.call(ctx)
 	defer cancel()
 	resp, err := a.c.Capacity.EvaluateTeam(ctx, req)

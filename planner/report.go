@@ -188,7 +188,9 @@ type HoursBreakdown struct {
 type Evaluation struct {
 	Segments []TeamEvaluation `json:"segments"`
 	// Overall evaluates the whole book against the whole team with the
-	// plan's company touch model, complexity and signals.
+	// plan's signals. Where segments are served differently its bands
+	// blend the segments' (see blendedBenchmarks), so that its CSMs
+	// needed is what the segments need together.
 	Overall TeamEvaluation `json:"overall"`
 }
 

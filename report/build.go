@@ -135,8 +135,7 @@ func (b *builder) evaluation() {
 	}
 	t.total = true
 	b.d.add(t)
-	b.d.p(fmt.Sprintf("The Company row is the whole book against one touch model (%s) with the plan's signals; where segments differ in touch model, act on the segment rows.",
-		label(e.Overall.TouchModel)))
+	b.d.p("The Company row judges the whole book and team with the plan's signals. Where segments are served differently (touch model or complexity), its bands blend theirs, accounts per CSM weighted by accounts and ARR per CSM by ARR, so that its CSMs needed is what the segments need together.")
 	var findings []string
 	for _, x := range append(append([]planner.TeamEvaluation{}, e.Segments...), e.Overall) {
 		for _, f := range x.Findings {

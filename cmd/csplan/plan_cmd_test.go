@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -431,5 +432,50 @@ func TestPlanErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCompanyRowBlendsMixedSegments: Meridian serves its segments on three
+// touch models and two complexities, so the company row's accounts band is
+// blended from theirs: CSMs needed by volume is the sum over segments of
+// accounts over that segment's ideal max (complexity applied), rounded up
+// once, not the whole book over the high-touch ideal max.
+func TestCompanyRowBlendsMixedSegments(t *testing.T) {
+	ctx := context.Background()
+	c, release, err := inProcess(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	p, err := planner.Load(meridianPlan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := planner.Analyze(ctx, c, p, planner.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Ideal max per CSM: Enterprise high and complex 30 x 0.6, Mid-Market
+	// high 30, SMB low 125, Long Tail tech 1000.
+	idealMax := map[string]float64{"Enterprise": 18, "Mid-Market": 30, "SMB": 125, "Long Tail": 1000}
+	var csms float64
+	for _, s := range r.Summary.Segments {
+		m, ok := idealMax[s.Name]
+		if !ok {
+			t.Fatalf("unexpected segment %q", s.Name)
+		}
+		csms += float64(s.Accounts) / m
+	}
+	var volume *planner.FactorResult
+	for i, f := range r.Evaluation.Overall.Factors {
+		if f.Factor == "VOLUME" {
+			volume = &r.Evaluation.Overall.Factors[i]
+		}
+	}
+	if volume == nil {
+		t.Fatalf("company factors %+v lack VOLUME", r.Evaluation.Overall.Factors)
+	}
+	if want := int(math.Ceil(csms - 1e-9)); volume.CSMsNeeded != want {
+		t.Errorf("company CSMs needed by volume = %d, want %d (sum of the segments' %.3f)", volume.CSMsNeeded, want, csms)
 	}
 }
