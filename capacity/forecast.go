@@ -130,9 +130,8 @@ const (
 
 const (
 	// Absurd sizes are rejected so that 120 months of growth and expansion
-	// stay finite: $10^15 compounded at 100% a month for 120 months is
+	// stay finite: MaxAmount compounded at 100% a month for 120 months is
 	// still a float64.
-	maxForecastMoney       = 1e15
 	maxForecastNewAccounts = 1e9
 	// lastMonth is 9999-12, the last month ParseMonth reads back.
 	lastMonth = Month(9999*12 + 11)
@@ -273,7 +272,7 @@ func (in *forecastInputs) resolveBook(req ForecastRequest, c *forecastCheck) {
 	if req.CSMCount < 0 {
 		c.add("csm_count", "must be 0 or more, got %d", req.CSMCount)
 	}
-	c.amount("arr", req.ARR, maxForecastMoney)
+	c.amount("arr", req.ARR, MaxAmount)
 	in.accounts, in.arr, in.csmCount = float64(req.Accounts), req.ARR, req.CSMCount
 }
 
@@ -335,7 +334,7 @@ func (in *forecastInputs) resolveGrowth(g Growth, c *forecastCheck) {
 	c.rate("growth.monthly_expansion_rate", g.MonthlyExpansionRate, true)
 	in.expansion = in.assumptions.float("growth.monthly_expansion_rate", g.MonthlyExpansionRate, 0, forecastSourceAssumption)
 	if g.NewAccountARR != nil {
-		c.amount("growth.new_account_arr", *g.NewAccountARR, maxForecastMoney)
+		c.amount("growth.new_account_arr", *g.NewAccountARR, MaxAmount)
 	}
 	// New accounts look like the average account today.
 	in.newAccountARR = in.assumptions.float("growth.new_account_arr", g.NewAccountARR, ratio(in.arr, in.accounts), forecastSourceMeanARR)

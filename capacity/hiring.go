@@ -103,8 +103,6 @@ const (
 	// MaxLoadedCostMultiplier bounds loaded_cost_multiplier; loaded cost
 	// rarely exceeds twice the salary.
 	MaxLoadedCostMultiplier = 5
-	// maxHireMoney keeps every product of money and shares finite.
-	maxHireMoney = 1e15
 	// maxTrainerHours is more than a whole team spends training in a year.
 	maxTrainerHours = 1e6
 	// hireMaxHoursPerMonth bounds the hours an account can need in a month.
@@ -221,8 +219,8 @@ func validateHire(req HireRequest, prefix string) *violations {
 	switch s := req.BaseSalary; {
 	case !finite(s) || s <= 0:
 		v.add(p("base_salary"), "give the hire's annual base salary, a number above 0, got %s", formatFloat(s))
-	case s > maxHireMoney:
-		v.add(p("base_salary"), "%s is too large to plan with; at most %s is accepted", formatFloat(s), formatFloat(maxHireMoney))
+	case s > MaxAmount:
+		v.add(p("base_salary"), "%s is too large to plan with; at most %s is accepted", formatFloat(s), formatFloat(MaxAmount))
 	}
 	if m := req.LoadedCostMultiplier; m != nil {
 		switch {
@@ -274,8 +272,8 @@ func hireMoney(v *violations, field string, x float64) {
 	switch {
 	case !finite(x) || x < 0:
 		v.add(field, "must be an amount of 0 or more, got %s", formatFloat(x))
-	case x > maxHireMoney:
-		v.add(field, "%s is too large to plan with; at most %s is accepted", formatFloat(x), formatFloat(maxHireMoney))
+	case x > MaxAmount:
+		v.add(field, "%s is too large to plan with; at most %s is accepted", formatFloat(x), formatFloat(MaxAmount))
 	}
 }
 
@@ -548,7 +546,7 @@ func validateHireEconomics(v *violations, req HireEvaluationRequest) {
 		hireMoney(v, "cash", *c)
 	}
 	switch b := req.MonthlyBurn; {
-	case b != nil && (!finite(*b) || *b < 0 || *b > maxHireMoney):
+	case b != nil && (!finite(*b) || *b < 0 || *b > MaxAmount):
 		v.add("monthly_burn", "must be an amount above 0 a month, got %s", formatFloat(*b))
 	case req.Cash != nil && (b == nil || *b == 0):
 		v.add("monthly_burn", "give the net burn per month, above 0, with cash: runway is cash over burn")

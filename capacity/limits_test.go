@@ -57,3 +57,19 @@ func TestTextLengthIsBoundedInSegmentation(t *testing.T) {
 		t.Errorf("ValidateAccount of a plain account = %v", err)
 	}
 }
+
+func TestAmountsAreBounded(t *testing.T) {
+	err := ValidateAccount(&Account{ID: "a", ARR: MaxAmount * 10, ExpansionPotential: MaxAmount * 10}, "accounts", 0)
+	got := violationFields(t, err)
+	for _, w := range []string{"accounts[0].arr", "accounts[0].expansion_potential"} {
+		if !slices.Contains(got, w) {
+			t.Errorf("violations %v lack %s", got, w)
+		}
+	}
+	if err := ValidateAccount(&Account{ID: "a", ARR: MaxAmount}, "accounts", 0); err != nil {
+		t.Errorf("an ARR of exactly MaxAmount was refused: %v", err)
+	}
+	if _, err := SuggestTiers(TierRequest{ARR: []float64{1, 2, MaxAmount * 10}}); !slices.Contains(violationFields(t, err), "arr[2]") {
+		t.Errorf("SuggestTiers with an ARR past MaxAmount = %v, want an error on arr[2]", err)
+	}
+}

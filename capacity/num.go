@@ -5,6 +5,11 @@ import (
 	"strconv"
 )
 
+// MaxAmount is the largest amount of money a request may carry: far past
+// any real book or salary, and small enough that the sums and products of
+// a plan over 10^7 accounts stay finite.
+const MaxAmount = 1e15
+
 // tolerance absorbs floating-point noise in every floor, ceil and threshold
 // comparison, so that 49.99999999999999 accounts per CSM counts as 50.
 const tolerance = 1e-9

@@ -154,9 +154,9 @@ func sourceIdealMax(m TouchModel) string {
 // when something is wrong, so that checking a valid account allocates
 // nothing.
 func ValidateAccount(a *Account, list string, i int) error {
-	if strings.TrimSpace(a.ID) != "" && finite(a.ARR) && a.ARR >= 0 &&
+	if strings.TrimSpace(a.ID) != "" && finite(a.ARR) && a.ARR >= 0 && a.ARR <= MaxAmount &&
 		(a.HealthScore == nil || finite(*a.HealthScore)) && a.Complexity.Valid() &&
-		finite(a.ExpansionPotential) && a.ExpansionPotential >= 0 && len(a.Attributes) <= MaxAccountAttributes &&
+		finite(a.ExpansionPotential) && a.ExpansionPotential >= 0 && a.ExpansionPotential <= MaxAmount && len(a.Attributes) <= MaxAccountAttributes &&
 		textFits(a) {
 		return nil
 	}
@@ -165,8 +165,8 @@ func ValidateAccount(a *Account, list string, i int) error {
 	if strings.TrimSpace(a.ID) == "" {
 		v.add(path(p, "id"), "give the account's id (its CRM id), so that results can name it")
 	}
-	if !finite(a.ARR) || a.ARR < 0 {
-		v.add(path(p, "arr"), "must be 0 or more in whole currency units, got %s", formatFloat(a.ARR))
+	if !finite(a.ARR) || a.ARR < 0 || a.ARR > MaxAmount {
+		v.add(path(p, "arr"), "must be 0 to %s in whole currency units, got %s", formatFloat(MaxAmount), formatFloat(a.ARR))
 	}
 	if h := a.HealthScore; h != nil && !finite(*h) {
 		v.add(path(p, "health_score"), "must be a number, got %s; leave it unset when unknown", formatFloat(*h))
@@ -174,8 +174,8 @@ func ValidateAccount(a *Account, list string, i int) error {
 	if !a.Complexity.Valid() {
 		v.add(path(p, "complexity"), "%d is not a complexity: use PRODUCT_COMPLEXITY_SIMPLE, PRODUCT_COMPLEXITY_MODERATE or PRODUCT_COMPLEXITY_COMPLEX", int32(a.Complexity))
 	}
-	if !finite(a.ExpansionPotential) || a.ExpansionPotential < 0 {
-		v.add(path(p, "expansion_potential"), "must be 0 or more in whole currency units, got %s", formatFloat(a.ExpansionPotential))
+	if !finite(a.ExpansionPotential) || a.ExpansionPotential < 0 || a.ExpansionPotential > MaxAmount {
+		v.add(path(p, "expansion_potential"), "must be 0 to %s in whole currency units, got %s", formatFloat(MaxAmount), formatFloat(a.ExpansionPotential))
 	}
 	if n := len(a.Attributes); n > MaxAccountAttributes {
 		v.add(path(p, "attributes"), "has %d attributes, more than the %d allowed: send only the ones rules use", n, MaxAccountAttributes)

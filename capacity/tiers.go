@@ -167,6 +167,8 @@ func arrProblem(x float64) string {
 		return fmt.Sprintf("ARR is %s: it must be a finite amount", formatFloat(x))
 	case x < 0:
 		return fmt.Sprintf("ARR is %s: it must be 0 or more", formatFloat(x))
+	case x > MaxAmount:
+		return fmt.Sprintf("ARR is %s: at most %s is accepted", formatFloat(x), formatFloat(MaxAmount))
 	}
 	return ""
 }
