@@ -175,9 +175,7 @@ func PlanCoverage(req CoverageRequest) (CoveragePlan, error) {
 		if s.Accounts < 0 {
 			v.add(path(p, "accounts"), "must be 0 or more, got %d", s.Accounts)
 		}
-		if !finite(s.ARR) || s.ARR < 0 {
-			v.add(path(p, "arr"), "must be 0 or more in whole currency units, got %s", formatFloat(s.ARR))
-		}
+		checkAmount(&v, path(p, "arr"), s.ARR)
 		staff, ok := resolveStaffing(&v, &segAs, staffingInput{
 			touchModel: s.TouchModel, ratio: s.AccountsPerCSM, playbook: s.Playbook, lifetime: s.CustomerLifetimeMonths, available: available,
 		}, p, err == nil)
@@ -188,14 +186,14 @@ func PlanCoverage(req CoverageRequest) (CoveragePlan, error) {
 		totalARR += s.ARR
 	}
 	cost := req.CSMLoadedCost
-	if !finite(cost) || cost <= 0 {
-		v.add("csm_loaded_cost", "give the annual loaded cost of one CSM, above 0 (for example 150000), got %s", formatFloat(cost))
+	if !finite(cost) || cost <= 0 || cost > MaxAmount {
+		v.add("csm_loaded_cost", "give the annual loaded cost of one CSM, above 0 and at most %s (for example 150000), got %s", formatFloat(MaxAmount), formatFloat(cost))
 	}
 	revenue, revenueSource := totalARR, sourceRevenue
 	if r := req.Revenue; r != nil {
 		revenue, revenueSource = *r, SourceRequest
-		if !finite(*r) || *r <= 0 {
-			v.add("revenue", "must be above 0 in whole currency units, got %s", formatFloat(*r))
+		if !finite(*r) || *r <= 0 || *r > MaxAmount {
+			v.add("revenue", "must be above 0 and at most %s in whole currency units, got %s", formatFloat(MaxAmount), formatFloat(*r))
 		}
 	} else if v.empty() && !(totalARR > 0) {
 		v.add("revenue", "the segments carry no ARR: give the revenue to measure the CS cost against")

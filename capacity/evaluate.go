@@ -173,9 +173,7 @@ func validateTeam(req TeamRequest) *violations {
 	if req.Accounts < 0 {
 		v.add("accounts", "must be 0 or more, got %d", req.Accounts)
 	}
-	if !finite(req.ARR) || req.ARR < 0 {
-		v.add("arr", "must be 0 or more in whole currency units, got %s", formatFloat(req.ARR))
-	}
+	checkAmount(v, "arr", req.ARR)
 	if !req.TouchModel.Valid() {
 		v.add("touch_model", "%d is not a touch model: use TOUCH_MODEL_HIGH, TOUCH_MODEL_LOW or TOUCH_MODEL_TECH", int32(req.TouchModel))
 	}

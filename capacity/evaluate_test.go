@@ -423,7 +423,8 @@ func TestEvaluateTeamErrors(t *testing.T) {
 		}},
 		{"infinite ARR and FTE", TeamRequest{CSMCount: 1, ARR: math.Inf(1), WorkloadCSMFTE: capFloat(math.NaN())}, []string{"arr", "workload_csm_fte"}},
 		{"negative hours", TeamRequest{CSMCount: 1, Signals: Signals{CSMWeeklyHours: capFloat(-1)}}, []string{"signals.csm_weekly_hours"}},
-		{"more CSMs than a count holds", TeamRequest{CSMCount: 1, ARR: 1e300, WorkloadCSMFTE: capFloat(1e12)}, []string{"arr", "workload_csm_fte"}},
+		{"ARR past MaxAmount", TeamRequest{CSMCount: 1, ARR: 1e300}, []string{"arr"}},
+		{"more CSMs than a count holds", TeamRequest{CSMCount: 1, ARR: MaxAmount, WorkloadCSMFTE: capFloat(1e12)}, []string{"workload_csm_fte"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -73,3 +73,25 @@ func TestAmountsAreBounded(t *testing.T) {
 		t.Errorf("SuggestTiers with an ARR past MaxAmount = %v, want an error on arr[2]", err)
 	}
 }
+
+// TestMoneyIsBoundedEverywhere: ARR past MaxAmount is refused by every
+// service that takes it, so no sum of a request can overflow.
+func TestMoneyIsBoundedEverywhere(t *testing.T) {
+	huge := MaxAmount * 10
+	pb := Playbook{Touchpoints: []Touchpoint{{Name: "x", Hours: 1, Cadence: CadenceMonthly}}}
+	_, err := ComputeCapacity(CapacityRequest{Segments: []Segment{{Name: "A", Accounts: 1, ARR: huge, Playbook: pb}}})
+	if !slices.Contains(violationFields(t, err), "segments[0].arr") {
+		t.Errorf("ComputeCapacity with ARR %v = %v, want an error on segments[0].arr", huge, err)
+	}
+	_, err = EvaluateTeam(TeamRequest{CSMCount: 1, ARR: huge})
+	if !slices.Contains(violationFields(t, err), "arr") {
+		t.Errorf("EvaluateTeam with ARR %v = %v, want an error on arr", huge, err)
+	}
+	_, err = PlanCoverage(CoverageRequest{Segments: []CoverageSegment{{Name: "A", Accounts: 1, ARR: huge}}, CSMLoadedCost: huge})
+	got := violationFields(t, err)
+	for _, w := range []string{"segments[0].arr", "csm_loaded_cost"} {
+		if !slices.Contains(got, w) {
+			t.Errorf("PlanCoverage violations %v lack %s", got, w)
+		}
+	}
+}

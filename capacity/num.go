@@ -65,3 +65,11 @@ func formatFloat(x float64) string {
 	}
 	return s
 }
+
+// checkAmount reports field unless x is an amount of money from 0 to
+// MaxAmount.
+func checkAmount(v *violations, field string, x float64) {
+	if !finite(x) || x < 0 || x > MaxAmount {
+		v.add(field, "must be 0 to %s in whole currency units, got %s", formatFloat(MaxAmount), formatFloat(x))
+	}
+}

@@ -448,9 +448,7 @@ func validateSegment(v *violations, s Segment, p string) {
 	if s.Accounts < 0 {
 		v.add(path(p, "accounts"), "must be 0 or more, got %d", s.Accounts)
 	}
-	if !finite(s.ARR) || s.ARR < 0 {
-		v.add(path(p, "arr"), "must be 0 or more in whole currency units, got %s", formatFloat(s.ARR))
-	}
+	checkAmount(v, path(p, "arr"), s.ARR)
 }
 
 // segmentCapacity applies the section 1 results to one validated segment.

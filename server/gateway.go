@@ -71,7 +71,7 @@ func (u unaryJSON) NewDecoder(r io.Reader) runtime.Decoder {
 func (s *Server) httpHandler(ctx context.Context, conn *grpc.ClientConn) (http.Handler, error) {
 	gw := runtime.NewServeMux(
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, unaryJSON{jsonMarshaler()}),
-		runtime.WithMarshalerOption(ndjsonType, ndjsonMarshaler{jsonMarshaler()}),
+		runtime.WithMarshalerOption(ndjsonType, ndjsonMarshaler{JSONPb: jsonMarshaler(), maxMessage: s.cfg.MaxLineBytes}),
 		runtime.WithHealthzEndpoint(healthpb.NewHealthClient(conn)),
 		runtime.WithIncomingHeaderMatcher(incomingHeader),
 		runtime.WithErrorHandler(validUTF8Errors),

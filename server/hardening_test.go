@@ -310,14 +310,32 @@ func TestLimits(t *testing.T) {
 		t.Errorf("after an oversized message the connection fails: %v", err)
 	}
 
+	// A valid body, padded past the limit: only the limit can refuse it.
 	resp, body := httpDo(t, http.DefaultClient, http.MethodPost, "http://"+httpAddr+"/v1/capacity:evaluate",
-		`{"csmCount":1,"signals":{},"benchmarks":{"touchModels":[`+strings.Repeat(`{"touchModel":"TOUCH_MODEL_HIGH"},`, 200)+`{}]}}`, nil)
-	if resp.StatusCode != http.StatusBadRequest {
-		t.Errorf("body past the limit = %d %s, want 400", resp.StatusCode, body)
+		`{"csmCount":1,"accounts":30`+strings.Repeat(" ", 3<<10)+`}`, nil)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "too large") {
+		t.Errorf("body past the limit = %d %s, want 400 saying it is too large", resp.StatusCode, body)
 	}
-	line := `{"batch":{"accounts":[` + strings.Repeat(`{"id":"a","arr":1},`, 100) + `{"id":"b"}]}}`
-	resp, body = httpDo(t, http.DefaultClient, http.MethodPost, "http://"+httpAddr+"/v1/segments:suggestStream", `{"settings":{"tiers":3}}`+"\n"+line+"\n", nil)
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "1024 bytes") {
-		t.Errorf("NDJSON line past the limit = %d %s, want 400 naming the limit", resp.StatusCode, body)
+	if resp, body := httpDo(t, http.DefaultClient, http.MethodPost, "http://"+httpAddr+"/v1/capacity:evaluate", `{"csmCount":1,"accounts":30}`, nil); resp.StatusCode != http.StatusOK {
+		t.Errorf("the same body within the limit = %d %s, want 200", resp.StatusCode, body)
+	}
+
+	// One message past the limit is refused whether it comes on one line
+	// or spread over many short ones.
+	accounts := strings.Repeat(`{"id":"a","arr":1},`, 100)
+	for name, msg := range map[string]string{
+		"one line":   `{"batch":{"accounts":[` + accounts + `{"id":"b"}]}}`,
+		"many lines": `{"batch":{"accounts":[` + strings.ReplaceAll(accounts, "},", "},\n") + `{"id":"b"}]}}`,
+	} {
+		for _, route := range []string{"/v1/segments:suggestStream", "/v1/segments:assignStream"} {
+			first := `{"settings":{"tiers":3}}`
+			if strings.Contains(route, "assign") {
+				first = `{"rules":{"segments":[{"name":"All"}]}}`
+			}
+			resp, body := httpDo(t, http.DefaultClient, http.MethodPost, "http://"+httpAddr+route, first+"\n"+msg+"\n", nil)
+			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "1024 bytes") {
+				t.Errorf("%s: NDJSON message on %s past the limit = %d %s, want 400 naming the limit", route, name, resp.StatusCode, body)
+			}
+		}
 	}
 }

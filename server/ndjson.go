@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
@@ -18,10 +19,15 @@ import (
 // batches directly, deferring to protojson (or to the stock decoder, for
 // framing trouble) whenever the input is anything but the plain shape, so
 // that what it accepts, produces and rejects is what the stock decoder does.
-type ndjsonMarshaler struct{ *runtime.JSONPb }
+type ndjsonMarshaler struct {
+	*runtime.JSONPb
+	// maxMessage bounds one message in bytes, however many lines it spans:
+	// a message is held whole before it is decoded.
+	maxMessage int
+}
 
 func (m ndjsonMarshaler) NewDecoder(r io.Reader) runtime.Decoder {
-	return &ndjsonDecoder{r: r, json: m.JSONPb, opts: m.UnmarshalOptions}
+	return &ndjsonDecoder{r: r, json: m.JSONPb, opts: m.UnmarshalOptions, max: m.maxMessage}
 }
 
 // ndjsonReadSize is the least free space a read is given: a batch of a
@@ -44,6 +50,14 @@ type ndjsonDecoder struct {
 	stock runtime.Decoder
 
 	fast fastDecoder
+
+	max  int  // the most bytes one message may take; 0 for no bound
+	over bool // the message being read is past max
+}
+
+// errTooLarge says a message is past the bound.
+func (d *ndjsonDecoder) errTooLarge() error {
+	return fmt.Errorf("a message of the stream is longer than %d bytes (the limit of one message): send smaller batches", d.max)
 }
 
 func (d *ndjsonDecoder) Decode(v any) error {
@@ -56,6 +70,9 @@ func (d *ndjsonDecoder) Decode(v any) error {
 	}
 	frame, ok := d.next()
 	if !ok {
+		if d.over {
+			return d.errTooLarge()
+		}
 		if d.off == len(d.buf) && d.rerr == io.EOF {
 			return io.EOF
 		}
@@ -89,8 +106,33 @@ func (d *ndjsonDecoder) handOff() runtime.Decoder {
 		r = io.MultiReader(rest, errReader{d.rerr})
 	}
 	d.buf, d.off = nil, 0
+	if d.max > 0 {
+		// What reaches the stock decoder is never a valid message of these
+		// routes (it ends in an error), so it needs no more than a message's
+		// worth of input to say so.
+		r = &boundedReader{r: r, left: d.max, err: d.errTooLarge()}
+	}
 	d.stock = d.json.NewDecoder(r)
 	return d.stock
+}
+
+// boundedReader fails with err once more than left bytes are read.
+type boundedReader struct {
+	r    io.Reader
+	left int
+	err  error
+}
+
+func (b *boundedReader) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		return 0, b.err
+	}
+	if len(p) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.r.Read(p)
+	b.left -= n
+	return n, err
 }
 
 type errReader struct{ err error }
@@ -146,6 +188,10 @@ func (d *ndjsonDecoder) next() ([]byte, bool) {
 					return frame, true
 				}
 			}
+		}
+		if d.max > 0 && len(d.buf)-d.off > d.max {
+			d.over = true
+			return nil, false
 		}
 		start := d.off
 		if !d.fill() {

@@ -61,7 +61,7 @@ func diffNDJSON(t testing.TB, data []byte) bool {
 	for ti, newMsg := range ndjsonRequestTypes {
 		for _, rk := range readerKinds {
 			want, wantErr := decodeAll(m.NewDecoder(rk.wrap(bytes.NewReader(data))), newMsg)
-			got, gotErr := decodeAll(ndjsonMarshaler{m}.NewDecoder(rk.wrap(bytes.NewReader(data))), newMsg)
+			got, gotErr := decodeAll(ndjsonMarshaler{JSONPb: m}.NewDecoder(rk.wrap(bytes.NewReader(data))), newMsg)
 			where := fmt.Sprintf("type %d, %s reads, input %q", ti, rk.name, truncate(data))
 			if len(got) != len(want) {
 				t.Fatalf("%s: %d messages (then %v), stock %d (then %v)", where, len(got), gotErr, len(want), wantErr)
@@ -265,7 +265,7 @@ func TestNDJSONLineLimit(t *testing.T) {
 	short := `{"batch":{"accounts":[{"id":"a"}]}}` + "\n"
 	body := strings.Repeat(short, 3) + `{"batch":{"accounts":[{"id":"` + strings.Repeat("x", 5000) + `"}]}}` + "\n" + short
 	r := &lineLimitReader{r: io.NopCloser(iotest.OneByteReader(strings.NewReader(body))), limit: 1000}
-	msgs, err := decodeAll(ndjsonMarshaler{jsonMarshaler()}.NewDecoder(r), ndjsonRequestTypes[0])
+	msgs, err := decodeAll(ndjsonMarshaler{JSONPb: jsonMarshaler()}.NewDecoder(r), ndjsonRequestTypes[0])
 	if err == nil || !strings.Contains(err.Error(), "longer than 1000 bytes") || len(msgs) != 3 {
 		t.Errorf("%d messages, then %v; want 3 then the line limit", len(msgs), err)
 	}
@@ -298,7 +298,7 @@ func BenchmarkNDJSONDecode(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		m    runtime.Marshaler
-	}{{"stock", jsonMarshaler()}, {"ndjson", ndjsonMarshaler{jsonMarshaler()}}} {
+	}{{"stock", jsonMarshaler()}, {"ndjson", ndjsonMarshaler{JSONPb: jsonMarshaler()}}} {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
 			var dec runtime.Decoder

@@ -179,12 +179,8 @@ func New(cfg Config) *Server {
 // in-flight calls get ShutdownTimeout to finish before they are cut. It
 // returns nil after a clean shutdown.
 func (s *Server) Serve(ctx context.Context, grpcLis, httpLis net.Listener) error {
-	g, gctx := errgroup.WithContext(ctx)
-	if grpcLis != nil {
-		g.Go(func() error { return s.serveGRPC(grpcLis) })
-	}
-	g.Go(func() error { return s.serveGRPC(s.mem) })
-
+	// The gateway is set up before anything serves, so that a failure here
+	// leaves nothing running.
 	var httpSrv *http.Server
 	var gatewayConn *grpc.ClientConn
 	if httpLis != nil {
@@ -192,16 +188,23 @@ func (s *Server) Serve(ctx context.Context, grpcLis, httpLis net.Listener) error
 		if err != nil {
 			return err
 		}
-		gatewayConn = conn
 		handler, err := s.httpHandler(ctx, conn)
 		if err != nil {
 			conn.Close()
 			return err
 		}
-		httpSrv = s.newHTTPServer(handler)
+		gatewayConn, httpSrv = conn, s.newHTTPServer(handler)
 		if s.cfg.TLS != nil {
 			httpLis = tls.NewListener(httpLis, httpTLS(s.cfg.TLS))
 		}
+	}
+
+	g, gctx := errgroup.WithContext(ctx)
+	if grpcLis != nil {
+		g.Go(func() error { return s.serveGRPC(grpcLis) })
+	}
+	g.Go(func() error { return s.serveGRPC(s.mem) })
+	if httpSrv != nil {
 		g.Go(func() error {
 			if err := httpSrv.Serve(httpLis); !errors.Is(err, http.ErrServerClosed) {
 				return fmt.Errorf("http server: %w", err)
@@ -209,7 +212,6 @@ func (s *Server) Serve(ctx context.Context, grpcLis, httpLis net.Listener) error
 			return nil
 		})
 	}
-
 	g.Go(func() error {
 		<-gctx.Done()
 		s.shutdown(httpSrv)
