@@ -21,6 +21,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -35,7 +36,15 @@ type options struct {
 	values   int
 	logLevel string
 	smoke    bool
+	only     map[string]bool // workload groups to run; every group when empty
+	profile  string          // directory for CPU profiles; "" for none
 }
+
+// groups are the workload groups -only selects from.
+var groups = []string{"unary", "streams", "tiers"}
+
+// runs reports whether the group is selected.
+func (o options) runs(group string) bool { return len(o.only) == 0 || o.only[group] }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -56,9 +65,20 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.IntVar(&o.accounts, "accounts", 1_000_000, "accounts of each streamed book")
 	fs.IntVar(&o.values, "values", 1_000_000, "ARR values of the tier suggestion")
 	fs.StringVar(&o.logLevel, "log-level", "info", "the server's --log-level (info, its default, logs every call)")
+	only := fs.String("only", "", "run only these workload groups, comma-separated: "+strings.Join(groups, ", "))
+	fs.StringVar(&o.profile, "profile", "", "after the measured rounds, run each workload once more under the server's CPU profiler and write the profiles to this directory")
 	fs.BoolVar(&o.smoke, "smoke", false, "a tiny run (1 round, 1s at 200/s, 20,000 accounts) that only checks the harness works")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *only != "" {
+		o.only = map[string]bool{}
+		for g := range strings.SplitSeq(*only, ",") {
+			if !slices.Contains(groups, g) {
+				return fmt.Errorf("-only: unknown group %q (the groups: %s)", g, strings.Join(groups, ", "))
+			}
+			o.only[g] = true
+		}
 	}
 	if o.smoke {
 		o.rounds, o.rate, o.duration, o.accounts, o.values = 1, 200, time.Second, 20_000, 20_000
@@ -86,7 +106,7 @@ func bench(ctx context.Context, o options, dir string, stdout io.Writer) error {
 	if loadCPU != "" {
 		pinSelf(loadCPU)
 	}
-	s, err := startServer(ctx, tools.csplan, dir, o.logLevel, serverCPU, baselineBytes)
+	s, err := startServer(ctx, tools.csplan, dir, o.logLevel, serverCPU, baselineBytes, o.profile != "")
 	if err != nil {
 		return err
 	}
@@ -95,19 +115,38 @@ func bench(ctx context.Context, o options, dir string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "rounds %d, %v per run at %d requests/s, streams of %d accounts, tiers over %d values\n\n",
 		o.rounds, o.duration, o.rate, o.accounts, o.values)
 
-	u, err := unaryWorkloads(tools, s, loadCPU, dir)
-	if err != nil {
-		return err
-	}
 	res := newResults()
-	if err := runUnary(ctx, o, s, u, res); err != nil {
-		return err
+	if o.runs("unary") {
+		u, err := unaryWorkloads(tools, s, loadCPU, dir)
+		if err != nil {
+			return err
+		}
+		if err := runUnary(ctx, o, s, u, res); err != nil {
+			return err
+		}
+		if o.profile != "" {
+			if err := profileUnary(ctx, o, s, u); err != nil {
+				return err
+			}
+		}
 	}
-	if err := runStreams(ctx, o, s, res); err != nil {
-		return err
+	if o.runs("streams") {
+		if err := runStreams(ctx, o, s, res); err != nil {
+			return err
+		}
+		if o.profile != "" {
+			if err := os.MkdirAll(o.profile, 0o755); err != nil {
+				return err
+			}
+			if err := profileStream(ctx, o, s); err != nil {
+				return err
+			}
+		}
 	}
-	if err := runTiers(o, res); err != nil {
-		return err
+	if o.runs("tiers") {
+		if err := runTiers(o, res); err != nil {
+			return err
+		}
 	}
 	res.print(stdout, o)
 	return nil

@@ -70,22 +70,31 @@ func (r *results) rows() []row {
 		return row{name, "server CPU/request", us(r.cpuMedian(name)), baseLabel + " " + us(r.cpuMedian(base)),
 			s, "%.2fx", fmt.Sprintf("<= %.1fx", max), s.med <= max}
 	}
-	rows := []row{
-		cpuRow(computeGRPC, health, "health Check", 1.2),
-		cpuRow(computeREST, computeGRPC, "gRPC", 1.8),
-		cpuRow(computeREST, bareHTTP, "bare net/http", 3.5),
+	// Groups that -only left out have no rounds and no rows.
+	var rows []row
+	if len(r.unary) > 0 {
+		rows = append(rows,
+			cpuRow(computeGRPC, health, "health Check", 1.2),
+			cpuRow(computeREST, computeGRPC, "gRPC", 1.8),
+			cpuRow(computeREST, bareHTTP, "bare net/http", 3.5))
 	}
-	rows = append(rows, streamRows("StreamSegmentAccounts gRPC", r.streamGRPC, 4_000_000)...)
-	rows = append(rows, streamRows("StreamSegmentAccounts NDJSON REST", r.streamREST, 600_000)...)
-	var tr []float64
-	for i := range r.suggest {
-		tr = append(tr, float64(r.suggest[i])/float64(r.sort[i]))
+	if len(r.streamGRPC) > 0 {
+		rows = append(rows, streamRows("StreamSegmentAccounts gRPC", r.streamGRPC, 4_000_000)...)
+		rows = append(rows, streamRows("StreamSegmentAccounts NDJSON REST", r.streamREST, 600_000)...)
 	}
-	ts := spreadOf(tr)
-	rows = append(rows, row{"SuggestSegments, 8 tiers (in process)", "time vs slices.Sort",
-		medianDuration(r.suggest).Round(time.Millisecond).String(), "slices.Sort " + medianDuration(r.sort).Round(time.Millisecond).String(),
-		ts, "%.2fx", "<= 4x", ts.med <= 4})
-	rows = append(rows, cpuRow(forecastGRPC, health, "health Check", 1.5))
+	if len(r.suggest) > 0 {
+		var tr []float64
+		for i := range r.suggest {
+			tr = append(tr, float64(r.suggest[i])/float64(r.sort[i]))
+		}
+		ts := spreadOf(tr)
+		rows = append(rows, row{"SuggestSegments, 8 tiers (in process)", "time vs slices.Sort",
+			medianDuration(r.suggest).Round(time.Millisecond).String(), "slices.Sort " + medianDuration(r.sort).Round(time.Millisecond).String(),
+			ts, "%.2fx", "<= 4x", ts.med <= 4})
+	}
+	if len(r.unary) > 0 {
+		rows = append(rows, cpuRow(forecastGRPC, health, "health Check", 1.5))
+	}
 	return rows
 }
 
@@ -127,6 +136,9 @@ func (r *results) print(w io.Writer, o options) {
 			x.workload, x.metric, x.value, x.baseline, x.ratio.min, x.ratio.med, x.ratio.max, x.target, met)
 	}
 	tw.Flush()
+	if len(r.unary) == 0 {
+		return
+	}
 	fmt.Fprintf(w, "\nlatency at %d requests/s (median over rounds; server CPU per request from /proc/<pid>/stat):\n", o.rate)
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.Debug)
 	fmt.Fprintln(tw, "workload\trequests/round\tachieved/s\tCPU/request\tp50\tp99\tresponse bytes")

@@ -3,8 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"time"
 )
 
@@ -137,4 +140,63 @@ func runTiers(o options, res *results) error {
 	}
 	debug.FreeOSMemory()
 	return nil
+}
+
+// profileUnary runs each workload once more while the server records a
+// CPU profile, apart from the measured rounds since profiling costs CPU.
+func profileUnary(ctx context.Context, o options, s *served, u map[string]unaryRun) error {
+	if err := os.MkdirAll(o.profile, 0o755); err != nil {
+		return err
+	}
+	secs := max(1, int(o.duration.Seconds()))
+	for i, name := range unaryOrder {
+		path := filepath.Join(o.profile, fmt.Sprintf("%d-%s.cpu.pprof", i+1, slug(name)))
+		got := make(chan error, 1)
+		go func() { got <- s.cpuProfile(ctx, secs, path) }()
+		if _, err := u[name](ctx, o.rate, time.Duration(secs)*time.Second+time.Second); err != nil {
+			return err
+		}
+		if err := <-got; err != nil {
+			return fmt.Errorf("profile of %s: %w", name, err)
+		}
+		res := fmt.Sprintf("CPU profile of %s: %s", name, path)
+		fmt.Fprintln(os.Stderr, res)
+	}
+	return nil
+}
+
+// profileStream streams the book over gRPC, again and again, while the
+// server records a CPU profile.
+func profileStream(ctx context.Context, o options, s *served) error {
+	msgs, err := wireBook(o.accounts)
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(o.profile, "6-StreamSegmentAccounts-gRPC.cpu.pprof")
+	got := make(chan error, 1)
+	go func() { got <- s.cpuProfile(ctx, 3, path) }()
+	for {
+		select {
+		case err := <-got:
+			if err != nil {
+				return fmt.Errorf("profile of the gRPC stream: %w", err)
+			}
+			fmt.Fprintln(os.Stderr, "CPU profile of StreamSegmentAccounts gRPC:", path)
+			return nil
+		default:
+		}
+		if _, err := streamGRPC(ctx, s, msgs, o.accounts); err != nil {
+			return err
+		}
+	}
+}
+
+// slug makes a workload's name a file name.
+func slug(name string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '-'
+	}, name)
 }

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,11 +29,12 @@ type served struct {
 	logFile   *os.File
 	exited    chan error
 	pinnedCPU string // "" when not pinned
+	pprofAddr string // "" unless started for -profile
 }
 
 // startServer runs bin serve on free loopback ports, pinned to cpu when
 // taskset is usable, and waits for its "csplan serving" log line.
-func startServer(ctx context.Context, bin, dir, logLevel, cpu string, baselineBytes int) (*served, error) {
+func startServer(ctx context.Context, bin, dir, logLevel, cpu string, baselineBytes int, pprof bool) (*served, error) {
 	logPath := filepath.Join(dir, "server.log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
@@ -40,6 +43,9 @@ func startServer(ctx context.Context, bin, dir, logLevel, cpu string, baselineBy
 	args := []string{"serve", "--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0",
 		"--log-format", "json", "--log-level", logLevel,
 		"--bench-baseline-bytes", strconv.Itoa(baselineBytes)}
+	if pprof {
+		args = append(args, "--pprof-addr", "127.0.0.1:0")
+	}
 	name, args := pinned(cpu, bin, args)
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Stderr = logFile
@@ -101,9 +107,9 @@ func (s *served) parseServing(logPath string) bool {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		var line struct{ Msg, GRPC, HTTP string }
+		var line struct{ Msg, GRPC, HTTP, Pprof string }
 		if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "csplan serving" {
-			s.grpcAddr, s.httpAddr = line.GRPC, line.HTTP
+			s.grpcAddr, s.httpAddr, s.pprofAddr = line.GRPC, line.HTTP, line.Pprof
 			return s.grpcAddr != "" && s.httpAddr != ""
 		}
 	}
@@ -223,4 +229,30 @@ func (p *peakRSS) growth() (int64, string, error) {
 	}
 	close(p.stop)
 	return (<-p.done - p.startKB) << 10, "VmRSS sampled", nil
+}
+
+// cpuProfile fetches a CPU profile of secs seconds from the server's
+// pprof listener into path.
+func (s *served) cpuProfile(ctx context.Context, secs int, path string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", s.pprofAddr, secs), nil)
+	if err != nil {
+		return err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("pprof: HTTP %d", res.StatusCode)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, res.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

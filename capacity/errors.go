@@ -2,6 +2,7 @@ package capacity
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -71,7 +72,7 @@ func path(prefix, field string) string {
 
 // index formats an element of a repeated field: index("segments", 1) is
 // "segments[1]".
-func index(field string, i int) string { return fmt.Sprintf("%s[%d]", field, i) }
+func index(field string, i int) string { return field + "[" + strconv.Itoa(i) + "]" }
 
 // MaxTextLength bounds every name, id, stage and attribute key or value in
 // a request, in bytes: enough for any real name, and small enough that text
@@ -82,5 +83,13 @@ const MaxTextLength = 256
 func (v *violations) checkLength(field, s string) {
 	if len(s) > MaxTextLength {
 		v.add(field, "is %d bytes long, more than the %d allowed", len(s), MaxTextLength)
+	}
+}
+
+// checkLengthAt is checkLength for prefix.field, joined only when s is too
+// long: valid requests are the common case and should not pay for paths.
+func (v *violations) checkLengthAt(prefix, field, s string) {
+	if len(s) > MaxTextLength {
+		v.checkLength(path(prefix, field), s)
 	}
 }

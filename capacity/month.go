@@ -43,8 +43,17 @@ func digits(s string) bool {
 }
 
 // String writes the month as "YYYY-MM".
-func (m Month) String() string {
-	return fmt.Sprintf("%04d-%02d", int(m)/12, int(m)%12+1)
+func (m Month) String() string { return string(m.Append(nil)) }
+
+// Append appends "YYYY-MM" to b: a whole forecast's months share one
+// buffer.
+func (m Month) Append(b []byte) []byte {
+	year, month := int(m)/12, int(m)%12+1
+	if year < 0 || year > 9999 || month < 1 {
+		return fmt.Appendf(b, "%04d-%02d", year, month)
+	}
+	return append(b, byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10),
+		'-', byte('0'+month/10), byte('0'+month%10))
 }
 
 // Add returns the month n months later (earlier for negative n).

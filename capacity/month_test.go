@@ -1,6 +1,7 @@
 package capacity
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -86,6 +87,15 @@ func TestMonthAdd(t *testing.T) {
 		}
 		if got := m.Add(tc.n).String(); got != tc.want {
 			t.Errorf("%s.Add(%d) = %s, want %s", tc.from, tc.n, got, tc.want)
+		}
+	}
+}
+
+func TestMonthAppendMatchesFormat(t *testing.T) {
+	for _, m := range []Month{0, 1, 11, 12, 2026*12 + 10, 9999*12 + 11, 10000 * 12, -1, -13} {
+		want := fmt.Sprintf("%04d-%02d", int(m)/12, int(m)%12+1)
+		if got := m.String(); got != want {
+			t.Errorf("Month(%d).String() = %q, want %q", int(m), got, want)
 		}
 	}
 }

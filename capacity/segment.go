@@ -23,6 +23,35 @@ type Account struct {
 	ExpansionPotential float64
 	// Attributes are any other CRM fields: industry, region, plan...
 	Attributes map[string]string
+	// AttributeList holds the attributes as distinct key/value pairs
+	// instead, for decoders that meet accounts by the million and would
+	// rather not build a map for each. It is read only when Attributes is
+	// nil; a key must appear once.
+	AttributeList []Attribute
+}
+
+// Attribute is one entry of Account.AttributeList.
+type Attribute struct{ Key, Value string }
+
+// attributeCount is the number of attributes a carries.
+func (a *Account) attributeCount() int {
+	if a.Attributes != nil {
+		return len(a.Attributes)
+	}
+	return len(a.AttributeList)
+}
+
+// attributeMap returns a's attributes as a map, for the paths that are
+// not hot (error reports).
+func (a *Account) attributeMap() map[string]string {
+	if a.Attributes != nil || len(a.AttributeList) == 0 {
+		return a.Attributes
+	}
+	m := make(map[string]string, len(a.AttributeList))
+	for _, e := range a.AttributeList {
+		m[e.Key] = e.Value
+	}
+	return m
 }
 
 // SegmentRule defines a segment. An account belongs to the first rule whose
@@ -156,7 +185,7 @@ func sourceIdealMax(m TouchModel) string {
 func ValidateAccount(a *Account, list string, i int) error {
 	if strings.TrimSpace(a.ID) != "" && finite(a.ARR) && a.ARR >= 0 && a.ARR <= MaxAmount &&
 		(a.HealthScore == nil || finite(*a.HealthScore)) && a.Complexity.Valid() &&
-		finite(a.ExpansionPotential) && a.ExpansionPotential >= 0 && a.ExpansionPotential <= MaxAmount && len(a.Attributes) <= MaxAccountAttributes &&
+		finite(a.ExpansionPotential) && a.ExpansionPotential >= 0 && a.ExpansionPotential <= MaxAmount && a.attributeCount() <= MaxAccountAttributes &&
 		textFits(a) {
 		return nil
 	}
@@ -177,16 +206,17 @@ func ValidateAccount(a *Account, list string, i int) error {
 	if !finite(a.ExpansionPotential) || a.ExpansionPotential < 0 || a.ExpansionPotential > MaxAmount {
 		v.add(path(p, "expansion_potential"), "must be 0 to %s in whole currency units, got %s", formatFloat(MaxAmount), formatFloat(a.ExpansionPotential))
 	}
-	if n := len(a.Attributes); n > MaxAccountAttributes {
+	if n := a.attributeCount(); n > MaxAccountAttributes {
 		v.add(path(p, "attributes"), "has %d attributes, more than the %d allowed: send only the ones rules use", n, MaxAccountAttributes)
 	}
 	v.checkLength(path(p, "id"), a.ID)
 	v.checkLength(path(p, "name"), a.Name)
 	v.checkLength(path(p, "stage"), a.Stage)
-	for _, k := range sortedKeys(a.Attributes) {
+	attrs := a.attributeMap()
+	for _, k := range sortedKeys(attrs) {
 		ap := fmt.Sprintf("%s[%q]", path(p, "attributes"), k)
 		v.checkLength(ap, k)
-		v.checkLength(ap, a.Attributes[k])
+		v.checkLength(ap, attrs[k])
 	}
 	return v.err()
 }
@@ -200,6 +230,13 @@ func textFits(a *Account) bool {
 	for k, val := range a.Attributes {
 		if len(k) > MaxTextLength || len(val) > MaxTextLength {
 			return false
+		}
+	}
+	if a.Attributes == nil {
+		for _, e := range a.AttributeList {
+			if len(e.Key) > MaxTextLength || len(e.Value) > MaxTextLength {
+				return false
+			}
 		}
 	}
 	return true
@@ -545,7 +582,7 @@ func (c *compiledRule) matches(a *Account) bool {
 	}
 	for i := range c.attributes {
 		ac := &c.attributes[i]
-		value, ok := attribute(a.Attributes, ac.key)
+		value, ok := attribute(a, ac.key)
 		if !ok || !ac.values.has(value) {
 			return false
 		}
@@ -553,13 +590,27 @@ func (c *compiledRule) matches(a *Account) bool {
 	return true
 }
 
-// attribute looks key up in attrs: exactly first, then case-insensitively
-// after trimming spaces, as CRM headers vary ("Region", "region ").
-func attribute(attrs map[string]string, key string) (string, bool) {
-	if v, ok := attrs[key]; ok {
+// attribute looks key up in a's attributes: exactly first, then
+// case-insensitively after trimming spaces, as CRM headers vary ("Region",
+// "region ").
+func attribute(a *Account, key string) (string, bool) {
+	if a.Attributes == nil {
+		for _, e := range a.AttributeList {
+			if e.Key == key {
+				return e.Value, true
+			}
+		}
+		for _, e := range a.AttributeList {
+			if strings.EqualFold(strings.TrimSpace(e.Key), key) {
+				return e.Value, true
+			}
+		}
+		return "", false
+	}
+	if v, ok := a.Attributes[key]; ok {
 		return v, true
 	}
-	for k, v := range attrs {
+	for k, v := range a.Attributes {
 		if strings.EqualFold(strings.TrimSpace(k), key) {
 			return v, true
 		}
@@ -766,14 +817,31 @@ func count32(n int64) int32 {
 // spaces, a small id and remembers it as first written. Spellings already
 // met are found without allocating; a new spelling costs one lower-casing.
 type stageDict struct {
-	exact  map[string]int
+	exact  map[string]stageSpelling
 	folded map[string]int
 	names  []string
 	other  int
+	// recent caches exact spellings by a cheap hash: a book's handful of
+	// stages are then found with one comparison, without hashing the
+	// string for the map.
+	recent [stageRecent]struct {
+		stage string
+		id    int
+	}
+}
+
+const stageRecent = 16
+
+// stageSpelling is a remembered spelling: its id, and the dictionary's
+// own copy of it, which the cache may hold without keeping a caller's
+// buffer alive.
+type stageSpelling struct {
+	key string
+	id  int
 }
 
 func newStageDict() stageDict {
-	return stageDict{exact: map[string]int{}, folded: map[string]int{}, other: -1}
+	return stageDict{exact: map[string]stageSpelling{}, folded: map[string]int{}, other: -1}
 }
 
 // exactMax bounds the spellings remembered; past it a spelling is
@@ -781,9 +849,24 @@ func newStageDict() stageDict {
 const exactMax = 4 * MaxStages
 
 func (d *stageDict) id(stage string) int {
+	if stage == "" {
+		return d.idOf(stage)
+	}
+	slot := (uint(len(stage))*31 + uint(stage[0])*7 + uint(stage[len(stage)-1])) % stageRecent
+	if r := &d.recent[slot]; r.stage == stage && r.stage != "" {
+		return r.id
+	}
+	id := d.idOf(stage)
+	if sp, ok := d.exact[stage]; ok {
+		d.recent[slot].stage, d.recent[slot].id = sp.key, sp.id
+	}
+	return id
+}
+
+func (d *stageDict) idOf(stage string) int {
 	stage = strings.TrimSpace(stage)
-	if id, ok := d.exact[stage]; ok {
-		return id
+	if sp, ok := d.exact[stage]; ok {
+		return sp.id
 	}
 	key := strings.ToLower(stage)
 	id, ok := d.folded[key]
@@ -801,7 +884,8 @@ func (d *stageDict) id(stage string) int {
 		}
 	}
 	if len(d.exact) < exactMax {
-		d.exact[strings.Clone(stage)] = id
+		k := strings.Clone(stage)
+		d.exact[k] = stageSpelling{key: k, id: id}
 	}
 	return id
 }

@@ -439,3 +439,41 @@ func FuzzSegmenterMatch(f *testing.F) {
 		}
 	})
 }
+
+// TestAttributeListMatchesMap holds the list form of an account's
+// attributes to the map form: the same segment and the same violations.
+func TestAttributeListMatchesMap(t *testing.T) {
+	f := func(x float64) *float64 { return &x }
+	seg, err := NewSegmenter(SegmentRules{Segments: []SegmentRule{
+		{Name: "Regulated", MinARR: f(10), Attributes: map[string][]string{"industry": {"Finance", "Health"}}},
+		{Name: "EMEA", Attributes: map[string][]string{"Region": {"emea"}}},
+		{Name: "Rest"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("x", MaxTextLength+1)
+	for i, attrs := range []map[string]string{
+		nil,
+		{"industry": "Finance"},
+		{"industry": " health "},
+		{"Industry ": "Finance"},
+		{"region": "EMEA"},
+		{"region": "EMEA", "industry": "Retail"},
+		{"industry": long},
+		{long: "Finance"},
+	} {
+		byMap := Account{ID: "a", ARR: 20, Attributes: attrs}
+		byList := Account{ID: "a", ARR: 20}
+		for k, v := range attrs {
+			byList.AttributeList = append(byList.AttributeList, Attribute{Key: k, Value: v})
+		}
+		if got, want := seg.Match(&byList), seg.Match(&byMap); got != want {
+			t.Errorf("case %d: the list matches segment %d, the map %d", i, got, want)
+		}
+		errMap, errList := ValidateAccount(&byMap, "accounts", 0), ValidateAccount(&byList, "accounts", 0)
+		if fmt.Sprint(errList) != fmt.Sprint(errMap) {
+			t.Errorf("case %d: the list gives %v, the map %v", i, errList, errMap)
+		}
+	}
+}

@@ -204,12 +204,13 @@ func validateCSMTime(t CSMTime, prefix string) *violations {
 		v.add(path(prefix, "internal_activities"), "has %d entries, more than the %d allowed: group them into broader activities", n, MaxInternalActivities)
 		return v
 	}
+	activities := path(prefix, "internal_activities")
 	for i, a := range t.InternalActivities {
-		p := index(path(prefix, "internal_activities"), i)
+		p := index(activities, i)
 		if strings.TrimSpace(a.Name) == "" {
 			v.add(path(p, "name"), "name the activity (for example \"team meetings\")")
 		}
-		v.checkLength(path(p, "name"), a.Name)
+		v.checkLengthAt(p, "name", a.Name)
 		if !finite(a.HoursPerMonth) || a.HoursPerMonth < 0 {
 			v.add(path(p, "hours_per_month"), "must be 0 or more hours a month, got %s", formatFloat(a.HoursPerMonth))
 		}
@@ -292,53 +293,59 @@ func HoursPerAccount(pb Playbook, accounts int32, newAccountsPerMonth, customerL
 }
 
 // validatePlaybook checks every touchpoint and inbound activity of pb.
+// Field paths are joined only for a violation: valid playbooks, the common
+// case, should not pay for them.
 func validatePlaybook(pb Playbook, prefix string) *violations {
 	v := &violations{}
-	tpPath, inPath := path(prefix, "touchpoints"), path(prefix, "inbound")
 	if n := len(pb.Touchpoints); n > MaxTouchpoints {
-		v.add(tpPath, "has %d touchpoints, more than the %d allowed", n, MaxTouchpoints)
+		v.add(path(prefix, "touchpoints"), "has %d touchpoints, more than the %d allowed", n, MaxTouchpoints)
 	} else {
 		for i, t := range pb.Touchpoints {
-			validateTouchpoint(v, t, index(tpPath, i))
+			validateTouchpoint(v, t, func(field string) string { return path(index(path(prefix, "touchpoints"), i), field) })
 		}
 	}
 	if n := len(pb.Inbound); n > MaxInboundActivities {
-		v.add(inPath, "has %d inbound activities, more than the %d allowed", n, MaxInboundActivities)
+		v.add(path(prefix, "inbound"), "has %d inbound activities, more than the %d allowed", n, MaxInboundActivities)
 	} else {
 		for i, in := range pb.Inbound {
-			p := index(inPath, i)
+			at := func(field string) string { return path(index(path(prefix, "inbound"), i), field) }
 			if strings.TrimSpace(in.Name) == "" {
-				v.add(path(p, "name"), "name the inbound activity (for example \"support escalations\")")
+				v.add(at("name"), "name the inbound activity (for example \"support escalations\")")
 			}
-			v.checkLength(path(p, "name"), in.Name)
+			if len(in.Name) > MaxTextLength {
+				v.checkLength(at("name"), in.Name)
+			}
 			if !finite(in.PerAccountPerMonth) || in.PerAccountPerMonth < 0 {
-				v.add(path(p, "per_account_per_month"), "must be 0 or more per account a month, got %s", formatFloat(in.PerAccountPerMonth))
+				v.add(at("per_account_per_month"), "must be 0 or more per account a month, got %s", formatFloat(in.PerAccountPerMonth))
 			}
 			if !finite(in.Hours) || in.Hours < 0 {
-				v.add(path(p, "hours"), "must be 0 or more hours, got %s", formatFloat(in.Hours))
+				v.add(at("hours"), "must be 0 or more hours, got %s", formatFloat(in.Hours))
 			}
 		}
 	}
 	return v
 }
 
-func validateTouchpoint(v *violations, t Touchpoint, p string) {
+// validateTouchpoint checks t; at names one of its fields.
+func validateTouchpoint(v *violations, t Touchpoint, at func(field string) string) {
 	if strings.TrimSpace(t.Name) == "" {
-		v.add(path(p, "name"), "name the touchpoint (for example \"quarterly business review\")")
+		v.add(at("name"), "name the touchpoint (for example \"quarterly business review\")")
 	}
-	v.checkLength(path(p, "name"), t.Name)
+	if len(t.Name) > MaxTextLength {
+		v.checkLength(at("name"), t.Name)
+	}
 	if !finite(t.Hours) || t.Hours < 0 {
-		v.add(path(p, "hours"), "must be 0 or more hours per occurrence, got %s", formatFloat(t.Hours))
+		v.add(at("hours"), "must be 0 or more hours per occurrence, got %s", formatFloat(t.Hours))
 	}
 	switch {
 	case !t.Cadence.Valid():
-		v.add(path(p, "cadence"), "%d is not a cadence: use CADENCE_WEEKLY, CADENCE_BIWEEKLY, CADENCE_MONTHLY, CADENCE_QUARTERLY, CADENCE_SEMIANNUAL, CADENCE_ANNUAL or CADENCE_ONE_TIME", int32(t.Cadence))
+		v.add(at("cadence"), "%d is not a cadence: use CADENCE_WEEKLY, CADENCE_BIWEEKLY, CADENCE_MONTHLY, CADENCE_QUARTERLY, CADENCE_SEMIANNUAL, CADENCE_ANNUAL or CADENCE_ONE_TIME", int32(t.Cadence))
 	case t.Cadence == CadenceUnspecified && t.PerYear == nil:
-		v.add(path(p, "cadence"), "give a cadence or per_year: how often the touchpoint happens")
+		v.add(at("cadence"), "give a cadence or per_year: how often the touchpoint happens")
 	case t.Cadence != CadenceUnspecified && t.PerYear != nil:
-		v.add(path(p, "per_year"), "give either a cadence or per_year, not both (cadence is %s)", t.Cadence)
+		v.add(at("per_year"), "give either a cadence or per_year, not both (cadence is %s)", t.Cadence)
 	case t.PerYear != nil && (!finite(*t.PerYear) || *t.PerYear <= 0):
-		v.add(path(p, "per_year"), "must be above 0 times a year, got %s", formatFloat(*t.PerYear))
+		v.add(at("per_year"), "must be above 0 times a year, got %s", formatFloat(*t.PerYear))
 	}
 }
 
@@ -436,7 +443,7 @@ func validateSegmentList(v *violations, segments []Segment) bool {
 			v.add(path(index("segments", i), "name"), "%q duplicates segments[%d].name: give each segment its own name", s.Name, j)
 			continue
 		}
-		v.checkLength(path(index("segments", i), "name"), s.Name)
+		v.checkLengthAt(index("segments", i), "name", s.Name)
 		seen[name] = i
 	}
 	return true

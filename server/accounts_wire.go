@@ -46,8 +46,14 @@ type accountFrame struct {
 	arenaStr string     // arena as a string, once the message is decoded
 	intern   internTable
 
-	// The attribute map and health score account hands out, reused from
-	// one account to the next; mapKeys are the keys the map holds.
+	// The attribute list or map and health score account hands out,
+	// reused from one account to the next; mapKeys are the keys the map
+	// holds.
+	attrList []capacity.Attribute
+	// entries caches whole attribute entries as they come on the wire:
+	// a book repeats a few ({"region": "EMEA"}), and one comparison of
+	// the entry's bytes replaces parsing it and looking up both strings.
+	entries [entryCacheSize]cachedEntry
 	attrMap map[string]string
 	mapKeys []string
 	health  float64
@@ -315,9 +321,34 @@ func (f *accountFrame) unmarshalAccount(b []byte) error {
 	return nil
 }
 
+// cachedEntry is an attribute entry's wire bytes and what they decode to;
+// only entries whose strings are both in the intern table are cached, as
+// they stay valid for the whole stream.
+type cachedEntry struct {
+	raw  string
+	attr wireAttr
+}
+
+const entryCacheSize = 64
+
+func entrySlot(b []byte) int {
+	n := len(b)
+	return int((uint32(n)*0x9E3779B1 + uint32(b[n>>1])*0xC2B2AE35 + uint32(b[n-1])*0x27D4EB2F) >> (32 - 6))
+}
+
 // unmarshalAttribute appends one entry of the attributes map: a missing
 // key or value is "", and the last of each given twice counts.
 func (f *accountFrame) unmarshalAttribute(b []byte) error {
+	if len(b) == 0 {
+		f.attrs = append(f.attrs, wireAttr{})
+		return nil
+	}
+	slot := &f.entries[entrySlot(b)]
+	if slot.raw == string(b) {
+		f.attrs = append(f.attrs, slot.attr)
+		return nil
+	}
+	raw := b
 	var e wireAttr
 	for len(b) > 0 {
 		num, typ, n := consumeTag(b)
@@ -346,6 +377,9 @@ func (f *accountFrame) unmarshalAttribute(b []byte) error {
 			return errAccountFrame
 		}
 		b = b[n:]
+	}
+	if e.key.hi <= 0 && e.value.hi <= 0 && len(raw) <= internMaxLen {
+		slot.raw, slot.attr = string(raw), e
 	}
 	f.attrs = append(f.attrs, e)
 	return nil
@@ -392,8 +426,9 @@ func (f *accountFrame) str(r strRef) string {
 }
 
 // account fills dst with account i of the batch. dst shares the frame's
-// strings, health score and attribute map: they stay valid until the next
-// account call (the map and health score) or forever (the strings), so
+// strings, health score and attribute list or map: they stay valid until
+// the next account call (the attributes and health score) or forever (the
+// strings), so
 // dst may be passed to Segmenter.Add, which keeps none of them.
 func (f *accountFrame) account(i int, dst *capacity.Account) {
 	a := &f.accounts[i]
@@ -404,12 +439,41 @@ func (f *accountFrame) account(i int, dst *capacity.Account) {
 		Stage:              f.str(a.stage),
 		Complexity:         capacity.Complexity(a.complexity),
 		ExpansionPotential: a.expansion,
-		Attributes:         f.attributes(f.attrs[a.attrLo:a.attrHi]),
+	}
+	if entries := f.attrs[a.attrLo:a.attrHi]; len(entries) <= attrListMax {
+		dst.AttributeList = f.attributeList(entries)
+	} else {
+		dst.Attributes = f.attributes(entries)
 	}
 	if a.hasHealth {
 		f.health = a.health
 		dst.HealthScore = &f.health
 	}
+}
+
+// attrListMax is the most attribute entries an account may carry for them
+// to go to the domain as a list: deduplicating the list is quadratic, and
+// past this a map is cheaper.
+const attrListMax = 16
+
+// attributeList gives the attributes of one account as a list in a reused
+// slice, without building a map: a key given twice keeps its last value,
+// as proto.Unmarshal does.
+func (f *accountFrame) attributeList(entries []wireAttr) []capacity.Attribute {
+	if len(entries) == 0 {
+		return nil
+	}
+	f.attrList = f.attrList[:0]
+next:
+	for i, e := range entries {
+		for _, later := range entries[i+1:] {
+			if later.key == e.key || f.str(later.key) == f.str(e.key) {
+				continue next
+			}
+		}
+		f.attrList = append(f.attrList, capacity.Attribute{Key: f.str(e.key), Value: f.str(e.value)})
+	}
+	return f.attrList
 }
 
 // attributes builds the attribute map of one account in the reused map.

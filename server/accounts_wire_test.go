@@ -42,6 +42,14 @@ func viewOf(a *capacity.Account) accountView {
 	}
 	if v.Attributes == nil {
 		v.Attributes = map[string]string{}
+		// The list's keys are distinct; a repeated one shows as the
+		// marker key, which no map from proto.Unmarshal has.
+		for _, e := range a.AttributeList {
+			if _, dup := v.Attributes[e.Key]; dup {
+				v.Attributes["\x00duplicate "+e.Key] = e.Value
+			}
+			v.Attributes[e.Key] = e.Value
+		}
 	}
 	if a.HealthScore != nil {
 		h := math.Float64bits(*a.HealthScore)

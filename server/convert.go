@@ -75,8 +75,9 @@ func capacityPlanToProto(p capacity.CapacityPlan) *csplanv1.ComputeCapacityRespo
 			CsmHeadcount:         s.CSMHeadcount,
 			ArrPerCsm:            s.ARRPerCSM,
 		}
-		for _, b := range s.Breakdown {
-			seg.Breakdown = append(seg.Breakdown, &csplanv1.HoursBreakdown{Name: b.Name, HoursPerAccountMonth: b.HoursPerAccountMonth})
+		seg.Breakdown = slab[csplanv1.HoursBreakdown](len(s.Breakdown))
+		for i, b := range s.Breakdown {
+			seg.Breakdown[i].Name, seg.Breakdown[i].HoursPerAccountMonth = b.Name, b.HoursPerAccountMonth
 		}
 		out.Segments = append(out.Segments, seg)
 	}
@@ -84,9 +85,9 @@ func capacityPlanToProto(p capacity.CapacityPlan) *csplanv1.ComputeCapacityRespo
 }
 
 func assumptionsToProto(as []capacity.Assumption) []*csplanv1.Assumption {
-	out := make([]*csplanv1.Assumption, len(as))
+	out := slab[csplanv1.Assumption](len(as))
 	for i, a := range as {
-		out[i] = &csplanv1.Assumption{Name: a.Name, Value: a.Value, Source: a.Source}
+		out[i].Name, out[i].Value, out[i].Source = a.Name, a.Value, a.Source
 	}
 	return out
 }
@@ -252,18 +253,29 @@ func forecastRequestFromProto(r *csplanv1.ForecastCapacityRequest) capacity.Fore
 
 func forecastToProto(f capacity.Forecast) *csplanv1.ForecastCapacityResponse {
 	out := &csplanv1.ForecastCapacityResponse{Assumptions: assumptionsToProto(f.Assumptions)}
-	for _, m := range f.Months {
-		out.Months = append(out.Months, &csplanv1.ForecastMonth{
-			Month:          m.Month.String(),
-			Accounts:       m.Accounts,
-			Arr:            m.ARR,
-			CsmHeadcount:   m.CSMHeadcount,
-			EffectiveCsms:  m.EffectiveCSMs,
-			AccountsPerCsm: m.AccountsPerCSM,
-			ArrPerCsm:      m.ARRPerCSM,
-			CsCost:         m.CSCost,
-			CsCostShare:    m.CSCostShare,
-		})
+	// A forecast is a hundred months or more: one slab of messages and
+	// one string for every month's name keep it to a few allocations.
+	out.Months = slab[csplanv1.ForecastMonth](len(f.Months))
+	names := make([]byte, 0, 7*len(f.Months))
+	ends := make([]int, len(f.Months))
+	for i, m := range f.Months {
+		names = m.Month.Append(names)
+		ends[i] = len(names)
+	}
+	all := string(names)
+	start := 0
+	for i, m := range f.Months {
+		pm := out.Months[i]
+		pm.Month = all[start:ends[i]]
+		start = ends[i]
+		pm.Accounts = m.Accounts
+		pm.Arr = m.ARR
+		pm.CsmHeadcount = m.CSMHeadcount
+		pm.EffectiveCsms = m.EffectiveCSMs
+		pm.AccountsPerCsm = m.AccountsPerCSM
+		pm.ArrPerCsm = m.ARRPerCSM
+		pm.CsCost = m.CSCost
+		pm.CsCostShare = m.CSCostShare
 	}
 	for _, t := range f.Triggers {
 		out.Triggers = append(out.Triggers, &csplanv1.Trigger{
@@ -282,6 +294,20 @@ func forecastToProto(f capacity.Forecast) *csplanv1.ForecastCapacityResponse {
 			RampedMonth:      h.RampedMonth.String(),
 			FirstYearCost:    h.FirstYearCost,
 		})
+	}
+	return out
+}
+
+// slab returns n pointers to zero messages carved from one allocation:
+// the messages of a response live and die together.
+func slab[T any](n int) []*T {
+	if n == 0 {
+		return nil
+	}
+	msgs := make([]T, n)
+	out := make([]*T, n)
+	for i := range msgs {
+		out[i] = &msgs[i]
 	}
 	return out
 }

@@ -66,31 +66,30 @@ func (u unaryJSON) NewDecoder(r io.Reader) runtime.Decoder {
 	})
 }
 
-// httpHandler routes REST calls through the gateway to conn, and serves
-// /healthz, /metrics and /openapi.json beside them.
+// httpHandler serves REST: unary calls through a gateway that calls the
+// services directly (direct.go), the NDJSON streams through a gateway that
+// dials conn, the in-memory gRPC connection, since only a gRPC stream can
+// carry them. /healthz, /metrics and /openapi.json are served beside them.
 func (s *Server) httpHandler(ctx context.Context, conn *grpc.ClientConn) (http.Handler, error) {
-	gw := runtime.NewServeMux(
-		runtime.WithMarshalerOption(runtime.MIMEWildcard, unaryJSON{jsonMarshaler()}),
-		runtime.WithMarshalerOption(ndjsonType, ndjsonMarshaler{JSONPb: jsonMarshaler(), maxMessage: s.cfg.MaxLineBytes}),
-		runtime.WithHealthzEndpoint(healthpb.NewHealthClient(conn)),
-		runtime.WithIncomingHeaderMatcher(incomingHeader),
-		runtime.WithErrorHandler(validUTF8Errors),
-		runtime.WithOutgoingHeaderMatcher(outgoingHeader),
-	)
-	for _, register := range []func(context.Context, *runtime.ServeMux, *grpc.ClientConn) error{
-		csplanv1.RegisterCapacityServiceHandler,
-		csplanv1.RegisterSegmentationServiceHandler,
-		csplanv1.RegisterHiringServiceHandler,
-	} {
-		if err := register(ctx, gw, conn); err != nil {
-			return nil, err
-		}
+	gw := s.gatewayMux(runtime.WithHealthzEndpoint(healthpb.NewHealthClient(conn)))
+	if err := csplanv1.RegisterCapacityServiceHandlerServer(ctx, gw, directCapacity{chain: s.unary, svc: s.capacity}); err != nil {
+		return nil, err
+	}
+	if err := csplanv1.RegisterSegmentationServiceHandlerServer(ctx, gw, directSegmentation{chain: s.unary, svc: s.segmentation}); err != nil {
+		return nil, err
+	}
+	if err := csplanv1.RegisterHiringServiceHandlerServer(ctx, gw, directHiring{chain: s.unary, svc: s.hiring}); err != nil {
+		return nil, err
+	}
+	streams := s.gatewayMux()
+	if err := csplanv1.RegisterSegmentationServiceHandler(ctx, streams, conn); err != nil {
+		return nil, err
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /openapi.json", serveOpenAPI)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.cfg.Registry, promhttp.HandlerOpts{}))
 	for _, route := range streamRoutes {
-		mux.Handle("POST "+route, s.streamLimits(gw))
+		mux.Handle("POST "+route, s.streamLimits(streams))
 	}
 	mux.Handle("/", limitBody(gw, s.cfg.MaxBodyBytes))
 	if s.cfg.BenchBaseline != nil {
@@ -109,6 +108,17 @@ func (s *Server) httpHandler(ctx context.Context, conn *grpc.ClientConn) (http.H
 		AllowCredentials: false,
 		MaxAge:           600,
 	}).Handler(mux), nil
+}
+
+// gatewayMux is a gateway with csplan's JSON codecs, headers and errors.
+func (s *Server) gatewayMux(opts ...runtime.ServeMuxOption) *runtime.ServeMux {
+	return runtime.NewServeMux(append([]runtime.ServeMuxOption{
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, unaryJSON{jsonMarshaler()}),
+		runtime.WithMarshalerOption(ndjsonType, ndjsonMarshaler{JSONPb: jsonMarshaler(), maxMessage: s.cfg.MaxLineBytes}),
+		runtime.WithIncomingHeaderMatcher(incomingHeader),
+		runtime.WithErrorHandler(validUTF8Errors),
+		runtime.WithOutgoingHeaderMatcher(outgoingHeader),
+	}, opts...)...)
 }
 
 // validUTF8Errors keeps an error's message valid UTF-8 before the gateway

@@ -26,11 +26,13 @@ import (
 // header) that carries a call's id in both directions.
 const requestIDKey = "x-request-id"
 
-// interceptors returns the server options that chain, outermost first:
-// metrics, request id, logging, authentication (health exempt), the default
-// deadline, and panic recovery. Recovery goes last so that a panic becomes
-// a status that metrics and logging see like any other.
-func (s *Server) interceptors(metrics *grpcprom.ServerMetrics) []grpc.ServerOption {
+// interceptors returns the unary chain and the stream server option that
+// chain, outermost first: metrics, request id, logging, authentication
+// (health exempt), the default deadline, and panic recovery. Recovery goes
+// last so that a panic becomes a status that metrics and logging see like
+// any other. The unary chain is one function so that REST calls, which
+// reach the services without a gRPC hop (direct.go), pass through it too.
+func (s *Server) interceptors(metrics *grpcprom.ServerMetrics) (grpc.UnaryServerInterceptor, grpc.ServerOption) {
 	logOpts := []logging.Option{
 		logging.WithLogOnEvents(logging.FinishCall),
 		logging.WithLevels(logLevel),
@@ -52,7 +54,24 @@ func (s *Server) interceptors(metrics *grpcprom.ServerMetrics) []grpc.ServerOpti
 	}
 	unary = append(unary, unaryDeadline(s.cfg.UnaryTimeout), recovery.UnaryServerInterceptor(recoverOpts...))
 	stream = append(stream, streamDeadline(s.cfg.StreamTimeout), recovery.StreamServerInterceptor(recoverOpts...))
-	return []grpc.ServerOption{grpc.ChainUnaryInterceptor(unary...), grpc.ChainStreamInterceptor(stream...)}
+	return chainUnary(unary), grpc.ChainStreamInterceptor(stream...)
+}
+
+// chainUnary composes interceptors into one, the first outermost, as
+// grpc.ChainUnaryInterceptor does inside the server.
+func chainUnary(ics []grpc.UnaryServerInterceptor) grpc.UnaryServerInterceptor {
+	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+		return ics[0](ctx, req, info, nextUnary(ics, 1, info, handler))
+	}
+}
+
+func nextUnary(ics []grpc.UnaryServerInterceptor, i int, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) grpc.UnaryHandler {
+	if i == len(ics) {
+		return handler
+	}
+	return func(ctx context.Context, req any) (any, error) {
+		return ics[i](ctx, req, info, nextUnary(ics, i+1, info, handler))
+	}
 }
 
 // needsAuth exempts the health service: load balancers and orchestrators

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"time"
 
 	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
@@ -122,14 +123,20 @@ func setDefault[T int | int64 | uint32 | time.Duration](v *T, def T) {
 	}
 }
 
-// Server serves csplan's services over gRPC and, through a gateway that
-// dials the same gRPC server in memory, over REST/JSON, so that both doors
-// pass through the same interceptors.
+// Server serves csplan's services over gRPC and, through a gateway, over
+// REST/JSON. Both doors pass through the same interceptors: unary REST
+// calls reach the services directly through the unary chain (direct.go),
+// streams through a gRPC connection in memory.
 type Server struct {
 	cfg    Config
 	grpc   *grpc.Server
 	health *health.Server
 	mem    *bufconn.Listener
+
+	unary        grpc.UnaryServerInterceptor
+	capacity     *capacityService
+	segmentation *segmentationService
+	hiring       *hiringService
 }
 
 // New builds a Server with every service, health, reflection and metrics
@@ -143,9 +150,15 @@ func New(cfg Config) *Server {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
-	opts := append(s.interceptors(metrics),
+	unary, stream := s.interceptors(metrics)
+	opts := append([]grpc.ServerOption{grpc.UnaryInterceptor(unary), stream},
 		grpc.MaxRecvMsgSize(cfg.MaxRecvMsgBytes),
 		grpc.MaxConcurrentStreams(cfg.MaxConcurrentStreams),
+		// Calls run on long-lived workers, one per processor, whose stacks
+		// have already grown to what a call needs: a fresh goroutine per
+		// call pays for growing its stack every time. Calls beyond the
+		// workers still get goroutines of their own.
+		grpc.NumStreamWorkers(uint32(runtime.GOMAXPROCS(0))),
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 10 * time.Second, PermitWithoutStream: true}),
 		grpc.KeepaliveParams(keepalive.ServerParameters{MaxConnectionIdle: 15 * time.Minute, Time: 2 * time.Minute, Timeout: 20 * time.Second}),
 	)
@@ -153,13 +166,17 @@ func New(cfg Config) *Server {
 		opts = append(opts, grpc.Creds(newTLSExceptInMemory(cfg.TLS)))
 	}
 	gs := grpc.NewServer(opts...)
-	csplanv1.RegisterCapacityServiceServer(gs, &capacityService{logger: cfg.Logger, now: cfg.Now})
-	csplanv1.RegisterSegmentationServiceServer(gs, &segmentationService{
+	s.capacity = &capacityService{logger: cfg.Logger, now: cfg.Now}
+	s.segmentation = &segmentationService{
 		logger:            cfg.Logger,
 		maxUnaryAccounts:  cfg.MaxUnaryAccounts,
 		maxStreamAccounts: cfg.MaxStreamAccounts,
-	})
-	csplanv1.RegisterHiringServiceServer(gs, &hiringService{logger: cfg.Logger, now: cfg.Now})
+	}
+	s.hiring = &hiringService{logger: cfg.Logger, now: cfg.Now}
+	s.unary = unary
+	csplanv1.RegisterCapacityServiceServer(gs, s.capacity)
+	csplanv1.RegisterSegmentationServiceServer(gs, s.segmentation)
+	csplanv1.RegisterHiringServiceServer(gs, s.hiring)
 
 	hs := health.NewServer()
 	healthpb.RegisterHealthServer(gs, hs)

@@ -10,6 +10,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"strings"
@@ -39,6 +41,7 @@ type serveFlags struct {
 	maxLine                  int
 	unaryTimeout, streamTime time.Duration
 	benchBaseline            int
+	pprofAddr                string
 }
 
 func runServe(ctx context.Context, args []string, e env) error {
@@ -64,11 +67,17 @@ func runServe(ctx context.Context, args []string, e env) error {
 	fs.DurationVar(&f.unaryTimeout, "unary-timeout", server.DefaultUnaryTimeout, "longest a unary call may run")
 	fs.DurationVar(&f.streamTime, "stream-timeout", server.DefaultStreamTimeout, "longest a stream may run")
 	fs.IntVar(&f.benchBaseline, "bench-baseline-bytes", 0, "for the benchmark harness (bench/) only: serve a fixed JSON body of about this many bytes at /bench/baseline; 0, the default, for none")
+	fs.StringVar(&f.pprofAddr, "pprof-addr", "", "serve Go's runtime profiles (net/http/pprof) on this loopback address; empty, the default, for none")
 	if err := fs.Parse(args); err != nil {
 		return usageFrom(err)
 	}
 	if fs.NArg() > 0 {
 		return usagef("serve takes no arguments, got %q", fs.Args())
+	}
+	// Profiles show the server's internals and cost CPU to take: never on
+	// an address other hosts reach, tokens or not.
+	if f.pprofAddr != "" && !loopback(f.pprofAddr) {
+		return usagef("--pprof-addr %s is not a loopback address", f.pprofAddr)
 	}
 	logger, err := newLogger(e.stderr, f.logFormat, f.logLevel)
 	if err != nil {
@@ -101,6 +110,18 @@ func runServe(ctx context.Context, args []string, e env) error {
 			return fmt.Errorf("listen for REST: %w", err)
 		}
 	}
+	var pprofLis net.Listener
+	if f.pprofAddr != "" {
+		if pprofLis, err = net.Listen("tcp", f.pprofAddr); err != nil {
+			grpcLis.Close()
+			if httpLis != nil {
+				httpLis.Close()
+			}
+			return fmt.Errorf("listen for pprof: %w", err)
+		}
+		defer pprofLis.Close()
+		go servePprof(pprofLis)
+	}
 	srv := server.New(server.Config{
 		Logger:            logger,
 		Tokens:            tokens,
@@ -124,6 +145,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if httpLis != nil {
 		attrs = append(attrs, "http", httpLis.Addr().String())
 	}
+	if pprofLis != nil {
+		attrs = append(attrs, "pprof", pprofLis.Addr().String())
+	}
 	if tokens == nil {
 		attrs = append(attrs, "auth", "off")
 		if !f.insecure {
@@ -137,6 +161,18 @@ func runServe(ctx context.Context, args []string, e env) error {
 	err = srv.Serve(ctx, grpcLis, httpLis)
 	logger.Info("csplan stopped", "uptime", time.Since(start).Round(time.Second).String())
 	return err
+}
+
+// servePprof serves the runtime profiles on lis until it is closed.
+func servePprof(lis net.Listener) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv.Serve(lis)
 }
 
 // loadTokens reads the tokens file, or else the environment's list; nil
