@@ -242,13 +242,14 @@ func internalHours(activities []InternalActivity) float64 {
 // (the caller owns its path); 0 or fewer means there is no base to smooth
 // over.
 func HoursPerAccount(pb Playbook, accounts int32, newAccountsPerMonth, customerLifetimeMonths *float64, prefix string) (float64, []HoursItem, []Assumption, error) {
-	newPath, lifetimePath := sibling(prefix, "new_accounts_per_month"), sibling(prefix, "customer_lifetime_months")
+	newPath := func() string { return sibling(prefix, "new_accounts_per_month") }
+	lifetimePath := func() string { return sibling(prefix, "customer_lifetime_months") }
 	v := validatePlaybook(pb, prefix)
 	if n := newAccountsPerMonth; n != nil && (!finite(*n) || *n < 0) {
-		v.add(newPath, "must be 0 or more accounts a month, got %s", formatFloat(*n))
+		v.add(newPath(), "must be 0 or more accounts a month, got %s", formatFloat(*n))
 	}
 	if l := customerLifetimeMonths; l != nil && (!finite(*l) || *l <= 0) {
-		v.add(lifetimePath, "must be above 0 months, got %s", formatFloat(*l))
+		v.add(lifetimePath(), "must be above 0 months, got %s", formatFloat(*l))
 	}
 	if !v.empty() {
 		return 0, nil, nil, v.err()
@@ -259,9 +260,9 @@ func HoursPerAccount(pb Playbook, accounts int32, newAccountsPerMonth, customerL
 	var oneTimeShare float64
 	if hasOneTime(pb) {
 		if newAccountsPerMonth != nil && accounts > 0 {
-			oneTimeShare = as.float(newPath, newAccountsPerMonth, 0, SourceRequest) / float64(accounts)
+			oneTimeShare = as.float(newPath(), newAccountsPerMonth, 0, SourceRequest) / float64(accounts)
 		} else {
-			oneTimeShare = 1 / as.float(lifetimePath, customerLifetimeMonths, DefaultCustomerLifetimeMonths, sourceCustomerLifetime)
+			oneTimeShare = 1 / as.float(lifetimePath(), customerLifetimeMonths, DefaultCustomerLifetimeMonths, sourceCustomerLifetime)
 		}
 	}
 

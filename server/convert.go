@@ -16,34 +16,44 @@ func csmTimeFromProto(t *csplanv1.CsmTime) capacity.CSMTime {
 		CustomerFacingShare: t.CustomerFacingShare,
 		TargetUtilization:   t.TargetUtilization,
 	}
-	for _, a := range t.GetInternalActivities() {
-		out.InternalActivities = append(out.InternalActivities, capacity.InternalActivity{Name: a.GetName(), HoursPerMonth: a.GetHoursPerMonth()})
+	if as := t.GetInternalActivities(); len(as) > 0 {
+		out.InternalActivities = make([]capacity.InternalActivity, len(as))
+		for i, a := range as {
+			out.InternalActivities[i] = capacity.InternalActivity{Name: a.GetName(), HoursPerMonth: a.GetHoursPerMonth()}
+		}
 	}
 	return out
 }
 
 func playbookFromProto(p *csplanv1.Playbook) capacity.Playbook {
 	var out capacity.Playbook
-	for _, t := range p.GetTouchpoints() {
-		out.Touchpoints = append(out.Touchpoints, capacity.Touchpoint{
-			Name:    t.GetName(),
-			Hours:   t.GetHours(),
-			Cadence: capacity.Cadence(t.GetCadence()),
-			PerYear: t.PerYear,
-		})
+	if ts := p.GetTouchpoints(); len(ts) > 0 {
+		out.Touchpoints = make([]capacity.Touchpoint, len(ts))
+		for i, t := range ts {
+			out.Touchpoints[i] = capacity.Touchpoint{
+				Name:    t.GetName(),
+				Hours:   t.GetHours(),
+				Cadence: capacity.Cadence(t.GetCadence()),
+				PerYear: t.PerYear,
+			}
+		}
 	}
-	for _, in := range p.GetInbound() {
-		out.Inbound = append(out.Inbound, capacity.InboundActivity{
-			Name:               in.GetName(),
-			PerAccountPerMonth: in.GetPerAccountPerMonth(),
-			Hours:              in.GetHours(),
-		})
+	if ins := p.GetInbound(); len(ins) > 0 {
+		out.Inbound = make([]capacity.InboundActivity, len(ins))
+		for i, in := range ins {
+			out.Inbound[i] = capacity.InboundActivity{
+				Name:               in.GetName(),
+				PerAccountPerMonth: in.GetPerAccountPerMonth(),
+				Hours:              in.GetHours(),
+			}
+		}
 	}
 	return out
 }
 
 func capacityRequestFromProto(r *csplanv1.ComputeCapacityRequest) capacity.CapacityRequest {
 	out := capacity.CapacityRequest{CSMTime: csmTimeFromProto(r.GetCsmTime())}
+	out.Segments = make([]capacity.Segment, 0, len(r.GetSegments()))
 	for _, s := range r.GetSegments() {
 		out.Segments = append(out.Segments, capacity.Segment{
 			Name:                   s.GetName(),
