@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -42,6 +44,8 @@ func TestServeFlagErrors(t *testing.T) {
 		{"serve", "--tls-client-ca", "ca.pem"},
 		{"serve", "--log-format", "xml"},
 		{"serve", "extra"},
+		{"serve", "--pprof-addr", "0.0.0.0:6060"},
+		{"serve", "--pprof-addr", ":6060", "--insecure"},
 	} {
 		if _, _, code := runCLI(t, "", args...); code != 2 {
 			t.Errorf("csplan %v exited %d, want 2", args, code)
@@ -184,5 +188,35 @@ func TestTokensReloadOnSIGHUP(t *testing.T) {
 	}
 	if code := call("old-token"); code != 64+16 {
 		t.Errorf("old token after the reload exited %d, want %d (Unauthenticated)", code, 64+16)
+	}
+}
+
+// TestServePprof: --pprof-addr serves the runtime's profiles on its own
+// port, apart from the API.
+func TestServePprof(t *testing.T) {
+	addrs := make([]string, 2)
+	for i := range addrs {
+		lis, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addrs[i] = lis.Addr().String()
+		lis.Close()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--grpc-addr", addrs[0], "--http-addr", "", "--pprof-addr", addrs[1]}, nil, &bytes.Buffer{}, &bytes.Buffer{})
+	}()
+	defer func() { cancel(); <-done }()
+	waitForPort(t, addrs[1])
+	res, err := http.Get("http://" + addrs[1] + "/debug/pprof/goroutine?debug=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), "goroutine profile") {
+		t.Errorf("pprof answered %d:\n%.300s", res.StatusCode, body)
 	}
 }
