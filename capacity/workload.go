@@ -181,8 +181,8 @@ func AvailableHours(t CSMTime, prefix string) (float64, []Assumption, error) {
 }
 
 // validateCSMTime checks every field of t, so that one answer lists them all.
-func validateCSMTime(t CSMTime, prefix string) *violations {
-	v := &violations{}
+func validateCSMTime(t CSMTime, prefix string) violations {
+	var v violations
 	if w := t.WeeklyHours; w != nil && (!finite(*w) || *w <= 0 || *w > MaxWeeklyHours) {
 		v.add(path(prefix, "weekly_hours"), "must be above 0 and at most %d (the hours in a week), got %s", MaxWeeklyHours, formatFloat(*w))
 	}
@@ -296,13 +296,13 @@ func HoursPerAccount(pb Playbook, accounts int32, newAccountsPerMonth, customerL
 // validatePlaybook checks every touchpoint and inbound activity of pb.
 // Field paths are joined only for a violation: valid playbooks, the common
 // case, should not pay for them.
-func validatePlaybook(pb Playbook, prefix string) *violations {
-	v := &violations{}
+func validatePlaybook(pb Playbook, prefix string) violations {
+	var v violations
 	if n := len(pb.Touchpoints); n > MaxTouchpoints {
 		v.add(path(prefix, "touchpoints"), "has %d touchpoints, more than the %d allowed", n, MaxTouchpoints)
 	} else {
 		for i, t := range pb.Touchpoints {
-			validateTouchpoint(v, t, func(field string) string { return path(index(path(prefix, "touchpoints"), i), field) })
+			validateTouchpoint(&v, t, func(field string) string { return path(index(path(prefix, "touchpoints"), i), field) })
 		}
 	}
 	if n := len(pb.Inbound); n > MaxInboundActivities {

@@ -76,20 +76,25 @@ func capacityPlanToProto(p capacity.CapacityPlan) *csplanv1.ComputeCapacityRespo
 		ArrPerCsm:                 p.ARRPerCSM,
 		Assumptions:               assumptionsToProto(p.Assumptions),
 	}
+	// The segments, and the breakdowns of them all, come from two slabs.
+	out.Segments = slab[csplanv1.SegmentCapacity](len(p.Segments))
+	items := 0
 	for _, s := range p.Segments {
-		seg := &csplanv1.SegmentCapacity{
-			Name:                 s.Name,
-			HoursPerAccountMonth: s.HoursPerAccountMonth,
-			AccountsPerCsm:       s.AccountsPerCSM,
-			CsmFte:               s.CSMFTE,
-			CsmHeadcount:         s.CSMHeadcount,
-			ArrPerCsm:            s.ARRPerCSM,
+		items += len(s.Breakdown)
+	}
+	breakdown := slab[csplanv1.HoursBreakdown](items)
+	for i, s := range p.Segments {
+		seg := out.Segments[i]
+		seg.Name = s.Name
+		seg.HoursPerAccountMonth = s.HoursPerAccountMonth
+		seg.AccountsPerCsm = s.AccountsPerCSM
+		seg.CsmFte = s.CSMFTE
+		seg.CsmHeadcount = s.CSMHeadcount
+		seg.ArrPerCsm = s.ARRPerCSM
+		seg.Breakdown, breakdown = breakdown[:len(s.Breakdown):len(s.Breakdown)], breakdown[len(s.Breakdown):]
+		for j, b := range s.Breakdown {
+			seg.Breakdown[j].Name, seg.Breakdown[j].HoursPerAccountMonth = b.Name, b.HoursPerAccountMonth
 		}
-		seg.Breakdown = slab[csplanv1.HoursBreakdown](len(s.Breakdown))
-		for i, b := range s.Breakdown {
-			seg.Breakdown[i].Name, seg.Breakdown[i].HoursPerAccountMonth = b.Name, b.HoursPerAccountMonth
-		}
-		out.Segments = append(out.Segments, seg)
 	}
 	return out
 }
@@ -263,21 +268,14 @@ func forecastRequestFromProto(r *csplanv1.ForecastCapacityRequest) capacity.Fore
 
 func forecastToProto(f capacity.Forecast) *csplanv1.ForecastCapacityResponse {
 	out := &csplanv1.ForecastCapacityResponse{Assumptions: assumptionsToProto(f.Assumptions)}
-	// A forecast is a hundred months or more: one slab of messages and
-	// one string for every month's name keep it to a few allocations.
+	// A forecast is a hundred months or more, and its hiring plan often
+	// dozens of hires: slabs of messages and one string holding every
+	// month's name keep it to a few allocations.
+	names := newMonthNames(f.Months)
 	out.Months = slab[csplanv1.ForecastMonth](len(f.Months))
-	names := make([]byte, 0, 7*len(f.Months))
-	ends := make([]int, len(f.Months))
-	for i, m := range f.Months {
-		names = m.Month.Append(names)
-		ends[i] = len(names)
-	}
-	all := string(names)
-	start := 0
 	for i, m := range f.Months {
 		pm := out.Months[i]
-		pm.Month = all[start:ends[i]]
-		start = ends[i]
+		pm.Month = names.of(m.Month)
 		pm.Accounts = m.Accounts
 		pm.Arr = m.ARR
 		pm.CsmHeadcount = m.CSMHeadcount
@@ -287,25 +285,62 @@ func forecastToProto(f capacity.Forecast) *csplanv1.ForecastCapacityResponse {
 		pm.CsCost = m.CSCost
 		pm.CsCostShare = m.CSCostShare
 	}
-	for _, t := range f.Triggers {
-		out.Triggers = append(out.Triggers, &csplanv1.Trigger{
-			Name:              t.Name,
-			Threshold:         t.Threshold,
-			CrossingMonth:     monthString(t.CrossingMonth),
-			OpenRequisitionBy: monthString(t.OpenRequisitionBy),
-			Status:            csplanv1.TriggerStatus(t.Status),
-			MonthsLate:        t.MonthsLate,
-		})
+	out.Triggers = slab[csplanv1.Trigger](len(f.Triggers))
+	for i, t := range f.Triggers {
+		pt := out.Triggers[i]
+		pt.Name = t.Name
+		pt.Threshold = t.Threshold
+		if t.CrossingMonth != nil {
+			pt.CrossingMonth = names.of(*t.CrossingMonth)
+		}
+		if t.OpenRequisitionBy != nil {
+			pt.OpenRequisitionBy = names.of(*t.OpenRequisitionBy)
+		}
+		pt.Status = csplanv1.TriggerStatus(t.Status)
+		pt.MonthsLate = t.MonthsLate
 	}
-	for _, h := range f.HiringPlan {
-		out.HiringPlan = append(out.HiringPlan, &csplanv1.PlannedHire{
-			RequisitionMonth: h.RequisitionMonth.String(),
-			StartMonth:       h.StartMonth.String(),
-			RampedMonth:      h.RampedMonth.String(),
-			FirstYearCost:    h.FirstYearCost,
-		})
+	out.HiringPlan = slab[csplanv1.PlannedHire](len(f.HiringPlan))
+	for i, h := range f.HiringPlan {
+		ph := out.HiringPlan[i]
+		ph.RequisitionMonth = names.of(h.RequisitionMonth)
+		ph.StartMonth = names.of(h.StartMonth)
+		ph.RampedMonth = names.of(h.RampedMonth)
+		ph.FirstYearCost = h.FirstYearCost
 	}
 	return out
+}
+
+// monthNames names the months of a forecast from one string; months
+// outside it (a requisition due before the start) are formatted alone.
+type monthNames struct {
+	first capacity.Month
+	all   string // "YYYY-MM" after "YYYY-MM", every month the same width
+	n     int
+}
+
+const monthWidth = len("2006-01")
+
+func newMonthNames(months []capacity.ForecastMonth) monthNames {
+	if len(months) == 0 {
+		return monthNames{}
+	}
+	b := make([]byte, 0, monthWidth*len(months))
+	for i, m := range months {
+		if m.Month != months[0].Month.Add(i) {
+			return monthNames{} // not consecutive: format each alone
+		}
+		if b = m.Month.Append(b); len(b) != (i+1)*monthWidth {
+			return monthNames{} // a year past 9999: format each alone
+		}
+	}
+	return monthNames{first: months[0].Month, all: string(b), n: len(months)}
+}
+
+func (n monthNames) of(m capacity.Month) string {
+	if i := int(m - n.first); i >= 0 && i < n.n {
+		return n.all[i*monthWidth : (i+1)*monthWidth]
+	}
+	return m.String()
 }
 
 // slab returns n pointers to zero messages carved from one allocation:

@@ -10,6 +10,7 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/protobuf/encoding/protojson"
 
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
@@ -70,6 +71,20 @@ func BenchmarkComputeCapacityTransport(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := c.ComputeCapacity(context.Background(), req); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("health", func(b *testing.B) {
+		conn, err := grpc.NewClient(grpcAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer conn.Close()
+		c := healthpb.NewHealthClient(conn)
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := c.Check(context.Background(), &healthpb.HealthCheckRequest{}); err != nil {
 				b.Fatal(err)
 			}
 		}
