@@ -466,6 +466,15 @@ func (in *forecastInputs) project() forecastSeries {
 		decay:     make([]float64, n),
 		headcount: make([]int32, n),
 	}
+	// Attrition keeps (1-a)^(t/12) of the team at month t: whole years
+	// times the fraction of a year, so that a horizon of any length takes
+	// two dozen powers rather than one a month.
+	base := 1 - in.attrition
+	var monthPart [12]float64
+	for j := range monthPart {
+		monthPart[j] = math.Pow(base, float64(j)/12)
+	}
+	yearPart := 1.0
 	acc, arr := in.accounts, in.arr
 	for t := range n {
 		if t > 0 {
@@ -474,7 +483,10 @@ func (in *forecastInputs) project() forecastSeries {
 		}
 		s.accounts[t], s.arr[t] = acc, arr
 		s.csms[t], s.headcount[t] = in.teamAt(t)
-		s.decay[t] = math.Pow(1-in.attrition, float64(t)/12)
+		if t%12 == 0 && t > 0 {
+			yearPart = math.Pow(base, float64(t/12))
+		}
+		s.decay[t] = yearPart * monthPart[t%12]
 	}
 	return s
 }

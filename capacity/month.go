@@ -17,13 +17,11 @@ func MonthOf(t time.Time) Month {
 
 // ParseMonth reads "YYYY-MM". Years run 1000-9999 and months 01-12.
 func ParseMonth(s string) (Month, error) {
-	var y, m int
-	if len(s) != 7 || s[4] != '-' {
+	if len(s) != 7 || s[4] != '-' || !digits(s[:4]) || !digits(s[5:]) {
 		return 0, fmt.Errorf("%q is not a month: write it as YYYY-MM, for example 2027-01", s)
 	}
-	if _, err := fmt.Sscanf(s, "%4d-%2d", &y, &m); err != nil || !digits(s[:4]) || !digits(s[5:]) {
-		return 0, fmt.Errorf("%q is not a month: write it as YYYY-MM, for example 2027-01", s)
-	}
+	y := int(s[0]-'0')*1000 + int(s[1]-'0')*100 + int(s[2]-'0')*10 + int(s[3]-'0')
+	m := int(s[5]-'0')*10 + int(s[6]-'0')
 	if y < 1000 {
 		return 0, fmt.Errorf("%q: the year must have four digits, 1000 to 9999", s)
 	}
