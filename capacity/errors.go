@@ -74,6 +74,26 @@ func path(prefix, field string) string {
 // "segments[1]".
 func index(field string, i int) string { return field + "[" + strconv.Itoa(i) + "]" }
 
+// segmentPaths are "segments[i]" and "segments[i].playbook" for the first
+// segments, formatted once: they name a plan's assumptions, and formatting
+// them on every call would cost two allocations a segment.
+var segmentPaths = func() (t [32][2]string) {
+	for i := range t {
+		t[i][0] = index("segments", i)
+		t[i][1] = path(t[i][0], "playbook")
+	}
+	return t
+}()
+
+// segmentPath returns "segments[i]" and "segments[i].playbook".
+func segmentPath(i int) (segment, playbook string) {
+	if i < len(segmentPaths) {
+		return segmentPaths[i][0], segmentPaths[i][1]
+	}
+	segment = index("segments", i)
+	return segment, path(segment, "playbook")
+}
+
 // MaxTextLength bounds every name, id, stage and attribute key or value in
 // a request, in bytes: enough for any real name, and small enough that text
 // pasted into the wrong field is caught.

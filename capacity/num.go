@@ -66,10 +66,13 @@ func formatFloat(x float64) string {
 	return s
 }
 
+// amountOK reports whether x is an amount of money checkAmount accepts.
+func amountOK(x float64) bool { return finite(x) && x >= 0 && x <= MaxAmount }
+
 // checkAmount reports field unless x is an amount of money from 0 to
 // MaxAmount.
 func checkAmount(v *violations, field string, x float64) {
-	if !finite(x) || x < 0 || x > MaxAmount {
+	if !amountOK(x) {
 		v.add(field, "must be 0 to %s in whole currency units, got %s", formatFloat(MaxAmount), formatFloat(x))
 	}
 }

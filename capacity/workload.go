@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"unicode/utf8"
 )
 
 // CSMTime describes one CSM's month. A nil field takes its documented
@@ -392,9 +393,9 @@ func ComputeCapacity(req CapacityRequest) (CapacityPlan, error) {
 	plan := CapacityPlan{AvailableHoursPerCSMMonth: available, Segments: make([]SegmentCapacity, 0, len(req.Segments))}
 	var totalHeadcount int64
 	for i, s := range req.Segments {
-		p := index("segments", i)
+		p, playbook := segmentPath(i)
 		validateSegment(&v, s, p)
-		hours, items, segAs, err := HoursPerAccount(s.Playbook, s.Accounts, s.NewAccountsPerMonth, s.CustomerLifetimeMonths, path(p, "playbook"))
+		hours, items, segAs, err := HoursPerAccount(s.Playbook, s.Accounts, s.NewAccountsPerMonth, s.CustomerLifetimeMonths, playbook)
 		v.merge(err)
 		as = append(as, segAs...)
 		if !v.empty() {
@@ -433,19 +434,55 @@ func validateSegmentList(v *violations, segments []Segment) bool {
 		v.add("segments", "has %d segments, more than the %d allowed", n, MaxSegments)
 		return false
 	}
-	seen := make(map[string]int, len(segments))
+	// A few ASCII names, the common case, are compared pair by pair, which
+	// for ASCII means the same as comparing their lower-cased forms; other
+	// lists are lower-cased into a map.
+	var seen map[string]int
+	firstSeen := func(i int, name string) (int, bool) {
+		if seen != nil {
+			j, ok := seen[strings.ToLower(name)]
+			return j, ok
+		}
+		for j := range i {
+			if other := strings.TrimSpace(segments[j].Name); other != "" && strings.EqualFold(other, name) {
+				return j, true
+			}
+		}
+		return 0, false
+	}
+	if len(segments) > pairwiseNames || !asciiNames(segments) {
+		seen = make(map[string]int, len(segments))
+	}
 	for i, s := range segments {
-		name := strings.ToLower(strings.TrimSpace(s.Name))
+		name := strings.TrimSpace(s.Name)
 		if name == "" {
 			v.add(path(index("segments", i), "name"), "name the segment (for example \"Enterprise\")")
 			continue
 		}
-		if j, ok := seen[name]; ok {
+		if j, ok := firstSeen(i, name); ok {
 			v.add(path(index("segments", i), "name"), "%q duplicates segments[%d].name: give each segment its own name", s.Name, j)
 			continue
 		}
-		v.checkLengthAt(index("segments", i), "name", s.Name)
-		seen[name] = i
+		if len(s.Name) > MaxTextLength {
+			v.checkLength(path(index("segments", i), "name"), s.Name)
+		}
+		if seen != nil {
+			seen[strings.ToLower(name)] = i
+		}
+	}
+	return true
+}
+
+// pairwiseNames is the most segment names compared pair by pair.
+const pairwiseNames = 16
+
+func asciiNames(segments []Segment) bool {
+	for _, s := range segments {
+		for i := range len(s.Name) {
+			if s.Name[i] >= utf8.RuneSelf {
+				return false
+			}
+		}
 	}
 	return true
 }
@@ -456,7 +493,9 @@ func validateSegment(v *violations, s Segment, p string) {
 	if s.Accounts < 0 {
 		v.add(path(p, "accounts"), "must be 0 or more, got %d", s.Accounts)
 	}
-	checkAmount(v, path(p, "arr"), s.ARR)
+	if !amountOK(s.ARR) {
+		checkAmount(v, path(p, "arr"), s.ARR)
+	}
 }
 
 // segmentCapacity applies the section 1 results to one validated segment.

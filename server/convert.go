@@ -26,27 +26,41 @@ func csmTimeFromProto(t *csplanv1.CsmTime) capacity.CSMTime {
 }
 
 func playbookFromProto(p *csplanv1.Playbook) capacity.Playbook {
+	var slabs playbookSlabs
+	return slabs.playbook(p)
+}
+
+// playbookSlabs carve the touchpoints and inbound activities of several
+// playbooks from two slices.
+type playbookSlabs struct {
+	touchpoints []capacity.Touchpoint
+	inbound     []capacity.InboundActivity
+}
+
+func (s *playbookSlabs) playbook(p *csplanv1.Playbook) capacity.Playbook {
 	var out capacity.Playbook
-	if ts := p.GetTouchpoints(); len(ts) > 0 {
-		out.Touchpoints = make([]capacity.Touchpoint, len(ts))
-		for i, t := range ts {
-			out.Touchpoints[i] = capacity.Touchpoint{
-				Name:    t.GetName(),
-				Hours:   t.GetHours(),
-				Cadence: capacity.Cadence(t.GetCadence()),
-				PerYear: t.PerYear,
-			}
-		}
+	start := len(s.touchpoints)
+	for _, t := range p.GetTouchpoints() {
+		s.touchpoints = append(s.touchpoints, capacity.Touchpoint{
+			Name:    t.GetName(),
+			Hours:   t.GetHours(),
+			Cadence: capacity.Cadence(t.GetCadence()),
+			PerYear: t.PerYear,
+		})
 	}
-	if ins := p.GetInbound(); len(ins) > 0 {
-		out.Inbound = make([]capacity.InboundActivity, len(ins))
-		for i, in := range ins {
-			out.Inbound[i] = capacity.InboundActivity{
-				Name:               in.GetName(),
-				PerAccountPerMonth: in.GetPerAccountPerMonth(),
-				Hours:              in.GetHours(),
-			}
-		}
+	if len(s.touchpoints) > start {
+		out.Touchpoints = s.touchpoints[start:len(s.touchpoints):len(s.touchpoints)]
+	}
+	start = len(s.inbound)
+	for _, in := range p.GetInbound() {
+		s.inbound = append(s.inbound, capacity.InboundActivity{
+			Name:               in.GetName(),
+			PerAccountPerMonth: in.GetPerAccountPerMonth(),
+			Hours:              in.GetHours(),
+		})
+	}
+	if len(s.inbound) > start {
+		out.Inbound = s.inbound[start:len(s.inbound):len(s.inbound)]
 	}
 	return out
 }
@@ -54,12 +68,19 @@ func playbookFromProto(p *csplanv1.Playbook) capacity.Playbook {
 func capacityRequestFromProto(r *csplanv1.ComputeCapacityRequest) capacity.CapacityRequest {
 	out := capacity.CapacityRequest{CSMTime: csmTimeFromProto(r.GetCsmTime())}
 	out.Segments = make([]capacity.Segment, 0, len(r.GetSegments()))
+	// The playbooks of all segments share two slabs.
+	var touchpoints, inbound int
+	for _, s := range r.GetSegments() {
+		touchpoints += len(s.GetPlaybook().GetTouchpoints())
+		inbound += len(s.GetPlaybook().GetInbound())
+	}
+	slabs := playbookSlabs{touchpoints: make([]capacity.Touchpoint, 0, touchpoints), inbound: make([]capacity.InboundActivity, 0, inbound)}
 	for _, s := range r.GetSegments() {
 		out.Segments = append(out.Segments, capacity.Segment{
 			Name:                   s.GetName(),
 			Accounts:               s.GetAccounts(),
 			ARR:                    s.GetArr(),
-			Playbook:               playbookFromProto(s.GetPlaybook()),
+			Playbook:               slabs.playbook(s.GetPlaybook()),
 			NewAccountsPerMonth:    s.NewAccountsPerMonth,
 			CustomerLifetimeMonths: s.CustomerLifetimeMonths,
 		})

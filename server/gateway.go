@@ -21,8 +21,8 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/csplan/csplan"
-	"github.com/csplan/csplan/internal/pbjson"
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
+	"github.com/csplan/csplan/internal/pbjson"
 )
 
 // streamRoutes are the NDJSON client streams: bounded per line and in
