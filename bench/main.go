@@ -191,7 +191,7 @@ func machine(s *served, loadCPU string) string {
 	if s.pinnedCPU != "" {
 		pin = fmt.Sprintf("server pinned to CPU %s, load and harness to CPU %s", s.pinnedCPU, loadCPU)
 	}
-	return fmt.Sprintf("machine: %d CPUs (nproc), %s, %s/%s, %s; %s", runtime.NumCPU(), cpuModel(), runtime.GOOS, runtime.GOARCH, runtime.Version(), pin)
+	return fmt.Sprintf("machine: %d CPUs (nproc), %s, %s/%s, %s; %s; server GOGC %s", runtime.NumCPU(), cpuModel(), runtime.GOOS, runtime.GOARCH, runtime.Version(), pin, s.gogc)
 }
 
 func cpuModel() string {

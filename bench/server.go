@@ -30,6 +30,7 @@ type served struct {
 	exited    chan error
 	pinnedCPU string // "" when not pinned
 	pprofAddr string // "" unless started for -profile
+	gogc      string // the server's garbage collection percent
 }
 
 // startServer runs bin serve on free loopback ports, pinned to cpu when
@@ -107,9 +108,9 @@ func (s *served) parseServing(logPath string) bool {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		var line struct{ Msg, GRPC, HTTP, Pprof string }
+		var line struct{ Msg, GRPC, HTTP, Pprof, GOGC string }
 		if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "csplan serving" {
-			s.grpcAddr, s.httpAddr, s.pprofAddr = line.GRPC, line.HTTP, line.Pprof
+			s.grpcAddr, s.httpAddr, s.pprofAddr, s.gogc = line.GRPC, line.HTTP, line.Pprof, line.GOGC
 			return s.grpcAddr != "" && s.httpAddr != ""
 		}
 	}

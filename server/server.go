@@ -123,6 +123,9 @@ func setDefault[T int | int64 | uint32 | time.Duration](v *T, def T) {
 	}
 }
 
+// streamWorkersPerProc is the gRPC server's workers per processor.
+const streamWorkersPerProc = 8
+
 // Server serves csplan's services over gRPC and, through a gateway, over
 // REST/JSON. Both doors pass through the same interceptors: unary REST
 // calls reach the services directly through the unary chain (direct.go),
@@ -154,11 +157,12 @@ func New(cfg Config) *Server {
 	opts := append([]grpc.ServerOption{grpc.UnaryInterceptor(unary), stream},
 		grpc.MaxRecvMsgSize(cfg.MaxRecvMsgBytes),
 		grpc.MaxConcurrentStreams(cfg.MaxConcurrentStreams),
-		// Calls run on long-lived workers, one per processor, whose stacks
-		// have already grown to what a call needs: a fresh goroutine per
-		// call pays for growing its stack every time. Calls beyond the
-		// workers still get goroutines of their own.
-		grpc.NumStreamWorkers(uint32(runtime.GOMAXPROCS(0))),
+		// Calls run on long-lived workers whose stacks have already grown to
+		// what a call needs: a fresh goroutine per call pays for growing its
+		// stack every time. Calls arrive in bursts, so there are a few
+		// workers per processor; calls beyond them get goroutines of their
+		// own.
+		grpc.NumStreamWorkers(uint32(streamWorkersPerProc * runtime.GOMAXPROCS(0))),
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 10 * time.Second, PermitWithoutStream: true}),
 		grpc.KeepaliveParams(keepalive.ServerParameters{MaxConnectionIdle: 15 * time.Minute, Time: 2 * time.Minute, Timeout: 20 * time.Second}),
 	)

@@ -10,7 +10,9 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -219,4 +221,59 @@ func TestServePprof(t *testing.T) {
 	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), "goroutine profile") {
 		t.Errorf("pprof answered %d:\n%.300s", res.StatusCode, body)
 	}
+}
+
+// TestServeGCPercent: serve collects garbage at defaultGCPercent unless
+// told otherwise, and says so in its serving line.
+func TestServeGCPercent(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, `"gogc":"200"`},
+		{[]string{"--gc-percent", "150"}, `"gogc":"150"`},
+	} {
+		lis, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := lis.Addr().String()
+		lis.Close()
+		ctx, cancel := context.WithCancel(context.Background())
+		var logs syncBuffer
+		done := make(chan error, 1)
+		go func() {
+			args := append([]string{"serve", "--grpc-addr", addr, "--http-addr", "", "--log-format", "json"}, tc.args...)
+			done <- run(ctx, args, nil, &bytes.Buffer{}, &logs)
+		}()
+		waitForPort(t, addr)
+		cancel()
+		<-done
+		if !strings.Contains(logs.String(), tc.want) {
+			t.Errorf("serve %v logged no %s:\n%s", tc.args, tc.want, logs.String())
+		}
+	}
+	if got := debug.SetGCPercent(100); got != 150 {
+		t.Errorf("after --gc-percent 150 the collector's percent is %d", got)
+	}
+}
+
+// syncBuffer is a bytes.Buffer that the server's logger and the test may
+// use at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
