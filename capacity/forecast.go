@@ -3,6 +3,7 @@ package capacity
 import (
 	"fmt"
 	"math"
+	"sync"
 )
 
 // MaxHorizonMonths bounds a forecast's horizon.
@@ -156,6 +157,7 @@ func ForecastCapacity(req ForecastRequest, today Month) (Forecast, error) {
 		return Forecast{}, err
 	}
 	s := in.project()
+	defer s.release()
 	plan, err := in.hiringPlan(s)
 	if err != nil {
 		return Forecast{}, err
@@ -456,16 +458,32 @@ type forecastSeries struct {
 	headcount []int32
 }
 
-// project runs the growth recurrences and the team month by month.
-func (in *forecastInputs) project() forecastSeries {
-	n := in.horizon + 1
-	s := forecastSeries{
+// seriesPool recycles the series of finished forecasts: they are scratch,
+// and a what-if page asks for forecast after forecast.
+var seriesPool sync.Pool
+
+func newForecastSeries(n int) forecastSeries {
+	if p, ok := seriesPool.Get().(*forecastSeries); ok && cap(p.accounts) >= n {
+		return forecastSeries{
+			accounts: p.accounts[:n], arr: p.arr[:n], csms: p.csms[:n], decay: p.decay[:n], headcount: p.headcount[:n],
+		}
+	}
+	return forecastSeries{
 		accounts:  make([]float64, n),
 		arr:       make([]float64, n),
 		csms:      make([]float64, n),
 		decay:     make([]float64, n),
 		headcount: make([]int32, n),
 	}
+}
+
+// release returns the series to the pool; nothing may use them after.
+func (s forecastSeries) release() { seriesPool.Put(&s) }
+
+// project runs the growth recurrences and the team month by month.
+func (in *forecastInputs) project() forecastSeries {
+	n := in.horizon + 1
+	s := newForecastSeries(n)
 	// Attrition keeps (1-a)^(t/12) of the team at month t: whole years
 	// times the fraction of a year, so that a horizon of any length takes
 	// two dozen powers rather than one a month.
