@@ -156,13 +156,14 @@ func New(cfg Config) *Server {
 	unary, stream := s.interceptors(metrics)
 	opts := append([]grpc.ServerOption{grpc.UnaryInterceptor(unary), stream},
 		grpc.MaxRecvMsgSize(cfg.MaxRecvMsgBytes),
+		grpc.ForceServerCodecV2(serverCodec{}),
 		grpc.MaxConcurrentStreams(cfg.MaxConcurrentStreams),
 		// Calls run on long-lived workers whose stacks have already grown to
 		// what a call needs: a fresh goroutine per call pays for growing its
 		// stack every time. Calls arrive in bursts, so there are a few
 		// workers per processor; calls beyond them get goroutines of their
 		// own.
-		grpc.NumStreamWorkers(uint32(streamWorkersPerProc * runtime.GOMAXPROCS(0))),
+		grpc.NumStreamWorkers(uint32(streamWorkersPerProc*runtime.GOMAXPROCS(0))),
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 10 * time.Second, PermitWithoutStream: true}),
 		grpc.KeepaliveParams(keepalive.ServerParameters{MaxConnectionIdle: 15 * time.Minute, Time: 2 * time.Minute, Timeout: 20 * time.Second}),
 	)
