@@ -25,8 +25,23 @@ type serverCodec struct{}
 
 var _ encoding.CodecV2 = serverCodec{}
 
-// Marshal is grpc's: responses gain nothing from a codec of their own.
+// Marshal writes a forecast's answer with forecastWire and everything
+// else, including the answers it declines, as grpc would.
 func (serverCodec) Marshal(v any) (mem.BufferSlice, error) {
+	if m, ok := v.(*csplanv1.ForecastCapacityResponse); ok && m != nil {
+		w := forecastWire{m}
+		if size, ok := w.size(); ok {
+			// As grpc does: small messages in a buffer of their own,
+			// larger ones in a pooled buffer that grpc frees once sent.
+			if mem.IsBelowBufferPoolingThreshold(size) {
+				return mem.BufferSlice{mem.SliceBuffer(w.appendTo(make([]byte, 0, size)))}, nil
+			}
+			pool := mem.DefaultBufferPool()
+			buf := pool.Get(size)
+			*buf = w.appendTo((*buf)[:0])
+			return mem.BufferSlice{mem.NewBuffer(buf, pool)}, nil
+		}
+	}
 	return protoCodec.Marshal(v)
 }
 
