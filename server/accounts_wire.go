@@ -323,9 +323,11 @@ func (f *accountFrame) unmarshalAccount(b []byte) error {
 
 // cachedEntry is an attribute entry's wire bytes and what they decode to;
 // only entries whose strings are both in the intern table are cached, as
-// they stay valid for the whole stream.
+// they stay valid for the whole stream. raw keeps its buffer from one
+// entry to the next, so that two entries taking turns in a slot cost no
+// allocation.
 type cachedEntry struct {
-	raw  string
+	raw  []byte
 	attr wireAttr
 }
 
@@ -344,7 +346,7 @@ func (f *accountFrame) unmarshalAttribute(b []byte) error {
 		return nil
 	}
 	slot := &f.entries[entrySlot(b)]
-	if slot.raw == string(b) {
+	if string(slot.raw) == string(b) {
 		f.attrs = append(f.attrs, slot.attr)
 		return nil
 	}
@@ -379,7 +381,7 @@ func (f *accountFrame) unmarshalAttribute(b []byte) error {
 		b = b[n:]
 	}
 	if e.key.hi <= 0 && e.value.hi <= 0 && len(raw) <= internMaxLen {
-		slot.raw, slot.attr = string(raw), e
+		slot.raw, slot.attr = append(slot.raw[:0], raw...), e
 	}
 	f.attrs = append(f.attrs, e)
 	return nil

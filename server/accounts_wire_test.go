@@ -467,6 +467,20 @@ func TestAccountFrameAllocations(t *testing.T) {
 	if got := testing.AllocsPerRun(20, read); got > 1 {
 		t.Errorf("a batch of 1000 accounts costs %v allocations, want at most 1", got)
 	}
+
+	// Many distinct attribute entries take turns in the entry cache's
+	// slots: that must not cost an allocation per account either.
+	batch := &csplanv1.AccountBatch{}
+	for i := range 1000 {
+		batch.Accounts = append(batch.Accounts, &csplanv1.Account{Id: fmt.Sprintf("A%d", i), Arr: 10,
+			Attributes: map[string]string{"region": fmt.Sprintf("region-%d", i%90), "tier": fmt.Sprintf("t%d", i%7)}})
+	}
+	msg = mustMarshal(&csplanv1.StreamSegmentAccountsRequest{Payload: &csplanv1.StreamSegmentAccountsRequest_Batch{Batch: batch}})
+	read()
+	read()
+	if got := testing.AllocsPerRun(20, read); got > 1 {
+		t.Errorf("a batch of 1000 accounts with 97 distinct attribute entries costs %v allocations, want at most 1", got)
+	}
 }
 
 // FuzzAccountFrame: on arbitrary bytes the frame never panics; on bytes
