@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
 )
@@ -177,4 +179,36 @@ func BenchmarkForecastWire(b *testing.B) {
 			proto.Marshal(m)
 		}
 	})
+}
+
+// TestForecastWireKnowsEveryField fails when a field is added to one of the
+// messages forecastWire writes: the writer would leave it out of every
+// forecast sent over gRPC, so it must learn the field first.
+func TestForecastWireKnowsEveryField(t *testing.T) {
+	written := map[proto.Message]string{
+		&csplanv1.ForecastCapacityResponse{}: "1 repeated message, 2 repeated message, 3 repeated message, 4 repeated message",
+		&csplanv1.ForecastMonth{}:            "1 string, 2 double, 3 double, 4 int32, 5 double, 6 double, 7 double, 8 double, 9 double",
+		&csplanv1.Trigger{}:                  "1 string, 2 double, 3 string, 4 string, 5 enum, 6 int32",
+		&csplanv1.PlannedHire{}:              "1 string, 2 string, 3 string, 4 double",
+		&csplanv1.Assumption{}:               "1 string, 2 string, 3 string",
+	}
+	for m, want := range written {
+		fields := m.ProtoReflect().Descriptor().Fields()
+		var have []string
+		for i := range fields.Len() {
+			fd := fields.Get(i)
+			kind := fd.Kind().String()
+			if fd.IsList() {
+				kind = "repeated " + kind
+			}
+			if fd.HasPresence() && fd.Kind() != protoreflect.MessageKind {
+				kind = "optional " + kind
+			}
+			have = append(have, fmt.Sprintf("%d %s", fd.Number(), kind))
+		}
+		if got := strings.Join(have, ", "); got != want {
+			t.Errorf("%s has fields %q, forecastWire writes %q: teach response_wire.go the change",
+				m.ProtoReflect().Descriptor().FullName(), got, want)
+		}
+	}
 }
