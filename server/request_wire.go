@@ -162,20 +162,28 @@ func (d *computeDecoder) bytes(i, end int) (start, stop int) {
 	return i, i + int(l)
 }
 
-// text returns the string in in[start:stop], checking in the first pass
-// that it is valid UTF-8 as proto3 requires.
-func (d *computeDecoder) text(start, stop int) (string, bool) {
+// text reads a length-delimited string at i and returns it with the index
+// after it (< 0 when it does not fit), checking in the first pass that it
+// is valid UTF-8 as proto3 requires.
+func (d *computeDecoder) text(i, end int) (string, int) {
+	start, stop := d.bytes(i, end)
+	if stop < 0 {
+		return "", -1
+	}
 	if !d.fill {
 		if stop > start {
 			d.hasStr = true
 		}
-		return "", utf8.Valid(d.in[start:stop])
+		if !utf8.Valid(d.in[start:stop]) {
+			return "", -1
+		}
+		return "", stop
 	}
 	if start == stop {
 		// str is empty when every string is.
-		return "", true
+		return "", stop
 	}
-	return d.str[start:stop], true
+	return d.str[start:stop], stop
 }
 
 // optional returns a pointer to v from the slab. Each occurrence takes a
@@ -307,18 +315,13 @@ func (d *computeDecoder) internalActivity(i, end int, m *csplanv1.InternalActivi
 		}
 		switch tag {
 		case iaName<<3 | tagBytes:
-			start, stop := d.bytes(i, end)
-			if stop < 0 {
-				return false
-			}
-			s, ok := d.text(start, stop)
-			if !ok {
+			var s string
+			if s, i = d.text(i, end); i < 0 {
 				return false
 			}
 			if d.fill {
 				m.Name = s
 			}
-			i = stop
 		case iaHoursPerMonth<<3 | tagFixed64:
 			var v float64
 			if v, i = d.double(i, end); i < 0 {
@@ -343,18 +346,13 @@ func (d *computeDecoder) segment(i, end int, m *csplanv1.CapacitySegment) bool {
 		}
 		switch tag {
 		case csName<<3 | tagBytes:
-			start, stop := d.bytes(i, end)
-			if stop < 0 {
-				return false
-			}
-			s, ok := d.text(start, stop)
-			if !ok {
+			var s string
+			if s, i = d.text(i, end); i < 0 {
 				return false
 			}
 			if d.fill {
 				m.Name = s
 			}
-			i = stop
 		case csAccounts<<3 | tagVarint:
 			var v uint64
 			if v, i = d.varint(i, end); i < 0 {
@@ -473,18 +471,13 @@ func (d *computeDecoder) touchpoint(i, end int, m *csplanv1.Touchpoint) bool {
 		}
 		switch tag {
 		case tpName<<3 | tagBytes:
-			start, stop := d.bytes(i, end)
-			if stop < 0 {
-				return false
-			}
-			s, ok := d.text(start, stop)
-			if !ok {
+			var s string
+			if s, i = d.text(i, end); i < 0 {
 				return false
 			}
 			if d.fill {
 				m.Name = s
 			}
-			i = stop
 		case tpHours<<3 | tagFixed64:
 			var v float64
 			if v, i = d.double(i, end); i < 0 {
@@ -526,18 +519,13 @@ func (d *computeDecoder) inboundActivity(i, end int, m *csplanv1.InboundActivity
 		}
 		switch tag {
 		case ibName<<3 | tagBytes:
-			start, stop := d.bytes(i, end)
-			if stop < 0 {
-				return false
-			}
-			s, ok := d.text(start, stop)
-			if !ok {
+			var s string
+			if s, i = d.text(i, end); i < 0 {
 				return false
 			}
 			if d.fill {
 				m.Name = s
 			}
-			i = stop
 		case ibPerAccountPerMonth<<3 | tagFixed64:
 			var v float64
 			if v, i = d.double(i, end); i < 0 {
