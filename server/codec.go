@@ -47,7 +47,17 @@ func (serverCodec) Marshal(v any) (mem.BufferSlice, error) {
 
 // Unmarshal decodes a ComputeCapacityRequest with decodeComputeRequest and
 // everything else, including the requests it refuses, as grpc would.
-func (serverCodec) Unmarshal(data mem.BufferSlice, v any) error {
+// A request of csplan's own services that fails to decode is handed to
+// the door that reads it (holdDecodeFailure) instead of failing here:
+// gRPC would answer it as INTERNAL, the server's fault.
+func (c serverCodec) Unmarshal(data mem.BufferSlice, v any) error {
+	if err := c.unmarshal(data, v); err != nil {
+		return holdDecodeFailure(v, err)
+	}
+	return nil
+}
+
+func (serverCodec) unmarshal(data mem.BufferSlice, v any) error {
 	if m, ok := v.(*csplanv1.ComputeCapacityRequest); ok && m != nil {
 		// As grpc does: a single buffer is used in place, several are
 		// joined in a pooled one. Nothing decoded aliases it, since the

@@ -5,7 +5,10 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"google.golang.org/grpc/codes"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/mem"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 
@@ -36,7 +39,12 @@ func crCodecCheck(t *testing.T, b []byte, newMsg func() proto.Message) {
 		if m, ok := got.(*csplanv1.ComputeCapacityRequest); ok {
 			m.Segments = []*csplanv1.CapacitySegment{{Name: "stale"}}
 		}
+		// Unmarshal holds the error of a csplan request for the door that
+		// reads it: the error is what the codec found, all the same.
 		gerr := serverCodec{}.Unmarshal(data, got)
+		if held := takeDecodeFailure(got); gerr == nil {
+			gerr = held
+		}
 		if (werr == nil) != (gerr == nil) {
 			t.Fatalf("%x: serverCodec error %v, proto.Unmarshal error %v", b, gerr, werr)
 		}
@@ -103,5 +111,26 @@ func TestServerCodecMarshal(t *testing.T) {
 	}
 	if err := c.Unmarshal(mem.BufferSlice{mem.SliceBuffer([]byte{})}, new(int)); err == nil {
 		t.Fatal("Unmarshal into an int succeeds")
+	}
+}
+
+// TestDecodeFailuresAreHeldForOwnRequestsOnly: the codec hands a csplan
+// request's decoding error to the door, and fails any other message (a
+// health or reflection request, read by no door) as gRPC would.
+func TestDecodeFailuresAreHeldForOwnRequestsOnly(t *testing.T) {
+	bad := mem.BufferSlice{mem.SliceBuffer([]byte{0x0a, 0xff})}
+	own := new(csplanv1.EvaluateTeamRequest)
+	if err := (serverCodec{}).Unmarshal(bad, own); err != nil {
+		t.Fatalf("a bad csplan request failed in the codec: %v", err)
+	}
+	if err := takeDecodeFailure(own); status.Code(err) != codes.Internal {
+		t.Fatalf("the held failure = %v, want the codec's error", err)
+	}
+	if err := takeDecodeFailure(own); err != nil {
+		t.Fatalf("a failure was taken twice: %v", err)
+	}
+	other := new(healthpb.HealthCheckRequest)
+	if err := (serverCodec{}).Unmarshal(bad, other); err == nil {
+		t.Fatal("a bad health request was held, want it failed in the codec")
 	}
 }

@@ -12,7 +12,7 @@ import (
 // encoding the request as protobuf and crossing an in-memory HTTP/2
 // connection. Each call still passes through the server's unary
 // interceptor chain under its gRPC method name, so metrics, request ids,
-// logs, authentication, the deadline and panic recovery behave as they do
+// logs, the deadline and panic recovery behave as they do
 // for gRPC callers. The gateway supplies what the interceptors read: the
 // HTTP headers as incoming metadata, and a transport stream that carries
 // grpc.SetHeader back as response headers.

@@ -9,8 +9,8 @@ import (
 	"time"
 )
 
-// restRoutes are every REST route with a JSON body.
-var restRoutes = []string{
+// bodyRoutes are every REST route with a JSON body.
+var bodyRoutes = []string{
 	"/v1/capacity:compute", "/v1/capacity:evaluate", "/v1/capacity:forecast",
 	"/v1/segments:assign", "/v1/segments:assignStream", "/v1/segments:suggest", "/v1/segments:suggestStream",
 	"/v1/coverage:plan", "/v1/hiring:estimateCost", "/v1/hiring:evaluate",
@@ -48,7 +48,7 @@ func FuzzREST(f *testing.F) {
 	}
 
 	f.Fuzz(func(t *testing.T, route uint8, body []byte) {
-		path := restRoutes[int(route)%len(restRoutes)]
+		path := bodyRoutes[int(route)%len(bodyRoutes)]
 		req := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))
 		reqCtx, cancel := context.WithTimeout(req.Context(), 10*time.Second)
 		defer cancel()

@@ -3,20 +3,20 @@ package server
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/textproto"
+	"os"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/cors"
 	"google.golang.org/grpc"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
-	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
@@ -67,12 +67,17 @@ func (u unaryJSON) NewDecoder(r io.Reader) runtime.Decoder {
 		}
 		data, err := io.ReadAll(r)
 		if err != nil {
+			noteRejection(r, readReason(err))
 			return err
 		}
 		if len(bytes.TrimSpace(data)) == 0 {
 			return io.EOF // an empty body is an empty request
 		}
-		return pbjson.Unmarshal(data, msg)
+		if err := pbjson.Unmarshal(data, msg); err != nil {
+			noteRejection(r, reasonMalformed)
+			return err
+		}
+		return nil
 	})
 }
 
@@ -81,7 +86,7 @@ func (u unaryJSON) NewDecoder(r io.Reader) runtime.Decoder {
 // dials conn, the in-memory gRPC connection, since only a gRPC stream can
 // carry them. /healthz, /metrics and /openapi.json are served beside them.
 func (s *Server) httpHandler(ctx context.Context, conn *grpc.ClientConn) (http.Handler, error) {
-	gw := s.gatewayMux(runtime.WithHealthzEndpoint(healthpb.NewHealthClient(conn)))
+	gw := s.gatewayMux(false, runtime.WithHealthzEndpoint(healthpb.NewHealthClient(conn)))
 	if err := csplanv1.RegisterCapacityServiceHandlerServer(ctx, gw, directCapacity{chain: s.unary, svc: s.capacity}); err != nil {
 		return nil, err
 	}
@@ -91,7 +96,7 @@ func (s *Server) httpHandler(ctx context.Context, conn *grpc.ClientConn) (http.H
 	if err := csplanv1.RegisterHiringServiceHandlerServer(ctx, gw, directHiring{chain: s.unary, svc: s.hiring}); err != nil {
 		return nil, err
 	}
-	streams := s.gatewayMux()
+	streams := s.gatewayMux(true)
 	if err := csplanv1.RegisterSegmentationServiceHandler(ctx, streams, conn); err != nil {
 		return nil, err
 	}
@@ -105,8 +110,9 @@ func (s *Server) httpHandler(ctx context.Context, conn *grpc.ClientConn) (http.H
 	if s.cfg.BenchBaseline != nil {
 		mux.Handle("/bench/baseline", fixedJSON(s.cfg.BenchBaseline))
 	}
+	door := s.doors.httpDoor(mux)
 	if len(s.cfg.CORSOrigins) == 0 {
-		return mux, nil
+		return door, nil
 	}
 	return cors.New(cors.Options{
 		AllowedOrigins: s.cfg.CORSOrigins,
@@ -117,30 +123,24 @@ func (s *Server) httpHandler(ctx context.Context, conn *grpc.ClientConn) (http.H
 		// credentialed requests are not needed; the allowlist is explicit.
 		AllowCredentials: false,
 		MaxAge:           600,
-	}).Handler(mux), nil
+	}).Handler(door), nil
 }
 
 // gatewayMux is a gateway with csplan's JSON codecs, headers and errors.
-func (s *Server) gatewayMux(opts ...runtime.ServeMuxOption) *runtime.ServeMux {
-	return runtime.NewServeMux(append([]runtime.ServeMuxOption{
+// Only the stream routes' gateway reads NDJSON: a unary route takes one
+// message, and trailing data after it is an error whatever the client
+// calls its content type.
+func (s *Server) gatewayMux(streams bool, opts ...runtime.ServeMuxOption) *runtime.ServeMux {
+	base := []runtime.ServeMuxOption{
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, unaryJSON{jsonMarshaler()}),
-		runtime.WithMarshalerOption(ndjsonType, ndjsonMarshaler{JSONPb: jsonMarshaler(), maxMessage: s.cfg.MaxLineBytes}),
 		runtime.WithIncomingHeaderMatcher(incomingHeader),
-		runtime.WithErrorHandler(validUTF8Errors),
+		runtime.WithErrorHandler(s.restErrors),
 		runtime.WithOutgoingHeaderMatcher(outgoingHeader),
-	}, opts...)...)
-}
-
-// validUTF8Errors keeps an error's message valid UTF-8 before the gateway
-// writes it as JSON: a body of invalid bytes makes the JSON parser quote
-// them in its error, and the status JSON could then not be written at all.
-func validUTF8Errors(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
-	if st, ok := status.FromError(err); ok && !utf8.ValidString(st.Message()) {
-		p := st.Proto()
-		p.Message = strings.ToValidUTF8(p.Message, "\uFFFD")
-		err = status.ErrorProto(p)
 	}
-	runtime.DefaultHTTPErrorHandler(ctx, mux, m, w, r, err)
+	if streams {
+		base = append(base, runtime.WithMarshalerOption(ndjsonType, ndjsonMarshaler{JSONPb: jsonMarshaler(), maxMessage: s.cfg.MaxLineBytes}))
+	}
+	return runtime.NewServeMux(append(base, opts...)...)
 }
 
 // incomingHeader forwards the request id besides the gateway's defaults
@@ -180,20 +180,49 @@ func fixedJSON(body []byte) http.Handler {
 // without bound.
 func limitBody(next http.Handler, limit int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		r.Body = &unaryBody{ReadCloser: http.MaxBytesReader(w, r.Body, limit)}
 		next.ServeHTTP(w, r)
 	})
 }
 
+// streamWriteGrace is how long past its deadline a cut stream has to
+// write the status that says so.
+const streamWriteGrace = 10 * time.Second
+
 // streamLimits gives an NDJSON stream the stream deadline instead of the
-// server's unary read and write timeouts, and bounds each line.
+// server's unary read and write timeouts, and bounds each line. Its first
+// line must come within the first-request deadline. A stream cut by its
+// deadline or by shutdown ends its reads at once, and still has time to
+// write the status that says why: the routes answer only after the last
+// line, so the answer is always an HTTP status with the status JSON.
 func (s *Server) streamLimits(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		deadline := time.Now().Add(s.cfg.StreamTimeout)
+		start := time.Now()
+		ctx, cut := context.WithCancelCause(r.Context())
+		defer cut(nil)
+		ctx, cancel := context.WithDeadlineCause(ctx, start.Add(s.cfg.StreamTimeout), errStreamDeadline)
+		defer cancel()
+		stopOnShutdown := context.AfterFunc(s.stopping, func() { cut(errShuttingDown) })
+		defer stopOnShutdown()
+
 		rc := http.NewResponseController(w)
-		rc.SetReadDeadline(deadline)
-		rc.SetWriteDeadline(deadline)
-		r.Body = &lineLimitReader{r: r.Body, limit: s.cfg.MaxLineBytes}
+		deadline := start.Add(s.cfg.StreamTimeout)
+		// The context's end stops reads (stopReads), so that a read fails
+		// only once the cause of the cut is known; the connection's own
+		// read deadline is a second later, a backstop.
+		readLimit := deadline.Add(time.Second)
+		if first := start.Add(s.cfg.FirstRequestTimeout); first.Before(deadline) {
+			rc.SetReadDeadline(first)
+		} else {
+			rc.SetReadDeadline(readLimit)
+		}
+		rc.SetWriteDeadline(readLimit.Add(streamWriteGrace))
+		stopReads := context.AfterFunc(ctx, func() { rc.SetReadDeadline(time.Now()) })
+		defer stopReads()
+
+		r = r.WithContext(ctx)
+		r.Body = &lineLimitReader{r: r.Body, limit: s.cfg.MaxLineBytes,
+			firstLine: func() { rc.SetReadDeadline(readLimit) }}
 		// The gateway picks its decoder by media type: a stream body is a
 		// sequence of messages whatever the client called it.
 		r.Header.Set("Content-Type", ndjsonType)
@@ -202,12 +231,15 @@ func (s *Server) streamLimits(next http.Handler) http.Handler {
 }
 
 // lineLimitReader fails a read once a line runs past limit bytes, so one
-// NDJSON message cannot grow without bound in the decoder.
+// NDJSON message cannot grow without bound in the decoder. firstLine runs
+// when the first line is in.
 type lineLimitReader struct {
-	r     io.ReadCloser
-	limit int
-	run   int // bytes since the last newline
-	line  int
+	r         io.ReadCloser
+	limit     int
+	run       int // bytes since the last newline
+	line      int
+	firstLine func()
+	rejection
 }
 
 func (l *lineLimitReader) Read(p []byte) (int, error) {
@@ -223,11 +255,26 @@ func (l *lineLimitReader) Read(p []byte) (int, error) {
 			break
 		}
 		l.run, l.line, rest = 0, l.line+1, rest[i+1:]
+		if l.line == 1 && l.firstLine != nil {
+			l.firstLine()
+		}
 	}
 	if l.run > l.limit {
+		l.note(reasonTooLarge)
 		return 0, fmt.Errorf("line %d of the stream is longer than %d bytes (the limit of one message): send smaller batches", l.line+1, l.limit)
+	}
+	if err != nil && err != io.EOF {
+		if l.line == 0 && errors.Is(err, os.ErrDeadlineExceeded) {
+			l.note(reasonFirstMessage)
+			return n, errNoFirstLine
+		}
+		l.note(reasonIncomplete)
 	}
 	return n, err
 }
+
+// errNoFirstLine is what a stream whose first line did not come in time
+// fails with; the error handler answers it as DEADLINE_EXCEEDED.
+var errNoFirstLine = errors.New("no complete line within the first-request deadline of the stream's start (--first-request-timeout): send the first message with the request")
 
 func (l *lineLimitReader) Close() error { return l.r.Close() }

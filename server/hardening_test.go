@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -26,27 +25,17 @@ import (
 	"github.com/csplan/csplan/server"
 )
 
-// startServer runs srv on loopback listeners and returns their addresses.
+// startServer runs a server on loopback listeners and returns their
+// addresses; it must shut down cleanly when the test ends.
 func startServer(t *testing.T, cfg server.Config) (grpcAddr, httpAddr string) {
 	t.Helper()
-	grpcLis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	httpLis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- server.New(cfg).Serve(ctx, grpcLis, httpLis) }()
+	grpcAddr, httpAddr, stop := serveStoppable(t, cfg)
 	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
+		if err := stop(); err != nil {
 			t.Errorf("Serve = %v after shutdown, want nil", err)
 		}
 	})
-	return grpcLis.Addr().String(), httpLis.Addr().String()
+	return grpcAddr, httpAddr
 }
 
 func dial(t *testing.T, addr string, opts ...grpc.DialOption) *grpc.ClientConn {
@@ -85,7 +74,7 @@ func httpDo(t *testing.T, c *http.Client, method, url, body string, header map[s
 }
 
 func TestAuthentication(t *testing.T) {
-	tokens, err := server.ParseTokens(strings.NewReader("# team tokens\nplain-token\nsha256:" +
+	tokens, err := server.ParseTokens(strings.NewReader("# team tokens\nteam-plain-token-1\nsha256:" +
 		"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n")) // sha256("test")
 	if err != nil {
 		t.Fatal(err)
@@ -102,14 +91,14 @@ func TestAuthentication(t *testing.T) {
 	}{
 		{"no token", ctx, codes.Unauthenticated},
 		{"wrong token", withToken(ctx, "guess"), codes.Unauthenticated},
-		{"plain token", withToken(ctx, "plain-token"), codes.OK},
+		{"plain token", withToken(ctx, "team-plain-token-1"), codes.OK},
 		{"hashed token", withToken(ctx, "test"), codes.OK},
 	} {
 		_, err := capacity.GetBenchmarks(tc.ctx, &csplanv1.GetBenchmarksRequest{})
 		if got := status.Code(err); got != tc.wantC {
 			t.Errorf("%s: GetBenchmarks code = %v, want %v", tc.name, got, tc.wantC)
 		}
-		if tc.wantC == codes.Unauthenticated && strings.Contains(status.Convert(err).Message(), "plain-token") {
+		if tc.wantC == codes.Unauthenticated && strings.Contains(status.Convert(err).Message(), "team-plain-token-1") {
 			t.Errorf("%s: the error reveals a token: %v", tc.name, err)
 		}
 	}
@@ -133,7 +122,7 @@ func TestAuthentication(t *testing.T) {
 	}{
 		{"REST without token", http.MethodGet, "/v1/benchmarks", "", http.StatusUnauthorized},
 		{"REST wrong token", http.MethodGet, "/v1/benchmarks", "Bearer nope", http.StatusUnauthorized},
-		{"REST right token", http.MethodGet, "/v1/benchmarks", "Bearer plain-token", http.StatusOK},
+		{"REST right token", http.MethodGet, "/v1/benchmarks", "Bearer team-plain-token-1", http.StatusOK},
 		{"healthz open", http.MethodGet, "/healthz", "", http.StatusOK},
 		{"metrics open", http.MethodGet, "/metrics", "", http.StatusOK},
 	} {
@@ -144,15 +133,15 @@ func TestAuthentication(t *testing.T) {
 	}
 
 	// A reload replaces the accepted tokens at once.
-	fresh, err := server.ParseTokenList("rotated")
+	fresh, err := server.ParseTokenList("rotated-token-0001")
 	if err != nil {
 		t.Fatal(err)
 	}
 	tokens.Replace(fresh)
-	if _, err := capacity.GetBenchmarks(withToken(ctx, "plain-token"), &csplanv1.GetBenchmarksRequest{}); status.Code(err) != codes.Unauthenticated {
+	if _, err := capacity.GetBenchmarks(withToken(ctx, "team-plain-token-1"), &csplanv1.GetBenchmarksRequest{}); status.Code(err) != codes.Unauthenticated {
 		t.Errorf("old token after reload = %v, want Unauthenticated", err)
 	}
-	if _, err := capacity.GetBenchmarks(withToken(ctx, "rotated"), &csplanv1.GetBenchmarksRequest{}); err != nil {
+	if _, err := capacity.GetBenchmarks(withToken(ctx, "rotated-token-0001"), &csplanv1.GetBenchmarksRequest{}); err != nil {
 		t.Errorf("new token after reload = %v, want OK", err)
 	}
 }

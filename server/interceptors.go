@@ -10,14 +10,10 @@ import (
 
 	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
 	middleware "github.com/grpc-ecosystem/go-grpc-middleware/v2"
-	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors"
-	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/auth"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/logging"
 	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/recovery"
-	"github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/selector"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 )
@@ -27,12 +23,13 @@ import (
 const requestIDKey = "x-request-id"
 
 // interceptors returns the unary chain and the stream server option that
-// chain, outermost first: metrics, request id, logging, authentication
-// (health exempt), the default deadline, and panic recovery. Recovery goes
-// last so that a panic becomes a status that metrics and logging see like
-// any other. The unary chain is one function so that REST calls, which
-// reach the services without a gRPC hop (direct.go), pass through it too.
-func (s *Server) interceptors(metrics *grpcprom.ServerMetrics) (grpc.UnaryServerInterceptor, grpc.ServerOption) {
+// chain, outermost first: metrics, request id, logging, the default
+// deadline, and panic recovery. Recovery goes last so that a panic becomes
+// a status that metrics and logging see like any other. The unary chain is
+// one function so that REST calls, which reach the services without a gRPC
+// hop (direct.go), pass through it too. Authentication is not among them:
+// it happens at the doors (doors.go), before a request is read.
+func (s *Server) interceptors(metrics *grpcprom.ServerMetrics, door *grpcDoor) (grpc.UnaryServerInterceptor, grpc.ServerOption) {
 	logOpts := []logging.Option{
 		logging.WithLogOnEvents(logging.FinishCall),
 		logging.WithLevels(logLevel),
@@ -44,13 +41,10 @@ func (s *Server) interceptors(metrics *grpcprom.ServerMetrics) (grpc.UnaryServer
 		logging.UnaryServerInterceptor(slogAdapter(s.cfg.Logger), logOpts...),
 	}
 	stream := []grpc.StreamServerInterceptor{
+		door.streamInterceptor,
 		metrics.StreamServerInterceptor(),
 		streamRequestID,
 		logging.StreamServerInterceptor(slogAdapter(s.cfg.Logger), logOpts...),
-	}
-	if s.cfg.Tokens != nil {
-		unary = append(unary, selector.UnaryServerInterceptor(auth.UnaryServerInterceptor(s.cfg.Tokens.authenticate), selector.MatchFunc(needsAuth)))
-		stream = append(stream, selector.StreamServerInterceptor(auth.StreamServerInterceptor(s.cfg.Tokens.authenticate), selector.MatchFunc(needsAuth)))
 	}
 	unary = append(unary, unaryDeadline(s.cfg.UnaryTimeout), recovery.UnaryServerInterceptor(recoverOpts...))
 	stream = append(stream, streamDeadline(s.cfg.StreamTimeout), recovery.StreamServerInterceptor(recoverOpts...))
@@ -74,20 +68,15 @@ func nextUnary(ics []grpc.UnaryServerInterceptor, i int, info *grpc.UnaryServerI
 	}
 }
 
-// needsAuth exempts the health service: load balancers and orchestrators
-// probe it without credentials. Reflection is not exempt: once tokens are
-// on, listing the API takes one too.
-func needsAuth(_ context.Context, c interceptors.CallMeta) bool {
-	return c.Service != healthpb.Health_ServiceDesc.ServiceName
-}
-
 // logLevel logs failures of the caller's making at INFO and the server's
-// own at ERROR, so that alerts on ERROR mean something.
+// own at ERROR, so that alerts on ERROR mean something. RESOURCE_EXHAUSTED
+// past the doors is a message or a stream over its bound, and
+// UNIMPLEMENTED a method the caller made up: both the caller's.
 func logLevel(code codes.Code) logging.Level {
 	switch code {
-	case codes.Internal, codes.Unknown, codes.DataLoss, codes.Unimplemented:
+	case codes.Internal, codes.Unknown, codes.DataLoss:
 		return logging.LevelError
-	case codes.DeadlineExceeded, codes.Unavailable, codes.ResourceExhausted:
+	case codes.DeadlineExceeded, codes.Unavailable:
 		return logging.LevelWarn
 	default:
 		return logging.LevelInfo
@@ -164,13 +153,17 @@ func unaryDeadline(d time.Duration) grpc.UnaryServerInterceptor {
 }
 
 // streamDeadline is unaryDeadline for streams, which get longer: a book of
-// millions of accounts takes a while to arrive.
+// millions of accounts takes a while to arrive. A stream cut by it says so.
 func streamDeadline(d time.Duration) grpc.StreamServerInterceptor {
 	return func(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
-		ctx, cancel := context.WithTimeout(ss.Context(), d)
+		ctx, cancel := context.WithTimeoutCause(ss.Context(), d, errStreamDeadline)
 		defer cancel()
 		w := middleware.WrapServerStream(ss)
 		w.WrappedContext = ctx
-		return handler(srv, w)
+		err := handler(srv, w)
+		if err != nil && context.Cause(ctx) == errStreamDeadline {
+			return status.Errorf(codes.DeadlineExceeded, "the stream ran past the server's limit of %s (--stream-timeout): send the book faster or in parts", d)
+		}
+		return err
 	}
 }

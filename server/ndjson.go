@@ -60,7 +60,17 @@ func (d *ndjsonDecoder) errTooLarge() error {
 	return fmt.Errorf("a message of the stream is longer than %d bytes (the limit of one message): send smaller batches", d.max)
 }
 
+// Decode decodes the next message into v. A failure is noted on the body
+// as a malformed request, unless the body noted a reason of its own first.
 func (d *ndjsonDecoder) Decode(v any) error {
+	err := d.decode(v)
+	if err != nil && err != io.EOF {
+		noteRejection(d.r, reasonMalformed)
+	}
+	return err
+}
+
+func (d *ndjsonDecoder) decode(v any) error {
 	if d.stock != nil {
 		return d.stock.Decode(v)
 	}

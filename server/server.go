@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"sync"
 	"time"
 
 	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
@@ -24,6 +25,8 @@ import (
 	"google.golang.org/grpc/test/bufconn"
 
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
+	"github.com/csplan/csplan/internal/brake"
+	"github.com/csplan/csplan/internal/connguard"
 )
 
 // Defaults of Config's zero values.
@@ -46,6 +49,13 @@ const (
 	// DefaultMaxConcurrentStreams bounds the calls in flight on one
 	// connection.
 	DefaultMaxConcurrentStreams = 256
+	// DefaultMaxConnections bounds the connections open on each listener.
+	DefaultMaxConnections = 1024
+	// DefaultMaxStreams bounds the calls in flight on all connections.
+	DefaultMaxStreams = 4096
+	// DefaultFirstRequestTimeout is how long a connection may stay without
+	// an authenticated request, and a call without its first message.
+	DefaultFirstRequestTimeout = 10 * time.Second
 )
 
 // Config configures a Server. The zero value is usable: every field states
@@ -87,9 +97,32 @@ type Config struct {
 	UnaryTimeout time.Duration
 	// StreamTimeout is the longest a stream may run. Default 10m.
 	StreamTimeout time.Duration
-	// MaxConcurrentStreams bounds the calls in flight per connection.
-	// Default 256.
+	// MaxConcurrentStreams bounds the calls in flight per connection, on
+	// gRPC and on REST over HTTP/2. Default 256.
 	MaxConcurrentStreams uint32
+	// MaxConnections bounds the connections open at once on each listener;
+	// more wait in the kernel's backlog. Default 1,024.
+	MaxConnections int
+	// MaxStreams bounds the calls in flight on all connections together;
+	// past it calls are refused (RESOURCE_EXHAUSTED, 429). Default 4,096.
+	MaxStreams int
+	// FirstRequestTimeout bounds a connection's handshake, the time it may
+	// stay open before it carries an authenticated request (any request,
+	// without tokens), and the time a call or REST stream may take to send
+	// its first message. Default 10s.
+	FirstRequestTimeout time.Duration
+	// DrainDelay is how long Serve keeps serving once its context ends,
+	// with health NOT_SERVING and every REST response asking the client to
+	// close its connection, so that load balancers stop sending before the
+	// listeners close. Default 0.
+	DrainDelay time.Duration
+	// AuthFailureBurst and AuthFailureRate bound failed authentications
+	// per peer address (IPv4, or IPv6 /64): a burst, then a rate a second.
+	// Past them the answer is RESOURCE_EXHAUSTED / 429 with the time to
+	// wait, while valid tokens from the same peer are still served.
+	// Defaults 100 and 10.
+	AuthFailureBurst int
+	AuthFailureRate  float64
 	// BenchBaseline, when set, is served verbatim as JSON at /bench/baseline
 	// on the REST port: the floor of an HTTP call that the benchmark harness
 	// (bench/) compares the gateway with. Default: not mounted.
@@ -115,9 +148,14 @@ func (c *Config) setDefaults() {
 	setDefault(&c.UnaryTimeout, DefaultUnaryTimeout)
 	setDefault(&c.StreamTimeout, DefaultStreamTimeout)
 	setDefault(&c.MaxConcurrentStreams, DefaultMaxConcurrentStreams)
+	setDefault(&c.MaxConnections, DefaultMaxConnections)
+	setDefault(&c.MaxStreams, DefaultMaxStreams)
+	setDefault(&c.FirstRequestTimeout, DefaultFirstRequestTimeout)
+	setDefault(&c.AuthFailureBurst, brake.DefaultBurst)
+	setDefault(&c.AuthFailureRate, brake.DefaultRate)
 }
 
-func setDefault[T int | int64 | uint32 | time.Duration](v *T, def T) {
+func setDefault[T int | int64 | uint32 | float64 | time.Duration](v *T, def T) {
 	if *v <= 0 {
 		*v = def
 	}
@@ -135,6 +173,15 @@ type Server struct {
 	grpc   *grpc.Server
 	health *health.Server
 	mem    *bufconn.Listener
+	doors  *doors
+	// grpcDoor learns the methods at the first Serve, once every service
+	// (tests add their own) is registered.
+	grpcDoor    *grpcDoor
+	methodsOnce sync.Once
+	// stopping ends when shutdown begins to cut what is left: REST
+	// streams then end with UNAVAILABLE.
+	stopping  context.Context
+	stopCalls context.CancelFunc
 
 	unary        grpc.UnaryServerInterceptor
 	capacity     *capacityService
@@ -146,15 +193,26 @@ type Server struct {
 // registered.
 func New(cfg Config) *Server {
 	cfg.setDefaults()
-	s := &Server{cfg: cfg, mem: bufconn.Listen(1 << 20)}
+	s := &Server{cfg: cfg, mem: bufconn.Listen(1 << 20), doors: newDoors(&cfg)}
+	s.stopping, s.stopCalls = context.WithCancel(context.Background())
+	door := &grpcDoor{doors: s.doors}
+	s.grpcDoor = door
 
 	metrics := grpcprom.NewServerMetrics(grpcprom.WithServerHandlingTimeHistogram())
 	cfg.Registry.MustRegister(metrics,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
-	unary, stream := s.interceptors(metrics)
+	cfg.Registry.MustRegister(s.doors.rejected)
+	registerLimits(cfg.Registry, &cfg)
+	unary, stream := s.interceptors(metrics, door)
 	opts := append([]grpc.ServerOption{grpc.UnaryInterceptor(unary), stream},
+		grpc.InTapHandle(door.tap),
+		// The connection guard (Serve) closes a connection that has not
+		// carried an authenticated call within the first-request deadline,
+		// its handshake (TLS, HTTP/2 preface and settings) included; gRPC's
+		// own handshake deadline is the backstop, a second later.
+		grpc.ConnectionTimeout(cfg.FirstRequestTimeout+time.Second),
 		grpc.MaxRecvMsgSize(cfg.MaxRecvMsgBytes),
 		grpc.ForceServerCodecV2(serverCodec{}),
 		grpc.MaxConcurrentStreams(cfg.MaxConcurrentStreams),
@@ -179,9 +237,9 @@ func New(cfg Config) *Server {
 	}
 	s.hiring = &hiringService{logger: cfg.Logger, now: cfg.Now}
 	s.unary = unary
-	csplanv1.RegisterCapacityServiceServer(gs, s.capacity)
-	csplanv1.RegisterSegmentationServiceServer(gs, s.segmentation)
-	csplanv1.RegisterHiringServiceServer(gs, s.hiring)
+	gs.RegisterService(door.guard(&csplanv1.CapacityService_ServiceDesc), s.capacity)
+	gs.RegisterService(door.guard(&csplanv1.SegmentationService_ServiceDesc), s.segmentation)
+	gs.RegisterService(door.guard(&csplanv1.HiringService_ServiceDesc), s.hiring)
 
 	hs := health.NewServer()
 	healthpb.RegisterHealthServer(gs, hs)
@@ -196,11 +254,13 @@ func New(cfg Config) *Server {
 }
 
 // Serve serves gRPC on grpcLis (nil: in memory only, see InMemoryConn) and
-// REST on httpLis (nil: no REST) until ctx ends, then shuts down
-// gracefully: health turns NOT_SERVING, the listeners stop accepting, and
+// REST on httpLis (nil: no REST) until ctx ends, then drains and shuts
+// down: health turns NOT_SERVING, REST responses ask clients to close their
+// connections for DrainDelay, then the listeners stop accepting and
 // in-flight calls get ShutdownTimeout to finish before they are cut. It
 // returns nil after a clean shutdown.
 func (s *Server) Serve(ctx context.Context, grpcLis, httpLis net.Listener) error {
+	s.methodsOnce.Do(func() { s.grpcDoor.methods = knownMethods(s.grpc) })
 	// The gateway is set up before anything serves, so that a failure here
 	// leaves nothing running.
 	var httpSrv *http.Server
@@ -216,9 +276,13 @@ func (s *Server) Serve(ctx context.Context, grpcLis, httpLis net.Listener) error
 			return err
 		}
 		gatewayConn, httpSrv = conn, s.newHTTPServer(handler)
+		httpLis = s.guard(httpLis, "rest")
 		if s.cfg.TLS != nil {
 			httpLis = tls.NewListener(httpLis, httpTLS(s.cfg.TLS))
 		}
+	}
+	if grpcLis != nil {
+		grpcLis = s.guard(grpcLis, "grpc")
 	}
 
 	g, gctx := errgroup.WithContext(ctx)
@@ -236,6 +300,7 @@ func (s *Server) Serve(ctx context.Context, grpcLis, httpLis net.Listener) error
 	}
 	g.Go(func() error {
 		<-gctx.Done()
+		s.drain(gctx)
 		s.shutdown(httpSrv)
 		if gatewayConn != nil {
 			gatewayConn.Close()
@@ -245,17 +310,47 @@ func (s *Server) Serve(ctx context.Context, grpcLis, httpLis net.Listener) error
 	return g.Wait()
 }
 
+// guard bounds a listener's connections and reports them in /metrics.
+func (s *Server) guard(lis net.Listener, name string) net.Listener {
+	g := connguard.Listen(lis, connguard.Options{MaxConns: s.cfg.MaxConnections, FirstRequest: s.cfg.FirstRequestTimeout})
+	labels := prometheus.Labels{"listener": name}
+	// A second Serve of the same server re-registers: the first
+	// registration stands.
+	s.cfg.Registry.Register(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "csplan_connections_open", Help: "Connections open on a listener.", ConstLabels: labels,
+	}, func() float64 { return float64(g.Open()) }))
+	s.cfg.Registry.Register(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "csplan_connections_expired_total", Help: "Connections closed for carrying no authenticated request within the first-request deadline.", ConstLabels: labels,
+	}, func() float64 { return float64(g.Expired()) }))
+	return g
+}
+
+// drain keeps serving for DrainDelay with health NOT_SERVING, so that load
+// balancers take the replica out before its listeners close; REST
+// responses meanwhile ask clients to close their connections, so that no
+// keep-alive connection is left to be reset.
+func (s *Server) drain(ctx context.Context) {
+	s.doors.draining.Store(true)
+	s.health.Shutdown()
+	if s.cfg.DrainDelay > 0 {
+		s.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "draining", slog.Duration("drain_delay", s.cfg.DrainDelay))
+		time.Sleep(s.cfg.DrainDelay)
+	}
+}
+
 // newHTTPServer bounds every phase of a REST call, so that slow or stuck
 // clients cannot hold connections: streams extend their own deadlines.
 func (s *Server) newHTTPServer(handler http.Handler) *http.Server {
 	return &http.Server{
 		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: s.cfg.FirstRequestTimeout,
 		ReadTimeout:       s.cfg.UnaryTimeout + 10*time.Second,
 		WriteTimeout:      s.cfg.UnaryTimeout + 10*time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelWarn),
+		HTTP2:             &http.HTTP2Config{MaxConcurrentStreams: int(s.cfg.MaxConcurrentStreams)},
+		ConnContext:       connContext,
+		ErrorLog:          slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelInfo),
 	}
 }
 
@@ -281,8 +376,11 @@ func (s *Server) serveGRPC(lis net.Listener) error {
 // shutdown stops accepting, lets in-flight work finish within the timeout
 // and cuts the rest.
 func (s *Server) shutdown(httpSrv *http.Server) {
-	s.health.Shutdown()
 	deadline := time.Now().Add(s.cfg.ShutdownTimeout)
+	// REST streams are cut a little before the deadline, so that they can
+	// still write the status that says why.
+	cutStreams := time.AfterFunc(s.cfg.ShutdownTimeout-min(2*time.Second, s.cfg.ShutdownTimeout/5), s.stopCalls)
+	defer cutStreams.Stop()
 	stopped := make(chan struct{})
 	go func() {
 		s.grpc.GracefulStop()

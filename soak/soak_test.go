@@ -43,71 +43,136 @@ var (
 	workers  = flag.Int("soak-workers", 8, "concurrent clients")
 )
 
-const token = "soak-token"
+const token = "soak-token-000001"
+
+// firstRequest is the soak server's --first-request-timeout: short, so
+// that idle connections are seen to close within the soak.
+const firstRequest = time.Second
 
 // proc is a csplan server process.
 type proc struct {
 	cmd                *exec.Cmd
 	grpcAddr, httpAddr string
+	logs               *logLines
+	done               chan struct{} // closed once the process has ended
+	waitErr            error         // Wait's result, once done
 }
 
-func startServer(t *testing.T) *proc {
+func startServer(t *testing.T, args ...string) *proc {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "csplan")
-	build := exec.Command("go", "build", "-o", bin, "../cmd/csplan")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	cmd := exec.Command(bin, "serve", "--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0",
-		"--log-format", "json", "--max-body-bytes", "65536", "--shutdown-timeout", "5s")
+	bin := buildServer(t)
+	args = append([]string{"serve", "--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0",
+		"--log-format", "json", "--max-body-bytes", "65536", "--shutdown-timeout", "5s"}, args...)
+	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "CSPLAN_AUTH_TOKENS="+token)
-	stderr, err := cmd.StderrPipe()
+	// The log goes to a file, not a pipe: a test busy attacking the server
+	// must not slow it down by reading its log late.
+	logFile, err := os.Create(filepath.Join(t.TempDir(), "server.log"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer logFile.Close()
+	cmd.Stderr = logFile
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &proc{cmd: cmd}
-	// The server logs its addresses when it starts.
-	lines := bufio.NewScanner(stderr)
-	re := regexp.MustCompile(`"grpc":"([^"]+)".*"http":"([^"]+)"`)
-	deadline := time.AfterFunc(30*time.Second, func() { cmd.Process.Kill() })
-	for lines.Scan() {
-		if m := re.FindStringSubmatch(lines.Text()); m != nil {
-			p.grpcAddr, p.httpAddr = m[1], m[2]
-			break
-		}
-	}
-	deadline.Stop()
-	if p.grpcAddr == "" {
-		t.Fatal("server did not report its addresses")
-	}
-	go io.Copy(io.Discard, stderr)
+	p := &proc{cmd: cmd, logs: &logLines{file: logFile.Name()}, done: make(chan struct{})}
+	go func() {
+		p.waitErr = cmd.Wait()
+		close(p.done)
+	}()
 	t.Cleanup(func() {
 		cmd.Process.Signal(os.Interrupt)
-		cmd.Wait()
+		<-p.done
 	})
+	// The server logs its addresses when it starts.
+	re := regexp.MustCompile(`"grpc":"([^"]+)".*"http":"([^"]+)"`)
+	for start := time.Now(); p.grpcAddr == ""; time.Sleep(20 * time.Millisecond) {
+		for _, line := range p.logs.all() {
+			if m := re.FindStringSubmatch(line); m != nil {
+				p.grpcAddr, p.httpAddr = m[1], m[2]
+			}
+		}
+		select {
+		case <-p.done:
+			t.Fatalf("the server exited at start: %v\n%s", p.waitErr, strings.Join(p.logs.all(), "\n"))
+		default:
+		}
+		if time.Since(start) > 30*time.Second {
+			t.Fatal("server did not report its addresses")
+		}
+	}
 	return p
 }
 
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// buildServer builds cmd/csplan once for all the tests of the package.
+func buildServer(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "csplan-soak")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "csplan")
+		if out, err := exec.Command("go", "build", "-o", binPath, "../cmd/csplan").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+// logLines reads the server's log.
+type logLines struct{ file string }
+
+func (l *logLines) all() []string {
+	b, _ := os.ReadFile(l.file)
+	return strings.Split(strings.TrimSpace(string(b)), "\n")
+}
+
 // rssBytes reads the process's resident set size.
-func (p *proc) rssBytes(t *testing.T) int64 {
+func (p *proc) rssBytes(t *testing.T) int64 { return p.status(t, "VmRSS:") }
+
+// peakRSSBytes reads the process's peak resident set size since the last
+// resetPeakRSS.
+func (p *proc) peakRSSBytes(t *testing.T) int64 { return p.status(t, "VmHWM:") }
+
+// resetPeakRSS starts the peak over from the present size.
+func (p *proc) resetPeakRSS(t *testing.T) {
+	if err := os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", p.cmd.Process.Pid), []byte("5"), 0); err != nil {
+		t.Fatalf("reset the peak RSS: %v", err)
+	}
+}
+
+func (p *proc) status(t *testing.T, field string) int64 {
+	t.Helper()
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == field {
 			kb, _ := strconv.ParseInt(f[1], 10, 64)
 			return kb << 10
 		}
 	}
+	t.Fatalf("no %s in /proc/<pid>/status", field)
 	return 0
 }
 
-// goroutines reads the server's goroutine count from /metrics.
-func (p *proc) goroutines(t *testing.T) int {
+// metric reads one sample of /metrics by its exact name and labels, as
+// the exposition format prints them; 0 when absent.
+func (p *proc) metric(t *testing.T, sample string) float64 {
+	t.Helper()
 	resp, err := http.Get("http://" + p.httpAddr + "/metrics")
 	if err != nil {
 		t.Fatal(err)
@@ -115,13 +180,21 @@ func (p *proc) goroutines(t *testing.T) int {
 	defer resp.Body.Close()
 	sc := bufio.NewScanner(resp.Body)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "go_goroutines "); ok {
+		if v, ok := strings.CutPrefix(sc.Text(), sample+" "); ok {
 			n, _ := strconv.ParseFloat(v, 64)
-			return int(n)
+			return n
 		}
 	}
-	t.Fatal("no go_goroutines in /metrics")
 	return 0
+}
+
+// goroutines reads the server's goroutine count from /metrics.
+func (p *proc) goroutines(t *testing.T) int {
+	n := int(p.metric(t, "go_goroutines"))
+	if n == 0 {
+		t.Fatal("no go_goroutines in /metrics")
+	}
+	return n
 }
 
 // tally counts outcomes by traffic class and by gRPC code or HTTP status.
@@ -146,7 +219,7 @@ func TestSoak(t *testing.T) {
 	if testing.Short() {
 		t.Skip("soak test skipped with -short")
 	}
-	p := startServer(t)
+	p := startServer(t, "--first-request-timeout", firstRequest.String())
 	conn, err := grpc.NewClient(p.grpcAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		t.Fatal(err)
@@ -171,7 +244,7 @@ func TestSoak(t *testing.T) {
 			hc := &http.Client{Timeout: 20 * time.Second}
 			for time.Now().Before(stop) {
 				seq.Add(1)
-				switch rng.IntN(8) {
+				switch rng.IntN(12) {
 				case 0, 1:
 					ok, outcome, detail := validGRPC(authed, conn, rng)
 					ta.record("valid gRPC", outcome, ok, detail)
@@ -193,6 +266,23 @@ func TestSoak(t *testing.T) {
 				case 7:
 					ok, outcome, detail := slowClient(p.httpAddr)
 					ta.record("slow client", outcome, ok, detail)
+				case 8:
+					ok, outcome, detail := wrongTokenBigStream(p.httpAddr)
+					ta.record("wrong-token big stream", outcome, ok, detail)
+				case 9:
+					ok, outcome, detail := malformedWrongToken(conn, p.httpAddr, rng)
+					ta.record("malformed, wrong token", outcome, ok, detail)
+				case 10:
+					// Watched in the background: it takes the deadline.
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						ok, outcome, detail := idleConnection(p.grpcAddr)
+						ta.record("idle gRPC connection", outcome, ok, detail)
+					}()
+				case 11:
+					ok, outcome, detail := guessFlood(authed, conn, hc, p.httpAddr)
+					ta.record("guess flood", outcome, ok, detail)
 				}
 			}
 		}(w)
@@ -330,17 +420,27 @@ func oversizedREST(hc *http.Client, addr string) (bool, string, string) {
 	return code >= 400 && code < 500, "http " + strconv.Itoa(code), fmt.Sprintf("oversized body got %d", code)
 }
 
+// unauthenticated calls without a token. The soak makes more failed
+// guesses from one address than the brake allows, so 429 and
+// RESOURCE_EXHAUSTED are right answers too.
 func unauthenticated(conn *grpc.ClientConn, hc *http.Client, addr string, rng *rand.Rand) (bool, string, string) {
 	if rng.IntN(2) == 0 {
 		_, err := csplanv1.NewCapacityServiceClient(conn).GetBenchmarks(context.Background(), &csplanv1.GetBenchmarksRequest{})
 		c := status.Code(err)
-		return c == codes.Unauthenticated, "grpc " + c.String(), fmt.Sprintf("got %v", err)
+		return refusedGRPC(c), "grpc " + c.String(), fmt.Sprintf("got %v", err)
 	}
 	code, _, err := post(hc, "http://"+addr+"/v1/capacity:evaluate", `{"csmCount":1}`, false)
 	if err != nil {
 		return false, "http error", err.Error()
 	}
-	return code == http.StatusUnauthorized, "http " + strconv.Itoa(code), fmt.Sprintf("got %d", code)
+	return refusedHTTP(code), "http " + strconv.Itoa(code), fmt.Sprintf("got %d", code)
+}
+
+func refusedGRPC(c codes.Code) bool {
+	return c == codes.Unauthenticated || c == codes.ResourceExhausted
+}
+func refusedHTTP(code int) bool {
+	return code == http.StatusUnauthorized || code == http.StatusTooManyRequests
 }
 
 // cutStream opens an assignment stream, sends the rules and a batch, and

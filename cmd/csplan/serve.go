@@ -42,6 +42,11 @@ type serveFlags struct {
 	maxUnary, maxStream      int
 	maxLine                  int
 	unaryTimeout, streamTime time.Duration
+	maxConns, maxStreams     int
+	maxConnStreams           uint
+	firstRequest, drainDelay time.Duration
+	authBurst                int
+	authRate                 float64
 	benchBaseline            int
 	pprofAddr                string
 	gcPercent                int
@@ -78,6 +83,13 @@ func runServe(ctx context.Context, args []string, e env) error {
 	fs.IntVar(&f.maxLine, "max-line-bytes", server.DefaultMaxLineBytes, "longest NDJSON line (one stream message) over REST")
 	fs.DurationVar(&f.unaryTimeout, "unary-timeout", server.DefaultUnaryTimeout, "longest a unary call may run")
 	fs.DurationVar(&f.streamTime, "stream-timeout", server.DefaultStreamTimeout, "longest a stream may run")
+	fs.IntVar(&f.maxConns, "max-connections", server.DefaultMaxConnections, "most connections open at once on each listener; more wait to be accepted")
+	fs.UintVar(&f.maxConnStreams, "max-streams-per-connection", uint(server.DefaultMaxConcurrentStreams), "most calls in flight on one connection (gRPC, and REST over HTTP/2)")
+	fs.IntVar(&f.maxStreams, "max-streams", server.DefaultMaxStreams, "most calls in flight on all connections together; past it calls get RESOURCE_EXHAUSTED / 429")
+	fs.DurationVar(&f.firstRequest, "first-request-timeout", server.DefaultFirstRequestTimeout, "how long a connection may stay without an authenticated request (its handshake included), and a call without its first message")
+	fs.DurationVar(&f.drainDelay, "drain-delay", 0, "after SIGINT/SIGTERM, how long to keep serving with health NOT_SERVING and REST connections asked to close, before the listeners close")
+	fs.IntVar(&f.authBurst, "auth-failure-burst", 100, "failed authentications one address may make at once before it must slow down")
+	fs.Float64Var(&f.authRate, "auth-failure-rate", 10, "failed authentications a second one address may make past its burst; past it: RESOURCE_EXHAUSTED / 429 with Retry-After")
 	fs.IntVar(&f.benchBaseline, "bench-baseline-bytes", 0, "for the benchmark harness (bench/) only: serve a fixed JSON body of about this many bytes at /bench/baseline; 0, the default, for none")
 	fs.IntVar(&f.gcPercent, "gc-percent", defaultGCPercent, "the garbage collector's target heap growth in percent, as GOGC sets it; GOGC in the environment overrides the default but not this flag")
 	fs.StringVar(&f.pprofAddr, "pprof-addr", "", "serve Go's runtime profiles (net/http/pprof) on this loopback address; empty, the default, for none")
@@ -101,6 +113,10 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	logger, err := newLogger(e.stderr, f.logFormat, f.logLevel)
 	if err != nil {
+		return err
+	}
+	routeGRPCLogs(logger)
+	if err := checkBounds(f); err != nil {
 		return err
 	}
 	tokens, err := loadTokens(f.tokensFile, e.getenv("CSPLAN_AUTH_TOKENS"))
@@ -143,19 +159,26 @@ func runServe(ctx context.Context, args []string, e env) error {
 		go servePprof(pprofLis)
 	}
 	srv := server.New(server.Config{
-		Logger:            logger,
-		Tokens:            tokens,
-		TLS:               tlsCfg,
-		CORSOrigins:       f.corsOrigins,
-		ShutdownTimeout:   f.shutdown,
-		MaxBodyBytes:      f.maxBody,
-		MaxRecvMsgBytes:   f.maxRecv,
-		MaxUnaryAccounts:  f.maxUnary,
-		MaxStreamAccounts: f.maxStream,
-		MaxLineBytes:      f.maxLine,
-		UnaryTimeout:      f.unaryTimeout,
-		StreamTimeout:     f.streamTime,
-		BenchBaseline:     baselineBody(f.benchBaseline),
+		Logger:               logger,
+		Tokens:               tokens,
+		TLS:                  tlsCfg,
+		CORSOrigins:          f.corsOrigins,
+		ShutdownTimeout:      f.shutdown,
+		MaxBodyBytes:         f.maxBody,
+		MaxRecvMsgBytes:      f.maxRecv,
+		MaxUnaryAccounts:     f.maxUnary,
+		MaxStreamAccounts:    f.maxStream,
+		MaxLineBytes:         f.maxLine,
+		UnaryTimeout:         f.unaryTimeout,
+		StreamTimeout:        f.streamTime,
+		MaxConcurrentStreams: uint32(f.maxConnStreams),
+		MaxConnections:       f.maxConns,
+		MaxStreams:           f.maxStreams,
+		FirstRequestTimeout:  f.firstRequest,
+		DrainDelay:           f.drainDelay,
+		AuthFailureBurst:     f.authBurst,
+		AuthFailureRate:      f.authRate,
+		BenchBaseline:        baselineBody(f.benchBaseline),
 	})
 	if tokens != nil && f.tokensFile != "" {
 		go reloadTokensOnHUP(ctx, logger, f.tokensFile, tokens)
@@ -182,6 +205,31 @@ func runServe(ctx context.Context, args []string, e env) error {
 	err = srv.Serve(ctx, grpcLis, httpLis)
 	logger.Info("csplan stopped", "uptime", time.Since(start).Round(time.Second).String())
 	return err
+}
+
+// checkBounds refuses bounds that would mean no bound at all: the server
+// takes zero for its default, which is not what a zero on the command
+// line says.
+func checkBounds(f serveFlags) error {
+	for _, b := range []struct {
+		name string
+		ok   bool
+	}{
+		{"max-connections", f.maxConns > 0},
+		{"max-streams", f.maxStreams > 0},
+		{"max-streams-per-connection", f.maxConnStreams > 0 && f.maxConnStreams <= 1<<31-1},
+		{"first-request-timeout", f.firstRequest > 0},
+		{"auth-failure-burst", f.authBurst > 0},
+		{"auth-failure-rate", f.authRate > 0},
+	} {
+		if !b.ok {
+			return usagef("--%s must be positive", b.name)
+		}
+	}
+	if f.drainDelay < 0 {
+		return usagef("--drain-delay must not be negative")
+	}
+	return nil
 }
 
 // servePprof serves the runtime profiles on lis until it is closed.

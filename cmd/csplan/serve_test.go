@@ -12,11 +12,11 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/csplan/csplan/internal/logbuf"
 	"github.com/csplan/csplan/internal/testcerts"
 )
 
@@ -60,7 +60,7 @@ func TestServeFlagErrors(t *testing.T) {
 func TestServeAndCallWithTLSAndToken(t *testing.T) {
 	certs := testcerts.New(t)
 	tokens := filepath.Join(t.TempDir(), "tokens")
-	if err := os.WriteFile(tokens, []byte("# CI\ncli-token\n"), 0o600); err != nil {
+	if err := os.WriteFile(tokens, []byte("# CI\ncli-token-for-tests\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	// Reserve a port, then let serve bind it.
@@ -94,7 +94,7 @@ func TestServeAndCallWithTLSAndToken(t *testing.T) {
 		args     []string
 		wantCode int
 	}{
-		{"mTLS and token", append(append([]string{}, mtls...), "--token", "cli-token"), 0},
+		{"mTLS and token", append(append([]string{}, mtls...), "--token", "cli-token-for-tests"), 0},
 		{"mTLS without token", mtls, 64 + 16}, // Unauthenticated
 		{"wrong token", append(append([]string{}, mtls...), "--token", "nope"), 64 + 16},
 	}
@@ -108,7 +108,7 @@ func TestServeAndCallWithTLSAndToken(t *testing.T) {
 		}
 	}
 	// Without a client certificate the TLS handshake fails.
-	if _, _, code := runCLI(t, "", append(append([]string{}, base...), "--ca", certs.CA, "--token", "cli-token", "--timeout", "3s")...); code == 0 {
+	if _, _, code := runCLI(t, "", append(append([]string{}, base...), "--ca", certs.CA, "--token", "cli-token-for-tests", "--timeout", "3s")...); code == 0 {
 		t.Error("call without a client certificate succeeded against mTLS")
 	}
 }
@@ -153,7 +153,7 @@ func TestTokensReloadOnSIGHUP(t *testing.T) {
 	defer signal.Stop(hup)
 
 	tokens := filepath.Join(t.TempDir(), "tokens")
-	if err := os.WriteFile(tokens, []byte("old-token\n"), 0o600); err != nil {
+	if err := os.WriteFile(tokens, []byte("old-token-0000001\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
@@ -174,21 +174,21 @@ func TestTokensReloadOnSIGHUP(t *testing.T) {
 		_, _, code := runCLI(t, "", "benchmarks", "--server", addr, "--token", token, "--timeout", "10s")
 		return code
 	}
-	if code := call("old-token"); code != 0 {
+	if code := call("old-token-0000001"); code != 0 {
 		t.Fatalf("old token before the reload exited %d", code)
 	}
-	if err := os.WriteFile(tokens, []byte("# rotated\nnew-token\n"), 0o600); err != nil {
+	if err := os.WriteFile(tokens, []byte("# rotated\nnew-token-0000001\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(20 * time.Second)
-	for call("new-token") != 0 {
+	for call("new-token-0000001") != 0 {
 		if time.Now().After(deadline) {
 			t.Fatal("the new token was never accepted after SIGHUP")
 		}
 		syscall.Kill(os.Getpid(), syscall.SIGHUP)
 		time.Sleep(50 * time.Millisecond)
 	}
-	if code := call("old-token"); code != 64+16 {
+	if code := call("old-token-0000001"); code != 64+16 {
 		t.Errorf("old token after the reload exited %d, want %d (Unauthenticated)", code, 64+16)
 	}
 }
@@ -241,7 +241,7 @@ func TestServeGCPercent(t *testing.T) {
 		addr := lis.Addr().String()
 		lis.Close()
 		ctx, cancel := context.WithCancel(context.Background())
-		var logs syncBuffer
+		var logs logbuf.Buffer
 		done := make(chan error, 1)
 		go func() {
 			args := append([]string{"serve", "--grpc-addr", addr, "--http-addr", "", "--log-format", "json"}, tc.args...)
@@ -257,23 +257,4 @@ func TestServeGCPercent(t *testing.T) {
 	if got := debug.SetGCPercent(100); got != 150 {
 		t.Errorf("after --gc-percent 150 the collector's percent is %d", got)
 	}
-}
-
-// syncBuffer is a bytes.Buffer that the server's logger and the test may
-// use at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/csplan/csplan/internal/logbuf"
+)
+
+// TestServeLogsOnlyInItsFormat: under --log-format json every line serve
+// writes is JSON, what gRPC and the gateway log themselves included (at
+// DEBUG), and a caller's broken stream is never an ERROR.
+func TestServeLogsOnlyInItsFormat(t *testing.T) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	httpAddr := lis.Addr().String()
+	lis.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	var logs logbuf.Buffer
+	go func() {
+		done <- run(ctx, []string{"serve", "--grpc-addr", "127.0.0.1:0", "--http-addr", httpAddr, "--log-format", "json", "--log-level", "debug"}, nil, &bytes.Buffer{}, &logs)
+	}()
+	waitForPort(t, httpAddr)
+
+	for _, body := range []string{
+		"{\"rules\":{\"segments\":[{\"name\":\"All\"}]}}\n{\"batch\":", // cut mid-message
+		"not json\n",
+	} {
+		resp, err := http.Post("http://"+httpAddr+"/v1/segments:assignStream", "application/x-ndjson", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("a broken stream = %d, want 400", resp.StatusCode)
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve returned %v", err)
+	}
+	rejected, fromGRPC := 0, 0
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Errorf("a log line that is not JSON: %q", line)
+			continue
+		}
+		if rec["level"] == "ERROR" {
+			t.Errorf("an ERROR for a caller's mistake: %q", line)
+		}
+		if rec["msg"] == "request rejected" {
+			rejected++
+		}
+		// The gateway's own line about the broken stream, in serve's log.
+		if rec["source"] == "grpc" && strings.Contains(rec["msg"].(string), "Failed to decode request") {
+			fromGRPC++
+			if rec["level"] != "DEBUG" {
+				t.Errorf("gRPC's line at %v, want DEBUG: %q", rec["level"], line)
+			}
+		}
+	}
+	if fromGRPC == 0 {
+		t.Errorf("the gateway's lines did not reach serve's log:\n%s", logs.String())
+	}
+	if rejected != 2 {
+		t.Errorf("%d rejections logged, want 2:\n%s", rejected, logs.String())
+	}
+}
