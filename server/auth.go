@@ -117,4 +117,6 @@ func tokenDigest(text string) ([sha256.Size]byte, error) {
 
 // errUnauthenticated says nothing about why: a caller probing tokens learns
 // only that this one did not work.
-var errUnauthenticated = status.Error(codes.Unauthenticated, "missing or invalid bearer token")
+var errUnauthenticated = status.Error(codes.Unauthenticated, unauthenticatedMessage)
+
+const unauthenticatedMessage = "missing or invalid bearer token"

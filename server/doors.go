@@ -80,7 +80,7 @@ func (d *doors) failedAuth(ctx context.Context, transport, route string, peer ne
 	v := d.brake.Fail(peer)
 	switch {
 	case v.Allowed:
-		d.reject(ctx, transport, route, reasonUnauthenticated, peer, errUnauthenticated.Error())
+		d.reject(ctx, transport, route, reasonUnauthenticated, peer, unauthenticatedMessage)
 	case v.FirstRefusal:
 		d.reject(ctx, transport, route, reasonBraked, peer, "too many failed authentications: refused until the peer slows down")
 	default:

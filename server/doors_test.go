@@ -24,7 +24,7 @@ import (
 
 // serveStoppable runs a server on loopback listeners; stop ends Serve and
 // returns its error.
-func serveStoppable(t *testing.T, cfg server.Config) (grpcAddr, httpAddr string, stop func() error) {
+func serveStoppable(t testing.TB, cfg server.Config) (grpcAddr, httpAddr string, stop func() error) {
 	t.Helper()
 	grpcLis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -362,5 +362,22 @@ func TestTokenRules(t *testing.T) {
 	}
 	if _, err := server.ParseTokens(strings.NewReader("sha256:" + strings.Repeat("ab", 32) + "\n")); err != nil {
 		t.Errorf("a 64-digit digest = %v, want accepted", err)
+	}
+}
+
+// TestBadValuesQuotedInPart: a service's answer to a huge bad value quotes
+// only its start, on both transports.
+func TestBadValuesQuotedInPart(t *testing.T) {
+	grpcAddr, httpAddr := startServer(t, server.Config{})
+	month := "2027-" + strings.Repeat("1", 1<<20)
+	_, err := csplanv1.NewCapacityServiceClient(dial(t, grpcAddr)).ForecastCapacity(context.Background(),
+		&csplanv1.ForecastCapacityRequest{StartMonth: month, HorizonMonths: 12, CsmCount: 1})
+	if st := status.Convert(err); st.Code() != codes.InvalidArgument || len(st.Message()) > 300 || !strings.Contains(st.Message(), "2027-111") {
+		t.Errorf("a 1 MiB month over gRPC = %v (%d characters), want INVALID_ARGUMENT quoting its start", st.Code(), len(st.Message()))
+	}
+	resp, body := httpDo(t, http.DefaultClient, http.MethodPost, "http://"+httpAddr+"/v1/capacity:forecast",
+		`{"startMonth":"`+month[:100_000]+`","horizonMonths":12,"csmCount":1}`, nil)
+	if resp.StatusCode != http.StatusBadRequest || len(body) > 1000 {
+		t.Errorf("a 100 kB month over REST = %d, %d bytes, want 400 quoting its start", resp.StatusCode, len(body))
 	}
 }

@@ -39,12 +39,14 @@ func toStatus(ctx context.Context, logger *slog.Logger, err error) error {
 }
 
 func invalidArgument(ve *capacity.ValidationError) error {
-	st := status.New(codes.InvalidArgument, ve.Error())
+	// A bad value is quoted in part: a 4 MiB string must not come back
+	// whole in the status (over gRPC, in a header).
+	st := status.New(codes.InvalidArgument, shortValues(ve.Error()))
 	br := &errdetails.BadRequest{}
 	for _, v := range ve.Violations {
 		br.FieldViolations = append(br.FieldViolations, &errdetails.BadRequest_FieldViolation{
 			Field:       v.Field,
-			Description: v.Reason,
+			Description: shortValues(v.Reason),
 		})
 	}
 	withDetails, err := st.WithDetails(br)

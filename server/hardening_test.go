@@ -27,7 +27,7 @@ import (
 
 // startServer runs a server on loopback listeners and returns their
 // addresses; it must shut down cleanly when the test ends.
-func startServer(t *testing.T, cfg server.Config) (grpcAddr, httpAddr string) {
+func startServer(t testing.TB, cfg server.Config) (grpcAddr, httpAddr string) {
 	t.Helper()
 	grpcAddr, httpAddr, stop := serveStoppable(t, cfg)
 	t.Cleanup(func() {

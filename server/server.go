@@ -56,6 +56,10 @@ const (
 	// DefaultFirstRequestTimeout is how long a connection may stay without
 	// an authenticated request, and a call without its first message.
 	DefaultFirstRequestTimeout = 10 * time.Second
+	// DefaultAuthFailureBurst and DefaultAuthFailureRate are the brake on
+	// failed authentications per address: a burst, then a rate a second.
+	DefaultAuthFailureBurst = brake.DefaultBurst
+	DefaultAuthFailureRate  = brake.DefaultRate
 )
 
 // Config configures a Server. The zero value is usable: every field states
@@ -151,8 +155,8 @@ func (c *Config) setDefaults() {
 	setDefault(&c.MaxConnections, DefaultMaxConnections)
 	setDefault(&c.MaxStreams, DefaultMaxStreams)
 	setDefault(&c.FirstRequestTimeout, DefaultFirstRequestTimeout)
-	setDefault(&c.AuthFailureBurst, brake.DefaultBurst)
-	setDefault(&c.AuthFailureRate, brake.DefaultRate)
+	setDefault(&c.AuthFailureBurst, DefaultAuthFailureBurst)
+	setDefault(&c.AuthFailureRate, DefaultAuthFailureRate)
 }
 
 func setDefault[T int | int64 | uint32 | float64 | time.Duration](v *T, def T) {

@@ -38,30 +38,13 @@ var fixedNow = time.Date(2026, 12, 15, 10, 0, 0, 0, time.UTC)
 
 func newTestServer(t testing.TB) *testServer {
 	t.Helper()
-	grpcLis, err := net.Listen("tcp", "127.0.0.1:0")
+	grpcAddr, httpAddr := startServer(t, server.Config{Now: func() time.Time { return fixedNow }})
+	conn, err := grpc.NewClient(grpcAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	httpLis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := server.New(server.Config{Now: func() time.Time { return fixedNow }})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, grpcLis, httpLis) }()
-	conn, err := grpc.NewClient(grpcLis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		conn.Close()
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Serve returned %v after shutdown, want nil", err)
-		}
-	})
-	return &testServer{conn: conn, baseURL: "http://" + httpLis.Addr().String()}
+	t.Cleanup(func() { conn.Close() })
+	return &testServer{conn: conn, baseURL: "http://" + httpAddr}
 }
 
 func (s *testServer) capacity() csplanv1.CapacityServiceClient {

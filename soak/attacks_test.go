@@ -4,11 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -25,6 +28,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
+	"github.com/csplan/csplan/internal/testcerts"
 )
 
 // The attacks the server must withstand, each run against a real server
@@ -135,6 +139,60 @@ func TestWrongTokenStreamsHoldNoMemory(t *testing.T) {
 	}
 }
 
+// TestWrongTokenHTTP2StreamsHoldNoMemory is the same attack over TLS and
+// HTTP/2, where one connection multiplexes many streams: 200 of them with
+// a wrong token and a 3.9 MB body, on a few connections. Each gets its
+// 401, and peak RSS barely moves.
+func TestWrongTokenHTTP2StreamsHoldNoMemory(t *testing.T) {
+	certs := testcerts.New(t)
+	p := startServer(t, "--tls-cert", certs.ServerCert, "--tls-key", certs.ServerKey, "--auth-failure-burst", "1000")
+	pem, err := os.ReadFile(certs.CA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(pem)
+	hc := &http.Client{Transport: &http.Transport{
+		TLSClientConfig:   &tls.Config{RootCAs: roots, ServerName: "localhost"},
+		ForceAttemptHTTP2: true,
+		MaxConnsPerHost:   4,
+	}}
+	time.Sleep(200 * time.Millisecond)
+	p.resetPeakRSS(t)
+	base := p.peakRSSBytes(t)
+	body := bytes.Repeat([]byte("x"), 3_900_000)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	answers := map[string]int{}
+	for range 200 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequest(http.MethodPost, "https://"+p.httpAddr+"/v1/segments:assignStream", bytes.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+wrongToken)
+			resp, err := hc.Do(req)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				answers["error: "+err.Error()]++
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			answers[fmt.Sprintf("%s %d", resp.Proto, resp.StatusCode)]++
+		}()
+	}
+	wg.Wait()
+	growth := p.peakRSSBytes(t) - base
+	t.Logf("answers %v; peak RSS grew by %.1f MiB", answers, mib(growth))
+	if answers["HTTP/2.0 401"] != 200 {
+		t.Errorf("answers %v, want 200 HTTP/2 401s", answers)
+	}
+	if growth > 48<<20 {
+		t.Errorf("peak RSS grew by %.1f MiB, want at most 48 MiB", mib(growth))
+	}
+}
+
 // rawCodec sends bytes as they are, as a client with a broken encoder
 // would.
 type rawCodec struct{}
@@ -238,7 +296,6 @@ func TestIdleConnectionsAreClosed(t *testing.T) {
 	const deadline = 2 * time.Second
 	p := startServer(t, "--first-request-timeout", deadline.String())
 	const conns = 1000
-	start := time.Now()
 	closed := make(chan time.Duration, conns+1)
 	for i := range conns + 1 {
 		c, err := net.Dial("tcp", p.grpcAddr)
@@ -246,6 +303,7 @@ func TestIdleConnectionsAreClosed(t *testing.T) {
 			t.Fatalf("dial %d: %v", i, err)
 		}
 		defer c.Close()
+		opened := time.Now()
 		go func() {
 			if i == conns {
 				// The trickler: one byte of the preface every 200 ms.
@@ -260,17 +318,20 @@ func TestIdleConnectionsAreClosed(t *testing.T) {
 			}
 			c.SetReadDeadline(time.Now().Add(deadline + 10*time.Second))
 			io.Copy(io.Discard, c) // until the server closes it, or the read deadline
-			closed <- time.Since(start)
+			closed <- time.Since(opened)
 		}()
 	}
-	var last time.Duration
+	var longest time.Duration
 	for range conns + 1 {
-		last = max(last, <-closed)
+		longest = max(longest, <-closed)
 	}
-	// Dialing takes a moment too: the last connection was opened late.
-	if last > deadline+3*time.Second {
-		t.Errorf("the last idle connection was closed %v after the first was opened, want within the %v deadline (and dialing)", last, deadline)
+	// The deadline runs from when the server accepts a connection, a
+	// little after the dial returns; a second more is the slack of a busy
+	// machine.
+	if longest > deadline+time.Second {
+		t.Errorf("an idle connection stayed open %v, want closed at the %v deadline", longest, deadline)
 	}
+	t.Logf("%d idle connections, the longest open %v", conns+1, longest.Round(time.Millisecond))
 	if n := p.metric(t, `csplan_connections_expired_total{listener="grpc"}`); n != conns+1 {
 		t.Errorf("expired connections counted = %v, want %d", n, conns+1)
 	}

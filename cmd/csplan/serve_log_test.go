@@ -17,12 +17,7 @@ import (
 // writes is JSON, what gRPC and the gateway log themselves included (at
 // DEBUG), and a caller's broken stream is never an ERROR.
 func TestServeLogsOnlyInItsFormat(t *testing.T) {
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	httpAddr := lis.Addr().String()
-	lis.Close()
+	httpAddr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	var logs logbuf.Buffer
@@ -76,4 +71,30 @@ func TestServeLogsOnlyInItsFormat(t *testing.T) {
 	if rejected != 2 {
 		t.Errorf("%d rejections logged, want 2:\n%s", rejected, logs.String())
 	}
+}
+
+// TestServeRefusesNoBounds: a zero or negative bound would silently mean
+// the default; serve refuses it, naming the flag.
+func TestServeRefusesNoBounds(t *testing.T) {
+	for _, args := range [][]string{
+		{"--max-connections", "0"}, {"--max-streams", "-1"}, {"--max-streams-per-connection", "0"},
+		{"--first-request-timeout", "0s"}, {"--auth-failure-burst", "0"}, {"--auth-failure-rate", "0"},
+		{"--drain-delay", "-1s"},
+	} {
+		_, stderr, code := runCLI(t, "", append([]string{"serve", "--grpc-addr", "127.0.0.1:0", "--http-addr", ""}, args...)...)
+		if code != 2 || !strings.Contains(stderr, args[0]) {
+			t.Errorf("serve %v exited %d (%q), want 2 naming %s", args, code, stderr, args[0])
+		}
+	}
+}
+
+// freeAddr reserves a loopback port and frees it, for serve to bind.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lis.Close()
+	return lis.Addr().String()
 }

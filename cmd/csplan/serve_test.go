@@ -64,12 +64,7 @@ func TestServeAndCallWithTLSAndToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Reserve a port, then let serve bind it.
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := lis.Addr().String()
-	lis.Close()
+	addr := freeAddr(t)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -156,12 +151,7 @@ func TestTokensReloadOnSIGHUP(t *testing.T) {
 	if err := os.WriteFile(tokens, []byte("old-token-0000001\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := lis.Addr().String()
-	lis.Close()
+	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
@@ -234,12 +224,7 @@ func TestServeGCPercent(t *testing.T) {
 		{nil, `"gogc":"200"`},
 		{[]string{"--gc-percent", "150"}, `"gogc":"150"`},
 	} {
-		lis, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		addr := lis.Addr().String()
-		lis.Close()
+		addr := freeAddr(t)
 		ctx, cancel := context.WithCancel(context.Background())
 		var logs logbuf.Buffer
 		done := make(chan error, 1)
