@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -19,9 +20,12 @@ import (
 // since they never reach the interceptors (interceptors.go) that count and
 // log the rest.
 type doors struct {
-	tokens       *Tokens
-	brake        *brake.Brake
-	calls        callSlots
+	tokens *Tokens
+	brake  *brake.Brake
+	calls  callSlots
+	// openCalls bounds the calls in flight without a token: health
+	// checks, scrapes, the API description.
+	openCalls    callSlots
 	firstMessage time.Duration
 	logger       *slog.Logger
 	rejected     *prometheus.CounterVec
@@ -29,6 +33,11 @@ type doors struct {
 	// to close their connections.
 	draining atomic.Bool
 }
+
+// maxOpenCalls bounds the calls in flight without a token, apart from the
+// authenticated calls' bound: a flood of health checks must not crowd out
+// valid calls, nor hold memory past a small bound.
+const maxOpenCalls = 256
 
 // Rejection reasons, the reason label of csplan_rejected_requests_total.
 const (
@@ -47,6 +56,7 @@ func newDoors(cfg *Config) *doors {
 		tokens:       cfg.Tokens,
 		brake:        brake.New(cfg.AuthFailureRate, cfg.AuthFailureBurst),
 		calls:        callSlots{limit: int64(cfg.MaxStreams)},
+		openCalls:    callSlots{limit: maxOpenCalls},
 		firstMessage: cfg.FirstRequestTimeout,
 		logger:       cfg.Logger,
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -118,14 +128,39 @@ func bearer(value string) (string, bool) {
 // quotes: enough to recognise it, too little to echo a 4 MiB body back.
 const shortValueRunes = 64
 
+// maxMessageBytes bounds a whole error message, however its values are
+// spaced.
+const maxMessageBytes = 1024
+
 // shortValues cuts every run of more than shortValueRunes characters
-// without a space down to its first ones and an ellipsis, and keeps the
-// message valid UTF-8 (parsers quote the bytes they choke on).
+// without a space down to its first ones and an ellipsis, the whole
+// message to about maxMessageBytes, and keeps it valid UTF-8 (parsers
+// quote the bytes they choke on).
 func shortValues(msg string) string {
+	if len(msg) > 4*maxMessageBytes {
+		msg = msg[:4*maxMessageBytes] // more than can be kept, whatever the runs
+	}
 	msg = strings.ToValidUTF8(msg, "\uFFFD")
 	if len(msg) <= shortValueRunes {
 		return msg
 	}
+	return capBytes(cutRuns(msg))
+}
+
+// capBytes cuts msg to at most maxMessageBytes bytes and an ellipsis, on a
+// rune boundary.
+func capBytes(msg string) string {
+	if len(msg) <= maxMessageBytes {
+		return msg
+	}
+	cut := maxMessageBytes
+	for cut > 0 && !utf8.RuneStart(msg[cut]) {
+		cut--
+	}
+	return msg[:cut] + "…"
+}
+
+func cutRuns(msg string) string {
 	var b strings.Builder
 	run := 0
 	for _, r := range msg {

@@ -51,36 +51,53 @@ func (g *grpcDoor) tap(ctx context.Context, info *tap.Info) (context.Context, er
 	if !g.methods[route] {
 		route = "unknown"
 	}
-	authed := g.tokens == nil
-	if !authed && !strings.HasPrefix(info.FullMethodName, healthPrefix) {
-		if !g.validToken(info.Header["authorization"]) {
-			v := g.failedAuth(ctx, "grpc", route, connguard.Unwrap(p.Addr))
-			if v.Allowed {
-				return nil, errUnauthenticated
-			}
-			return nil, brakedStatus(v.RetryAfter)
+	authed := g.tokens == nil || g.validToken(info.Header["authorization"])
+	open := !authed && g.methods[route] && strings.HasPrefix(route, healthPrefix)
+	if !authed && !open {
+		v := g.failedAuth(ctx, "grpc", route, connguard.Unwrap(p.Addr))
+		if v.Allowed {
+			return nil, errUnauthenticated
 		}
-		authed = true
+		return nil, brakedStatus(v.RetryAfter)
 	}
 	if route == "unknown" {
 		msg := fmt.Sprintf("unknown method %s: see the services with grpcurl's list (reflection)", info.FullMethodName)
 		g.reject(ctx, "grpc", route, reasonUnknownMethod, connguard.Unwrap(p.Addr), msg)
 		return nil, status.Error(codes.Unimplemented, shortValues(msg))
 	}
-	if authed {
+	slots := &g.calls
+	if open {
+		// A health check without a token: it keeps the connection only
+		// as long as checks keep coming, and draws on the small bound of
+		// calls without a token, never on the authenticated calls' one.
+		conn.Extend()
+		slots = &g.openCalls
+	} else {
 		conn.Mark()
 	}
 	// Acquired last: gRPC does not end a call's context when the tap
 	// refuses it, so nothing may be held by a refused call.
-	if !g.calls.acquire() {
-		msg := fmt.Sprintf("the server is at its limit of %d calls in flight (--max-streams): retry with backoff", g.calls.limit)
+	if !slots.acquire() {
+		msg := fmt.Sprintf("the server is at its limit of %d calls in flight (--max-streams): retry with backoff", slots.limit)
+		if open {
+			msg = fmt.Sprintf("the server is at its limit of %d calls in flight without a token: retry with backoff", slots.limit)
+		}
 		g.reject(ctx, "grpc", route, reasonBusy, connguard.Unwrap(p.Addr), msg)
 		return nil, retryStatus(codes.ResourceExhausted, msg, time.Second)
 	}
-	context.AfterFunc(ctx, g.calls.release)
-	if g.firstMessage > 0 {
-		ctx = g.withFirstMessageDeadline(ctx, route)
+	// csplan's own methods read their first message through a door
+	// (guard, guardedStream), which stops the deadline; the others have
+	// none.
+	var firstMessage *time.Timer
+	if g.firstMessage > 0 && strings.HasPrefix(route, "/csplan.") {
+		ctx, firstMessage = g.withFirstMessageDeadline(ctx, route)
 	}
+	context.AfterFunc(ctx, func() {
+		slots.release()
+		if firstMessage != nil {
+			firstMessage.Stop()
+		}
+	})
 	return ctx, nil
 }
 
@@ -129,7 +146,7 @@ var errFirstMessage = errors.New("no request message within the first-message de
 
 type firstMessageKey struct{}
 
-func (g *grpcDoor) withFirstMessageDeadline(ctx context.Context, method string) context.Context {
+func (g *grpcDoor) withFirstMessageDeadline(ctx context.Context, method string) (context.Context, *time.Timer) {
 	call := ctx
 	ctx, cancel := context.WithCancelCause(ctx)
 	t := time.AfterFunc(g.firstMessage, func() {
@@ -139,7 +156,15 @@ func (g *grpcDoor) withFirstMessageDeadline(ctx context.Context, method string) 
 		cancel(errFirstMessage)
 		g.reject(ctx, "grpc", method, reasonFirstMessage, peerAddr(ctx), errFirstMessage.Error())
 	})
-	return firstMessageCtx{context.WithValue(ctx, firstMessageKey{}, t)}
+	return firstMessageCtx{context.WithValue(ctx, firstMessageKey{}, t)}, t
+}
+
+// peerAddr is the call's remote address as the peer sees it.
+func peerAddr(ctx context.Context) net.Addr {
+	if p, ok := peer.FromContext(ctx); ok {
+		return connguard.Unwrap(p.Addr)
+	}
+	return nil
 }
 
 // firstMessageCtx reports the first-message deadline as a deadline: gRPC
@@ -152,14 +177,6 @@ func (c firstMessageCtx) Err() error {
 		return context.DeadlineExceeded
 	}
 	return c.Context.Err()
-}
-
-// peerAddr is the call's remote address as the peer sees it.
-func peerAddr(ctx context.Context) net.Addr {
-	if p, ok := peer.FromContext(ctx); ok {
-		return connguard.Unwrap(p.Addr)
-	}
-	return nil
 }
 
 // firstMessageIn stops the call's first-message deadline.

@@ -81,10 +81,7 @@ func (d *doors) httpDoor(next http.Handler) http.Handler {
 		}
 		conn, _ := r.Context().Value(connKey{}).(*connguard.Conn)
 		if openRoute(r) {
-			if d.tokens == nil && conn != nil {
-				conn.Mark()
-			}
-			next.ServeHTTP(w, r)
+			d.serveOpen(w, r, conn, next)
 			return
 		}
 		if d.tokens != nil {
@@ -105,6 +102,30 @@ func (d *doors) httpDoor(next http.Handler) http.Handler {
 		defer d.calls.release()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// serveOpen serves a route open without a token. Without tokens every
+// request keeps its connection; with them, an open request only gives the
+// connection the first-request deadline again, and draws on the bound of
+// calls without a token.
+func (d *doors) serveOpen(w http.ResponseWriter, r *http.Request, conn *connguard.Conn, next http.Handler) {
+	if conn != nil {
+		if d.tokens == nil {
+			conn.Mark()
+		} else {
+			conn.Extend()
+		}
+	}
+	if d.tokens != nil {
+		if !d.openCalls.acquire() {
+			err := retryStatus(codes.ResourceExhausted, "the server is at its limit of "+strconv.FormatInt(d.openCalls.limit, 10)+" calls in flight without a token: retry with backoff", time.Second)
+			d.reject(r.Context(), "rest", restRoute(r), reasonBusy, remoteAddr(r, conn), status.Convert(err).Message())
+			writeStatus(w, http.StatusTooManyRequests, err, time.Second)
+			return
+		}
+		defer d.openCalls.release()
+	}
+	next.ServeHTTP(w, r)
 }
 
 // refuseHTTP answers a missing or wrong token: 401, or 429 once the peer

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
@@ -38,17 +39,39 @@ func (s *Server) interceptors(metrics *grpcprom.ServerMetrics, door *grpcDoor) (
 	unary := []grpc.UnaryServerInterceptor{
 		metrics.UnaryServerInterceptor(),
 		unaryRequestID,
-		logging.UnaryServerInterceptor(slogAdapter(s.cfg.Logger), logOpts...),
+		skipHealthUnary(logging.UnaryServerInterceptor(slogAdapter(s.cfg.Logger), logOpts...)),
 	}
 	stream := []grpc.StreamServerInterceptor{
 		door.streamInterceptor,
 		metrics.StreamServerInterceptor(),
 		streamRequestID,
-		logging.StreamServerInterceptor(slogAdapter(s.cfg.Logger), logOpts...),
+		skipHealthStream(logging.StreamServerInterceptor(slogAdapter(s.cfg.Logger), logOpts...)),
 	}
 	unary = append(unary, unaryDeadline(s.cfg.UnaryTimeout), recovery.UnaryServerInterceptor(recoverOpts...))
 	stream = append(stream, streamDeadline(s.cfg.StreamTimeout), recovery.StreamServerInterceptor(recoverOpts...))
 	return chainUnary(unary), grpc.ChainStreamInterceptor(stream...)
+}
+
+// skipHealthUnary and skipHealthStream leave health calls out of the log:
+// probes come every few seconds, without a token, and a line each would
+// bury the calls that matter (and let anyone flood the log). Metrics
+// still count them.
+func skipHealthUnary(ic grpc.UnaryServerInterceptor) grpc.UnaryServerInterceptor {
+	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+		if strings.HasPrefix(info.FullMethod, healthPrefix) {
+			return handler(ctx, req)
+		}
+		return ic(ctx, req, info, handler)
+	}
+}
+
+func skipHealthStream(ic grpc.StreamServerInterceptor) grpc.StreamServerInterceptor {
+	return func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
+		if strings.HasPrefix(info.FullMethod, healthPrefix) {
+			return handler(srv, ss)
+		}
+		return ic(srv, ss, info, handler)
+	}
 }
 
 // chainUnary composes interceptors into one, the first outermost, as

@@ -337,7 +337,7 @@ func (s *Server) drain(ctx context.Context) {
 	s.doors.draining.Store(true)
 	s.health.Shutdown()
 	if s.cfg.DrainDelay > 0 {
-		s.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "draining", slog.Duration("drain_delay", s.cfg.DrainDelay))
+		s.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "draining", slog.String("drain_delay", s.cfg.DrainDelay.String()))
 		time.Sleep(s.cfg.DrainDelay)
 	}
 }

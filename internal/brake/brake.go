@@ -1,7 +1,11 @@
-// Package brake limits failed authentications per peer, so that nobody can
-// guess tokens at the speed of the network. Each peer has a token bucket of
-// failures; a failure past it is refused, with the time to wait. Successful
-// calls never touch it: a valid token from a braked peer still goes through.
+// Package brake limits failed authentications per peer. Each peer has a
+// token bucket of failures; a failure past it is answered as a request to
+// wait (with the time to wait) instead of as a failure, and is not logged
+// again. Successful calls never touch it: a valid token from a braked peer
+// still goes through. That is also its limit: a client that keeps guessing
+// past the brake still learns which guess is right, so the defence against
+// guessing is the tokens' length; the brake bounds what failures cost the
+// server and tells a misconfigured client to stop.
 package brake
 
 import (

@@ -74,6 +74,8 @@ type Conn struct {
 	timer  *time.Timer
 	marked atomic.Bool
 	closed sync.Once
+	// closeErr is what closing the connection returned.
+	closeErr error
 }
 
 // RemoteAddr returns the peer's address, wrapped so that code which sees
@@ -91,24 +93,46 @@ func (c *Conn) Mark() {
 // Marked reports whether Mark was called.
 func (c *Conn) Marked() bool { return c.marked.Load() }
 
+// Extend gives an unmarked connection the first-request deadline again
+// from now, for a request that may go without authentication (a health
+// check, a scrape): the request has the whole deadline to finish, and a
+// connection that carries only such requests lives as long as they keep
+// coming. This gives a client nothing it would not get by reconnecting.
+func (c *Conn) Extend() {
+	if !c.marked.Load() && c.timer != nil {
+		c.timer.Reset(c.l.opts.FirstRequest)
+	}
+}
+
 func (c *Conn) expire() {
-	if !c.marked.Load() {
+	// The timer's own goroutine: it must not touch c.timer, which Accept
+	// may still be setting.
+	if !c.marked.Load() && c.close(false) {
 		c.l.expired.Add(1)
-		c.Close()
 	}
 }
 
 // Close closes the connection once, however many times it is called.
 func (c *Conn) Close() error {
-	err := net.ErrClosed
+	if !c.close(true) {
+		return net.ErrClosed
+	}
+	return c.closeErr
+}
+
+// close closes the connection if it is still open, and reports whether it
+// did.
+func (c *Conn) close(stopTimer bool) bool {
+	did := false
 	c.closed.Do(func() {
-		if c.timer != nil {
+		did = true
+		if stopTimer && c.timer != nil {
 			c.timer.Stop()
 		}
 		c.l.open.Add(-1)
-		err = c.Conn.Close()
+		c.closeErr = c.Conn.Close()
 	})
-	return err
+	return did
 }
 
 // Addr is the remote address of a Conn.

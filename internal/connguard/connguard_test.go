@@ -109,3 +109,38 @@ func TestMaxConnsWaits(t *testing.T) {
 		t.Fatalf("open = %d after close and accept, want 2", l.Open())
 	}
 }
+
+// TestExtendKeepsAnUnmarkedConnectionWhileUsed: requests that extend the
+// deadline keep a connection open past it; once they stop, it expires.
+func TestExtendKeepsAnUnmarkedConnectionWhileUsed(t *testing.T) {
+	l := listen(t, Options{FirstRequest: 300 * time.Millisecond})
+	accepted := make(chan *Conn, 1)
+	go func() {
+		c, err := l.Accept()
+		if err == nil {
+			accepted <- c.(*Conn)
+		}
+	}()
+	client, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	c := <-accepted
+	for range 5 {
+		time.Sleep(150 * time.Millisecond)
+		c.Extend()
+	}
+	if l.Expired() != 0 || l.Open() != 1 {
+		t.Fatalf("after 750 ms of extensions: expired %d, open %d; want 0 and 1", l.Expired(), l.Open())
+	}
+	client.SetReadDeadline(time.Now().Add(2 * time.Second))
+	if _, err := client.Read(make([]byte, 1)); !errors.Is(err, io.EOF) {
+		t.Fatalf("read after the extensions stopped = %v, want the server's close", err)
+	}
+	c.Extend() // after the close: no second expiry
+	time.Sleep(400 * time.Millisecond)
+	if l.Expired() != 1 || l.Open() != 0 {
+		t.Fatalf("expired %d, open %d; want 1 and 0", l.Expired(), l.Open())
+	}
+}
