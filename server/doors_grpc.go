@@ -142,7 +142,7 @@ func retryStatus(code codes.Code, msg string, wait time.Duration) error {
 // context deadline (the handler would inherit it): it cancels the call's
 // context with errFirstMessage instead, and the timer stops once a
 // message is in.
-var errFirstMessage = errors.New("no request message within the first-message deadline")
+var errFirstMessage = errors.New("no request message within the first-request deadline (--first-request-timeout)")
 
 type firstMessageKey struct{}
 
@@ -240,7 +240,7 @@ func (g *grpcDoor) decodeError(ctx context.Context, method string, err error, lo
 		g.count(ctx, method, reasonMalformed, msg, log)
 		return status.Error(codes.InvalidArgument, msg)
 	case st.Code() == codes.ResourceExhausted:
-		g.count(ctx, method, reasonTooLarge, st.Message(), log)
+		g.count(ctx, method, reasonTooLarge, st.Message()+": the most a message may take is --max-recv-bytes", log)
 	}
 	return err
 }
