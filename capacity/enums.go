@@ -140,6 +140,21 @@ var triggerStatusNames = [...]string{"TRIGGER_STATUS_UNSPECIFIED", "TRIGGER_STAT
 
 func (s TriggerStatus) String() string { return enumName(triggerStatusNames[:], int32(s)) }
 
+// RequisitionKind says why a requisition exists: the book outgrows the
+// team (GROWTH), or it replaces the capacity that attrition takes
+// (BACKFILL).
+type RequisitionKind int32
+
+const (
+	RequisitionKindUnspecified RequisitionKind = iota
+	RequisitionKindGrowth
+	RequisitionKindBackfill
+)
+
+var requisitionKindNames = [...]string{"REQUISITION_KIND_UNSPECIFIED", "REQUISITION_KIND_GROWTH", "REQUISITION_KIND_BACKFILL"}
+
+func (k RequisitionKind) String() string { return enumName(requisitionKindNames[:], int32(k)) }
+
 func enumName(names []string, v int32) string {
 	if v < 0 || int(v) >= len(names) {
 		return names[0]
