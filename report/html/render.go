@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/csplan/csplan/planner"
+	"github.com/csplan/csplan/report/numfmt"
 )
 
 //go:embed report.html.tmpl
@@ -108,12 +109,12 @@ func newPage(r *planner.Report) *page {
 }
 
 // Money formats whole currency units in the report's currency.
-func (p *page) Money(v float64) string { return money(currencySymbol(p.R.Currency), v) }
+func (p *page) Money(v float64) string { return numfmt.MoneyWhole(v, p.R.Currency) }
 
 // MoneyShort formats money compactly ("$1.25M").
 func (p *page) MoneyShort(v float64) string { return p.moneyShort(v) }
 
-func (p *page) moneyShort(v float64) string { return moneyShort(currencySymbol(p.R.Currency), v) }
+func (p *page) moneyShort(v float64) string { return numfmt.Money(v, p.R.Currency) }
 
 func (p *page) currency() string {
 	if c := strings.TrimSpace(p.R.Currency); c != "" {
