@@ -143,7 +143,7 @@ func PlanBridge(in BridgeInput) (Bridge, error) {
 				m.EffectiveCSMs += k * decay[t-s] * in.Curve.Productivity(t-s, in.RampMonths)
 			}
 		}
-		m.NeededCSMs = int(ceilTol(in.Accounts[t] / in.Capacity[t]))
+		m.NeededCSMs = NeededCSMs(in.Accounts[t], in.Capacity[t])
 		m.AccountsPerEffectiveCSM = ratio(in.Accounts[t], m.EffectiveCSMs)
 		m.AccountsPerEffectiveCSMWithoutPlan = ratio(in.Accounts[t], m.EffectiveCSMsWithoutPlan)
 	}

@@ -140,6 +140,39 @@ var triggerStatusNames = [...]string{"TRIGGER_STATUS_UNSPECIFIED", "TRIGGER_STAT
 
 func (s TriggerStatus) String() string { return enumName(triggerStatusNames[:], int32(s)) }
 
+// SizingPolicy says how a segment's capacity is chosen.
+type SizingPolicy int32
+
+const (
+	SizingPolicyUnspecified SizingPolicy = iota
+	// SizingPolicyPlaybookFirst sizes from the company's own journey (its
+	// playbook, else its stated ratio) and keeps benchmarks as guardrails
+	// (seeds 002 and 003); the default.
+	SizingPolicyPlaybookFirst
+	// SizingPolicyMostConstrained takes the smallest capacity of the
+	// basis and the benchmarks: every benchmark met.
+	SizingPolicyMostConstrained
+)
+
+var sizingPolicyNames = [...]string{"SIZING_POLICY_UNSPECIFIED", "SIZING_POLICY_PLAYBOOK_FIRST", "SIZING_POLICY_MOST_CONSTRAINED"}
+
+func (p SizingPolicy) String() string { return enumName(sizingPolicyNames[:], int32(p)) }
+
+// SizingBasis is what a segment's capacity comes from.
+type SizingBasis int32
+
+const (
+	SizingBasisUnspecified SizingBasis = iota
+	SizingBasisPlaybook
+	SizingBasisCoverageRatio
+	SizingBasisBenchmark
+	SizingBasisPooledQueue
+)
+
+var sizingBasisNames = [...]string{"SIZING_BASIS_UNSPECIFIED", "SIZING_BASIS_PLAYBOOK", "SIZING_BASIS_COVERAGE_RATIO", "SIZING_BASIS_BENCHMARK", "SIZING_BASIS_POOLED_QUEUE"}
+
+func (b SizingBasis) String() string { return enumName(sizingBasisNames[:], int32(b)) }
+
 // RequisitionKind says why a requisition exists: the book outgrows the
 // team (GROWTH), or it replaces the capacity that attrition takes
 // (BACKFILL).
