@@ -549,14 +549,16 @@ func (in *forecastInputs) rows(s forecastSeries) []ForecastMonth {
 }
 
 // forecastOverloaded reports whether load on the given effective capacity
-// reaches the threshold: per-CSM load >= threshold (with the tolerance), or
-// load with no capacity at all. No load never counts, so an absurdly small
-// threshold does not fire on an empty book.
+// is past the threshold: per-CSM load above it (beyond the tolerance), the
+// comparison of the bands too (seed 000: "not assign over 50 accounts"), so
+// a team exactly at its threshold needs nobody; or load with no capacity
+// at all. No load never counts, so an absurdly small threshold does not
+// fire on an empty book.
 func forecastOverloaded(load, capacity, threshold float64) bool {
 	if load <= 0 {
 		return false
 	}
-	return capacity <= 0 || atLeast(load/capacity, threshold)
+	return capacity <= 0 || above(load/capacity, threshold)
 }
 
 // triggers reports the four thresholds in order review, hire, critical, arr.
@@ -626,22 +628,22 @@ func (in *forecastInputs) hiringPlan(s forecastSeries) ([]PlannedHire, error) {
 }
 
 // forecastHiresNeeded returns the fewest extra full CSMs n for which load on
-// (csms + n) * decay is strictly under the threshold, or false when no count
-// up to MaxPlanHires does. It solves for n directly and then steps over
-// rounding at the boundary, so its cost does not grow with n.
+// (csms + n) * decay is no longer above the threshold, or false when no
+// count up to MaxPlanHires does. It solves for n directly and then steps
+// over rounding at the boundary, so its cost does not grow with n.
 func forecastHiresNeeded(load, csms, decay, threshold float64) (int, bool) {
 	over := func(n float64) bool { return forecastOverloaded(load, (csms+n)*decay, threshold) }
 	if !over(0) {
 		return 0, true
 	}
-	// Over while load / capacity >= threshold - tolerance: with a limit of
-	// 0 or less, or no decay left, no team is ever enough.
-	limit := threshold - tolerance
-	if limit <= 0 || decay <= 0 {
+	// Over while load / capacity > threshold + tolerance: with a threshold
+	// of 0 or less, or no decay left, no team is ever enough.
+	limit := threshold + tolerance
+	if threshold <= 0 || decay <= 0 {
 		return 0, false
 	}
-	// Under once (csms + n) * decay > load / limit.
-	n := math.Floor(load/(decay*limit)-csms) + 1
+	// Within once (csms + n) * decay >= load / limit.
+	n := math.Ceil(load/(decay*limit) - csms)
 	if !finite(n) || n > MaxPlanHires {
 		return 0, false
 	}

@@ -74,7 +74,10 @@ func TestForecastSeed000Triggers(t *testing.T) {
 	want := []Trigger{
 		{Name: "review", Threshold: 30, CrossingMonth: fcMonthPtr(t, "2026-12"), OpenRequisitionBy: fcMonthPtr(t, "2026-07"), Status: TriggerStatusOverdue, MonthsLate: 5},
 		{Name: "hire", Threshold: 50, CrossingMonth: fcMonthPtr(t, "2026-12"), OpenRequisitionBy: fcMonthPtr(t, "2026-07"), Status: TriggerStatusOverdue, MonthsLate: 5},
-		{Name: "critical", Threshold: 75, CrossingMonth: fcMonthPtr(t, "2027-03"), OpenRequisitionBy: fcMonthPtr(t, "2026-10"), Status: TriggerStatusOverdue, MonthsLate: 2},
+		// 75 is reached in 2027-03 and passed in 2027-04: a threshold is
+		// crossed when load is above it. The requisition was due 2026-11,
+		// overdue by one month: still "start interviewing now".
+		{Name: "critical", Threshold: 75, CrossingMonth: fcMonthPtr(t, "2027-04"), OpenRequisitionBy: fcMonthPtr(t, "2026-11"), Status: TriggerStatusOverdue, MonthsLate: 1},
 		{Name: "arr", Threshold: 2_000_000, Status: TriggerStatusNotReached},
 	}
 	if diff := cmp.Diff(want, f.Triggers); diff != "" {
@@ -92,8 +95,9 @@ func TestForecastSeed000HiringPlan(t *testing.T) {
 		}},
 		{12, []PlannedHire{
 			{RequisitionMonth: fcMonth(t, "2026-12"), StartMonth: fcMonth(t, "2027-02"), RampedMonth: fcMonth(t, "2027-05")},
-			// 100 accounts over 2 CSMs reach the hire threshold of 50 exactly.
-			{RequisitionMonth: fcMonth(t, "2027-03"), StartMonth: fcMonth(t, "2027-05"), RampedMonth: fcMonth(t, "2027-08")},
+			// 100 accounts over 2 CSMs in 2027-08 sit at the hire threshold
+			// of 50, which needs nobody; 105 in 2027-09 are past it.
+			{RequisitionMonth: fcMonth(t, "2027-04"), StartMonth: fcMonth(t, "2027-06"), RampedMonth: fcMonth(t, "2027-09")},
 		}},
 		// Nothing a requisition opened now can ramp in time for.
 		{4, []PlannedHire{}},
@@ -282,12 +286,13 @@ func TestRampCurveProductivity(t *testing.T) {
 
 func TestForecastPlannedHiresDelayThePlan(t *testing.T) {
 	// Seed 000's team with a hire already planned to start 2027-02 ramps by
-	// 2027-05 (month 5), so the plan only needs the later hire.
+	// 2027-05 (month 5), so the plan only needs the later hire, for 105
+	// accounts over 2 CSMs in 2027-09.
 	req := fcSeed000(12)
 	req.PlannedHireMonths = []string{"2027-02"}
 	f := fcForecast(t, req)
 	want := []PlannedHire{
-		{RequisitionMonth: fcMonth(t, "2027-03"), StartMonth: fcMonth(t, "2027-05"), RampedMonth: fcMonth(t, "2027-08")},
+		{RequisitionMonth: fcMonth(t, "2027-04"), StartMonth: fcMonth(t, "2027-06"), RampedMonth: fcMonth(t, "2027-09")},
 	}
 	if diff := cmp.Diff(want, f.HiringPlan); diff != "" {
 		t.Errorf("hiring plan (-want +got):\n%s", diff)
@@ -301,11 +306,11 @@ func TestForecastPlannedHiresDelayThePlan(t *testing.T) {
 func TestForecastAttritionBackfills(t *testing.T) {
 	// 10 CSMs, a flat book of 450 accounts, half the team lost per year and
 	// hires productive at once: capacity is 10 * 0.5^(t/12), and keeping 450
-	// accounts strictly under 50 per CSM needs (10 + n) * 0.5^(t/12) > 9, so
-	// n hires by month t with 10 + n > 9 * 2^(t/12):
+	// accounts at or under 50 per CSM needs (10 + n) * 0.5^(t/12) >= 9, so
+	// n hires by month t with 10 + n >= 9 * 2^(t/12):
 	//   t=2 10.10 -> 1, t=4 11.34 -> 2, t=5 12.01 -> 3, t=7 13.48 -> 4,
 	//   t=8 14.29 -> 5, t=9 15.14 -> 6, t=10 16.04 -> 7, t=11 16.99 -> 7,
-	//   t=12 18 exactly -> 9 (reaching 50 counts).
+	//   t=12 18 exactly -> 8 (sitting at 50 needs nobody more).
 	req := ForecastRequest{
 		StartMonth: "2027-01", Accounts: 450, CSMCount: 10,
 		Timeline: Timeline{TimeToHireMonths: fcInt(0), RampMonths: fcInt(0), AnnualCSMAttritionRate: fcFloat(0.5)},
@@ -313,7 +318,7 @@ func TestForecastAttritionBackfills(t *testing.T) {
 	f := fcForecast(t, req)
 	start := fcMonth(t, "2027-01")
 	var want []PlannedHire
-	for _, t := range []int{2, 4, 5, 7, 8, 9, 10, 12, 12} {
+	for _, t := range []int{2, 4, 5, 7, 8, 9, 10, 12} {
 		m := start.Add(t)
 		want = append(want, PlannedHire{RequisitionMonth: m, StartMonth: m, RampedMonth: m})
 	}
@@ -332,7 +337,7 @@ func TestForecastAttritionBackfills(t *testing.T) {
 }
 
 // fcReferencePlan is the plan rule run naively: at each reachable month add
-// one hire at a time while load per effective CSM reaches the threshold.
+// one hire at a time while load per effective CSM is above the threshold.
 func fcReferencePlan(req ForecastRequest, f Forecast, hire float64, tth, ramp int, attrition float64) []int {
 	var ramped []int
 	hired := 0.0
@@ -345,7 +350,7 @@ func fcReferencePlan(req ForecastRequest, f Forecast, hire float64, tth, ramp in
 		}
 		for {
 			c := (base + hired) * decay
-			if m.Accounts <= 0 || (c > 0 && m.Accounts/c < hire-1e-9) {
+			if m.Accounts <= 0 || (c > 0 && m.Accounts/c <= hire+1e-9) {
 				break
 			}
 			hired++
@@ -403,16 +408,18 @@ func TestForecastTriggerStatus(t *testing.T) {
 		want     Trigger
 		trigger  string
 	}{
-		// 25 + 5*5 = 50 at month 5: the requisition opens now.
-		{"due now", 25, 12, Trigger{Name: "hire", Threshold: 50, CrossingMonth: fcMonthPtr(t, "2027-06"), OpenRequisitionBy: fcMonthPtr(t, "2027-01"), Status: TriggerStatusDueNow}, "hire"},
-		// 20 + 5*6 = 50 at month 6: one month ahead.
-		{"upcoming", 20, 12, Trigger{Name: "hire", Threshold: 50, CrossingMonth: fcMonthPtr(t, "2027-07"), OpenRequisitionBy: fcMonthPtr(t, "2027-02"), Status: TriggerStatusUpcoming}, "hire"},
-		// 25 + 5*10 = 75 at month 10, five months ahead.
-		{"critical upcoming", 25, 12, Trigger{Name: "critical", Threshold: 75, CrossingMonth: fcMonthPtr(t, "2027-11"), OpenRequisitionBy: fcMonthPtr(t, "2027-06"), Status: TriggerStatusUpcoming}, "critical"},
-		// 75 would come at month 10, past a 6-month horizon.
+		// A threshold is crossed when load is above it: 25 + 5*5 = 50 at
+		// month 5 sits at it, 55 at month 6 passes it; one month ahead.
+		{"upcoming", 25, 12, Trigger{Name: "hire", Threshold: 50, CrossingMonth: fcMonthPtr(t, "2027-07"), OpenRequisitionBy: fcMonthPtr(t, "2027-02"), Status: TriggerStatusUpcoming}, "hire"},
+		// 30 + 5*4 = 50 at month 4, 55 at month 5: the requisition opens now.
+		{"due now", 30, 12, Trigger{Name: "hire", Threshold: 50, CrossingMonth: fcMonthPtr(t, "2027-06"), OpenRequisitionBy: fcMonthPtr(t, "2027-01"), Status: TriggerStatusDueNow}, "hire"},
+		// 25 + 5*11 = 80 at month 11, past 75: six months ahead.
+		{"critical upcoming", 25, 12, Trigger{Name: "critical", Threshold: 75, CrossingMonth: fcMonthPtr(t, "2027-12"), OpenRequisitionBy: fcMonthPtr(t, "2027-07"), Status: TriggerStatusUpcoming}, "critical"},
+		// 80 would come at month 11, past a 6-month horizon.
 		{"not reached", 25, 6, Trigger{Name: "critical", Threshold: 75, Status: TriggerStatusNotReached}, "critical"},
-		// 25 + 5 = 30 at month 1: four months late.
-		{"overdue", 25, 12, Trigger{Name: "review", Threshold: 30, CrossingMonth: fcMonthPtr(t, "2027-02"), OpenRequisitionBy: fcMonthPtr(t, "2026-09"), Status: TriggerStatusOverdue, MonthsLate: 4}, "review"},
+		// 25 + 5 = 30 at month 1 sits at 30; 35 at month 2 passes it:
+		// three months late.
+		{"overdue", 25, 12, Trigger{Name: "review", Threshold: 30, CrossingMonth: fcMonthPtr(t, "2027-03"), OpenRequisitionBy: fcMonthPtr(t, "2026-10"), Status: TriggerStatusOverdue, MonthsLate: 3}, "review"},
 		// No ARR, no ARR trigger.
 		{"arr not reached", 25, 12, Trigger{Name: "arr", Threshold: 2e6, Status: TriggerStatusNotReached}, "arr"},
 	} {
@@ -526,11 +533,11 @@ func TestForecastThresholds(t *testing.T) {
 	}
 
 	// An explicit hire threshold moves the crossing: seed 000's book reaches
-	// 70 at month 2.
+	// 70 at month 2 and passes it at month 3.
 	req := fcSeed000(12)
 	req.Thresholds.HireAccountsPerCSM = fcFloat(70)
-	if tr := fcTrigger(fcForecast(t, req), "hire"); tr.CrossingMonth == nil || tr.CrossingMonth.String() != "2027-02" {
-		t.Errorf("hire trigger at 70 = %+v, want crossed 2027-02", tr)
+	if tr := fcTrigger(fcForecast(t, req), "hire"); tr.CrossingMonth == nil || tr.CrossingMonth.String() != "2027-03" {
+		t.Errorf("hire trigger at 70 = %+v, want crossed 2027-03", tr)
 	}
 }
 
@@ -709,13 +716,14 @@ func TestForecastHiresNeeded(t *testing.T) {
 		ok                           bool
 	}{
 		{40, 1, 1, 50, 0, true},
-		{50, 1, 1, 50, 1, true},  // reaching the threshold counts
-		{100, 1, 1, 50, 2, true}, // 100/3 < 50
+		{50, 1, 1, 50, 0, true},  // at the threshold: nobody needed
+		{100, 1, 1, 50, 1, true}, // 100/2 = 50
+		{101, 1, 1, 50, 2, true}, // 101/2 > 50
 		{85, 1, 1, 50, 1, true},
 		{10, 0, 1, 50, 1, true}, // load and no capacity
 		{0, 0, 1, 50, 0, true},  // no load, no hire
-		{450, 10, 0.5, 50, 9, true},
-		{49.99999999999, 1, 1, 50, 1, true}, // within the tolerance
+		{450, 10, 0.5, 50, 8, true},         // 450 / (18 * 0.5) = 50
+		{50.00000000001, 1, 1, 50, 0, true}, // within the tolerance
 		{1e12, 0, 1, 1, 0, false},           // past MaxPlanHires
 		{1, 0, 1, 1e-12, 0, false},          // a threshold within the tolerance
 	} {

@@ -171,8 +171,9 @@ func TestForecastCapacityGRPC(t *testing.T) {
 		t.Errorf("got %d months, want 7", len(got.GetMonths()))
 	}
 	critical := findTrigger(t, got, "critical")
-	want := &csplanv1.Trigger{Name: "critical", Threshold: 75, CrossingMonth: "2027-03", OpenRequisitionBy: "2026-10",
-		Status: csplanv1.TriggerStatus_TRIGGER_STATUS_OVERDUE, MonthsLate: 2}
+	// 75 is reached in 2027-03 and passed in 2027-04.
+	want := &csplanv1.Trigger{Name: "critical", Threshold: 75, CrossingMonth: "2027-04", OpenRequisitionBy: "2026-11",
+		Status: csplanv1.TriggerStatus_TRIGGER_STATUS_OVERDUE, MonthsLate: 1}
 	if diff := cmp.Diff(want, critical, protocmp.Transform()); diff != "" {
 		t.Errorf("critical trigger (-want +got):\n%s", diff)
 	}

@@ -1373,7 +1373,7 @@ type Trigger struct {
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	// The threshold value.
 	Threshold float64 `protobuf:"fixed64,2,opt,name=threshold,proto3" json:"threshold,omitempty"`
-	// First month the value reaches the threshold, "YYYY-MM"; empty if not
+	// First month the value is above the threshold, "YYYY-MM"; empty if not
 	// within the horizon.
 	CrossingMonth string `protobuf:"bytes,3,opt,name=crossing_month,json=crossingMonth,proto3" json:"crossing_month,omitempty"`
 	// crossing_month - time_to_hire_months - ramp_months; empty if not
