@@ -720,8 +720,8 @@ func TestForecastHiresNeeded(t *testing.T) {
 		{100, 1, 1, 50, 1, true}, // 100/2 = 50
 		{101, 1, 1, 50, 2, true}, // 101/2 > 50
 		{85, 1, 1, 50, 1, true},
-		{10, 0, 1, 50, 1, true}, // load and no capacity
-		{0, 0, 1, 50, 0, true},  // no load, no hire
+		{10, 0, 1, 50, 1, true},             // load and no capacity
+		{0, 0, 1, 50, 0, true},              // no load, no hire
 		{450, 10, 0.5, 50, 8, true},         // 450 / (18 * 0.5) = 50
 		{50.00000000001, 1, 1, 50, 0, true}, // within the tolerance
 		{1e12, 0, 1, 1, 0, false},           // past MaxPlanHires
