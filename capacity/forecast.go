@@ -331,9 +331,9 @@ func (in *forecastInputs) resolveModel(req ForecastRequest, c *forecastCheck) (T
 func (in *forecastInputs) resolveGrowth(g Growth, c *forecastCheck) {
 	c.amount("growth.new_accounts_per_month", g.NewAccountsPerMonth, maxForecastNewAccounts)
 	in.newAccounts = g.NewAccountsPerMonth
-	c.rate("growth.monthly_logo_churn_rate", g.MonthlyLogoChurnRate, true)
+	c.monthlyRate("growth.monthly_logo_churn_rate", g.MonthlyLogoChurnRate, false)
 	in.churn = in.assumptions.float("growth.monthly_logo_churn_rate", g.MonthlyLogoChurnRate, 0, forecastSourceAssumption)
-	c.rate("growth.monthly_expansion_rate", g.MonthlyExpansionRate, true)
+	c.monthlyRate("growth.monthly_expansion_rate", g.MonthlyExpansionRate, true)
 	in.expansion = in.assumptions.float("growth.monthly_expansion_rate", g.MonthlyExpansionRate, 0, forecastSourceAssumption)
 	if g.NewAccountARR != nil {
 		c.amount("growth.new_account_arr", *g.NewAccountARR, MaxAmount)
@@ -385,7 +385,7 @@ func (in *forecastInputs) resolveTimeline(tl Timeline, c *forecastCheck) {
 	}
 	// An attrition of 1 would empty the team after month 0: no plan can
 	// keep up with that, so the rate stays below 1.
-	c.rate("timeline.annual_csm_attrition_rate", tl.AnnualCSMAttritionRate, false)
+	c.annualRate("timeline.annual_csm_attrition_rate", tl.AnnualCSMAttritionRate)
 	in.attrition = in.assumptions.float("timeline.annual_csm_attrition_rate", tl.AnnualCSMAttritionRate, 0, forecastSourceAssumption)
 }
 
@@ -419,16 +419,46 @@ func (c *forecastCheck) amount(field string, x, limit float64) {
 	}
 }
 
-// rate checks an optional fraction: in [0, 1], or [0, 1) without one.
-func (c *forecastCheck) rate(field string, p *float64, oneAllowed bool) {
+// MaxMonthlyRate bounds a monthly rate of churn or expansion: past half
+// the book a month, the value is far likelier a percentage written as a
+// fraction's worth than a plan.
+const MaxMonthlyRate = 0.5
+
+// monthlyRate checks an optional monthly rate: in [0, 0.5], or in
+// (-0.5, 0.5] when it may be negative (expansion: a net contraction,
+// downsell). A rate of 1 or more is a percentage written where a fraction
+// goes, and the message says so.
+func (c *forecastCheck) monthlyRate(field string, p *float64, negativeAllowed bool) {
 	if p == nil {
 		return
 	}
 	x := *p
 	switch {
-	case !finite(x) || x < 0 || x > 1:
-		c.add(field, "is a rate: give a fraction between 0 and 1 (0.05, not 5), got %s", formatFloat(x))
-	case x == 1 && !oneAllowed:
+	case !finite(x):
+		c.add(field, "must be a fraction a month, got %s", formatFloat(x))
+	case math.Abs(x) >= 1:
+		c.add(field, "rates are fractions: 1%% a month is 0.01, got %s", formatFloat(x))
+	case x > MaxMonthlyRate:
+		c.add(field, "%s is above 50%% a month: rates are fractions (0.05 is 5%%)", formatFloat(x))
+	case x < 0 && !negativeAllowed:
+		c.add(field, "must be 0 or more, got %s", formatFloat(x))
+	case x <= -MaxMonthlyRate:
+		c.add(field, "%s is a contraction of 50%% a month or more: give a fraction above -0.5 (-0.01 is 1%% less a month)", formatFloat(x))
+	}
+}
+
+// annualRate checks an optional annual rate of attrition: in [0, 1).
+func (c *forecastCheck) annualRate(field string, p *float64) {
+	if p == nil {
+		return
+	}
+	x := *p
+	switch {
+	case !finite(x) || x < 0:
+		c.add(field, "must be a fraction of the team a year, 0 or more, got %s", formatFloat(x))
+	case x > 1:
+		c.add(field, "rates are fractions: 15%% a year is 0.15, got %s", formatFloat(x))
+	case x == 1:
 		c.add(field, "must be below 1 (1 would lose the whole team within a year), got 1")
 	}
 }

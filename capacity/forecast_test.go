@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -194,12 +195,23 @@ func TestForecastGrowthArithmetic(t *testing.T) {
 		},
 		{
 			// Full churn replaces the book each month.
-			name:   "full churn",
-			growth: Growth{NewAccountsPerMonth: 3, MonthlyLogoChurnRate: fcFloat(1), NewAccountARR: fcFloat(50)},
+			// Half the book a month, the most a monthly rate may be.
+			name:   "half churn",
+			growth: Growth{NewAccountsPerMonth: 3, MonthlyLogoChurnRate: fcFloat(0.5), NewAccountARR: fcFloat(50)},
 			want: []ForecastMonth{
 				{Accounts: 100, ARR: 1e6, CSMHeadcount: 2, EffectiveCSMs: 2, AccountsPerCSM: 50, ARRPerCSM: 500000},
-				{Accounts: 3, ARR: 150, CSMHeadcount: 2, EffectiveCSMs: 2, AccountsPerCSM: 1.5, ARRPerCSM: 75},
-				{Accounts: 3, ARR: 150, CSMHeadcount: 2, EffectiveCSMs: 2, AccountsPerCSM: 1.5, ARRPerCSM: 75},
+				{Accounts: 53, ARR: 500150, CSMHeadcount: 2, EffectiveCSMs: 2, AccountsPerCSM: 26.5, ARRPerCSM: 250075},
+				{Accounts: 29.5, ARR: 250225, CSMHeadcount: 2, EffectiveCSMs: 2, AccountsPerCSM: 14.75, ARRPerCSM: 125112.5},
+			},
+		},
+		{
+			// Net contraction: kept accounts shrink 2% a month.
+			name:   "contraction",
+			growth: Growth{MonthlyExpansionRate: fcFloat(-0.02)},
+			want: []ForecastMonth{
+				{Accounts: 100, ARR: 1e6, CSMHeadcount: 2, EffectiveCSMs: 2, AccountsPerCSM: 50, ARRPerCSM: 500000},
+				{Accounts: 100, ARR: 980000, CSMHeadcount: 2, EffectiveCSMs: 2, AccountsPerCSM: 50, ARRPerCSM: 490000},
+				{Accounts: 100, ARR: 960400, CSMHeadcount: 2, EffectiveCSMs: 2, AccountsPerCSM: 50, ARRPerCSM: 480200},
 			},
 		},
 	} {
@@ -590,7 +602,7 @@ func TestForecastValidation(t *testing.T) {
 				StartMonth: "2027-13", HorizonMonths: 121, Accounts: -1, ARR: -5, CSMCount: -2,
 				PlannedHireMonths: []string{"2027-1", "2027-02"},
 				Growth: Growth{NewAccountsPerMonth: nan, MonthlyLogoChurnRate: fcFloat(1.5),
-					MonthlyExpansionRate: fcFloat(-0.1), NewAccountARR: fcFloat(inf)},
+					MonthlyExpansionRate: fcFloat(-0.6), NewAccountARR: fcFloat(inf)},
 				TouchModel: TouchModel(9), Complexity: Complexity(-1),
 				Thresholds: Thresholds{ReviewAccountsPerCSM: fcFloat(0), HireAccountsPerCSM: fcFloat(-50),
 					CriticalAccountsPerCSM: fcFloat(nan), ARRPerCSM: fcFloat(inf)},
@@ -670,10 +682,11 @@ func TestForecastValidBoundaries(t *testing.T) {
 		{StartMonth: "9989-12", HorizonMonths: MaxHorizonMonths},
 		{StartMonth: "2027-01", PlannedHireMonths: []string{"2027-01"}},
 		{StartMonth: "2027-01", PlannedHireMonths: slices.Repeat([]string{"2027-06"}, MaxPlannedHires)},
-		{StartMonth: "2027-01", Growth: Growth{MonthlyLogoChurnRate: fcFloat(0), MonthlyExpansionRate: fcFloat(1)}},
+		{StartMonth: "2027-01", Growth: Growth{MonthlyLogoChurnRate: fcFloat(0), MonthlyExpansionRate: fcFloat(0.5)}},
+		{StartMonth: "2027-01", Growth: Growth{MonthlyLogoChurnRate: fcFloat(0.5), MonthlyExpansionRate: fcFloat(-0.49)}},
 		{StartMonth: "2027-01", Timeline: Timeline{TimeToHireMonths: fcInt(MaxTimelineMonths), RampMonths: fcInt(0), AnnualCSMAttritionRate: fcFloat(0.99)}},
 		{StartMonth: "2027-01", Accounts: math.MaxInt32, CSMCount: math.MaxInt32, ARR: 1e15,
-			Growth:        Growth{NewAccountsPerMonth: 1e9, MonthlyExpansionRate: fcFloat(1)},
+			Growth:        Growth{NewAccountsPerMonth: 1e9, MonthlyExpansionRate: fcFloat(0.5)},
 			HorizonMonths: MaxHorizonMonths, PlannedHireMonths: []string{"2027-02"},
 			Thresholds: Thresholds{HireAccountsPerCSM: fcFloat(1e6)}},
 	} {
@@ -840,5 +853,33 @@ func TestForecastHireCostValidation(t *testing.T) {
 	want := []string{"hire_cost.base_salary", "hire_cost.loaded_cost_multiplier", "hire_cost.ramp_months", "hire_cost.recruiting_fee_share", "horizon_months"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("fields (-want +got):\n%s", diff)
+	}
+}
+
+// TestForecastRatesAreFractions: a monthly rate of 1 or more is a
+// percentage where a fraction goes, and the message says so; one past 50%
+// a month says that; expansion may be a contraction above -50%.
+func TestForecastRatesAreFractions(t *testing.T) {
+	for _, tc := range []struct {
+		growth Growth
+		field  string
+		want   string
+	}{
+		{Growth{MonthlyLogoChurnRate: fcFloat(1)}, "growth.monthly_logo_churn_rate", "rates are fractions: 1% a month is 0.01"},
+		{Growth{MonthlyLogoChurnRate: fcFloat(5)}, "growth.monthly_logo_churn_rate", "rates are fractions"},
+		{Growth{MonthlyLogoChurnRate: fcFloat(0.6)}, "growth.monthly_logo_churn_rate", "above 50% a month"},
+		{Growth{MonthlyLogoChurnRate: fcFloat(-0.01)}, "growth.monthly_logo_churn_rate", "must be 0 or more"},
+		{Growth{MonthlyExpansionRate: fcFloat(-2)}, "growth.monthly_expansion_rate", "rates are fractions"},
+		{Growth{MonthlyExpansionRate: fcFloat(-0.5)}, "growth.monthly_expansion_rate", "a contraction of 50% a month or more"},
+	} {
+		_, err := ForecastCapacity(ForecastRequest{StartMonth: "2027-01", Growth: tc.growth}, fcToday)
+		var ve *ValidationError
+		if !errors.As(err, &ve) || len(ve.Violations) != 1 || ve.Violations[0].Field != tc.field || !strings.Contains(ve.Violations[0].Reason, tc.want) {
+			t.Errorf("%+v: %v, want %s: %q", tc.growth, err, tc.field, tc.want)
+		}
+	}
+	_, err := ForecastCapacity(ForecastRequest{StartMonth: "2027-01", Timeline: Timeline{AnnualCSMAttritionRate: fcFloat(15)}}, fcToday)
+	if err == nil || !strings.Contains(err.Error(), "rates are fractions: 15% a year is 0.15") {
+		t.Errorf("attrition of 15 = %v, want the fractions message", err)
 	}
 }

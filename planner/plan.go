@@ -557,7 +557,7 @@ func (p *Plan) validate() error {
 	if h.RampMonths != nil && (*h.RampMonths < 0 || *h.RampMonths > 24) {
 		c.fail("hiring.ramp_months", "must be between 0 and 24, got %d", *h.RampMonths)
 	}
-	c.share("hiring.annual_csm_attrition_rate", h.AnnualCSMAttritionRate)
+	c.annualRate("hiring.annual_csm_attrition_rate", h.AnnualCSMAttritionRate)
 	if h.LoadedCostMultiplier != nil && h.Itemized != nil {
 		c.fail("hiring.itemized", "give loaded_cost_multiplier or itemized, not both")
 	}
@@ -611,13 +611,47 @@ func (p *Plan) validate() error {
 	return c.errs
 }
 
+// The rate bounds below are the forecast's (capacity.ForecastCapacity),
+// checked here too so that the plan file's line can be named; they go when
+// the plan is validated by the service with its lines mapped.
+
 func (c *checker) growth(k string, g Growth) {
 	c.nonNeg(k+".new_accounts_per_month", g.NewAccountsPerMonth)
-	c.share(k+".monthly_logo_churn_rate", g.MonthlyLogoChurnRate)
-	if g.MonthlyExpansionRate != nil {
-		c.finite(k+".monthly_expansion_rate", *g.MonthlyExpansionRate, -1, 1, "must be a monthly fraction between -1 and 1")
-	}
+	c.monthlyRate(k+".monthly_logo_churn_rate", g.MonthlyLogoChurnRate, false)
+	c.monthlyRate(k+".monthly_expansion_rate", g.MonthlyExpansionRate, true)
 	c.nonNeg(k+".new_account_arr", g.NewAccountARR)
+}
+
+// monthlyRate: [0, 0.5], or (-0.5, 0.5] when it may be negative.
+func (c *checker) monthlyRate(key string, p *float64, negativeAllowed bool) {
+	if p == nil {
+		return
+	}
+	switch x := *p; {
+	case math.IsNaN(x) || math.IsInf(x, 0) || math.Abs(x) >= 1:
+		c.fail(key, "rates are fractions: 1%% a month is 0.01, got %v", x)
+	case x > 0.5:
+		c.fail(key, "%v is above 50%% a month: rates are fractions (0.05 is 5%%)", x)
+	case x < 0 && !negativeAllowed:
+		c.fail(key, "must be 0 or more, got %v", x)
+	case x <= -0.5:
+		c.fail(key, "%v is a contraction of 50%% a month or more: give a fraction above -0.5 (-0.01 is 1%% less a month)", x)
+	}
+}
+
+// annualRate: [0, 1).
+func (c *checker) annualRate(key string, p *float64) {
+	if p == nil {
+		return
+	}
+	switch x := *p; {
+	case math.IsNaN(x) || math.IsInf(x, 0) || x < 0:
+		c.fail(key, "must be a fraction of the team a year, 0 or more, got %v", x)
+	case x > 1:
+		c.fail(key, "rates are fractions: 15%% a year is 0.15, got %v", x)
+	case x == 1:
+		c.fail(key, "must be below 1 (1 would lose the whole team within a year), got 1")
+	}
 }
 
 // Line returns the line of a key path in the plan (0 when absent).

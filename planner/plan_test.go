@@ -251,3 +251,27 @@ func TestEnumSpellings(t *testing.T) {
 		t.Errorf("cadence one-time = %v", got)
 	}
 }
+
+// TestPlanRatesAreFractions: a rate written as a percentage is refused at
+// its line with a message that says rates are fractions; a contraction is
+// a negative expansion.
+func TestPlanRatesAreFractions(t *testing.T) {
+	src := strings.Replace(minimal, "  base_salary: 100000\n", "  base_salary: 100000\n  annual_csm_attrition_rate: 15\n", 1) +
+		"growth: { monthly_logo_churn_rate: 1, monthly_expansion_rate: -0.6 }\n"
+	_, err := Parse([]byte(src), "plan.yaml")
+	if err == nil {
+		t.Fatal("a plan with rates of 1, -0.6 and 15 parsed")
+	}
+	for _, want := range []string{
+		"growth.monthly_logo_churn_rate: rates are fractions: 1% a month is 0.01",
+		"growth.monthly_expansion_rate: -0.6 is a contraction of 50% a month or more",
+		"hiring.annual_csm_attrition_rate: rates are fractions: 15% a year is 0.15",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+	if _, err := Parse([]byte(minimal+"growth: { monthly_expansion_rate: -0.02 }\n"), "plan.yaml"); err != nil {
+		t.Errorf("a contraction of 2%% a month = %v, want accepted", err)
+	}
+}

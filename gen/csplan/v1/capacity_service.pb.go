@@ -952,9 +952,11 @@ type Growth struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// New accounts won per month.
 	NewAccountsPerMonth float64 `protobuf:"fixed64,1,opt,name=new_accounts_per_month,json=newAccountsPerMonth,proto3" json:"new_accounts_per_month,omitempty"`
-	// Share of accounts lost per month, a fraction. Default 0.
+	// Share of accounts lost per month, a fraction from 0 to 0.5 (0.01 is
+	// 1%). Default 0.
 	MonthlyLogoChurnRate *float64 `protobuf:"fixed64,2,opt,name=monthly_logo_churn_rate,json=monthlyLogoChurnRate,proto3,oneof" json:"monthly_logo_churn_rate,omitempty"`
-	// Growth of retained ARR per month, a fraction. Default 0.
+	// Growth of retained ARR per month, a fraction above -0.5 and at most
+	// 0.5; negative for a net contraction. Default 0.
 	MonthlyExpansionRate *float64 `protobuf:"fixed64,3,opt,name=monthly_expansion_rate,json=monthlyExpansionRate,proto3,oneof" json:"monthly_expansion_rate,omitempty"`
 	// ARR of a new account. Default the book's mean ARR.
 	NewAccountArr *float64 `protobuf:"fixed64,4,opt,name=new_account_arr,json=newAccountArr,proto3,oneof" json:"new_account_arr,omitempty"`
@@ -1107,7 +1109,8 @@ type Timeline struct {
 	RampMonths *int32 `protobuf:"varint,2,opt,name=ramp_months,json=rampMonths,proto3,oneof" json:"ramp_months,omitempty"`
 	// Productivity during the ramp. Default ZERO.
 	RampCurve RampCurve `protobuf:"varint,3,opt,name=ramp_curve,json=rampCurve,proto3,enum=csplan.v1.RampCurve" json:"ramp_curve,omitempty"`
-	// Share of CSMs leaving per year, a fraction. Default 0.
+	// Share of CSMs leaving per year, a fraction from 0 to below 1. Default
+	// 0.
 	AnnualCsmAttritionRate *float64 `protobuf:"fixed64,4,opt,name=annual_csm_attrition_rate,json=annualCsmAttritionRate,proto3,oneof" json:"annual_csm_attrition_rate,omitempty"`
 	unknownFields          protoimpl.UnknownFields
 	sizeCache              protoimpl.SizeCache
