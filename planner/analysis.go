@@ -964,9 +964,11 @@ func (a *analysis) rule(i int) *csplanv1.SegmentRule {
 
 // Conversions from the contract to the report.
 
+func ptr[T any](v T) *T { return &v }
+
 func segmentSummary(s *csplanv1.SegmentSummary) SegmentSummary {
 	out := SegmentSummary{Name: s.GetName(), TouchModel: enumNameOrEmpty(s.GetTouchModel()), Accounts: int(s.GetAccounts()), ARR: s.GetArr(),
-		ARRMean: s.GetArrMean(), ARRMedian: s.GetArrMedian(), ARRP90: s.GetArrP90(), AccountShare: s.GetAccountShare(), ARRShare: s.GetArrShare(),
+		ARRMean: s.GetArrMean(), ARRMedian: ptr(s.GetArrMedian()), ARRP90: ptr(s.GetArrP90()), AccountShare: s.GetAccountShare(), ARRShare: s.GetArrShare(),
 		AccountsPerCSM: s.GetAccountsPerCsm(), CSMFTE: s.GetCsmFte(), CSMHeadcount: int(s.GetCsmHeadcount()), StageCounts: []StageCount{}}
 	for _, c := range s.GetStageCounts() {
 		out.StageCounts = append(out.StageCounts, StageCount{Stage: c.GetStage(), Accounts: int(c.GetAccounts())})

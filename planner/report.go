@@ -318,8 +318,10 @@ type SegmentSummary struct {
 	Accounts       int          `json:"accounts"`
 	ARR            float64      `json:"arr"`
 	ARRMean        float64      `json:"arrMean"`
-	ARRMedian      float64      `json:"arrMedian"`
-	ARRP90         float64      `json:"arrP90"`
+	// ARRMedian and ARRP90 are unset when the book is given as segment
+	// totals: there are no accounts to rank.
+	ARRMedian *float64 `json:"arrMedian,omitempty"`
+	ARRP90    *float64 `json:"arrP90,omitempty"`
 	AccountShare   float64      `json:"accountShare"`
 	ARRShare       float64      `json:"arrShare"`
 	StageCounts    []StageCount `json:"stageCounts"`

@@ -31,6 +31,15 @@ type builder struct {
 
 func (b *builder) money(x float64) string { return money(x, b.cur) }
 
+// moneyOpt writes money that may be unset (the median of a book given as
+// totals) as a dash, never as 0.
+func (b *builder) moneyOpt(x *float64) string {
+	if x == nil {
+		return "-"
+	}
+	return b.money(*x)
+}
+
 func (b *builder) title() {
 	r := b.r
 	name := r.Company
@@ -213,12 +222,12 @@ func (b *builder) segmentation() {
 	}
 	t := newTable("Segment", "Touch", ">Accounts", ">ARR", ">Mean", ">Median", ">P90", ">% accounts", ">% ARR")
 	for _, x := range s.Segments {
-		t.row(x.Name, label(x.TouchModel), count(x.Accounts), b.money(x.ARR), b.money(x.ARRMean), b.money(x.ARRMedian), b.money(x.ARRP90),
+		t.row(x.Name, label(x.TouchModel), count(x.Accounts), b.money(x.ARR), b.money(x.ARRMean), b.moneyOpt(x.ARRMedian), b.moneyOpt(x.ARRP90),
 			pct(x.AccountShare), pct(x.ARRShare))
 	}
 	u := s.Unassigned
 	if b.r.Book.Source == "csv" {
-		t.row("(unassigned)", "-", count(u.Accounts), b.money(u.ARR), b.money(u.ARRMean), b.money(u.ARRMedian), b.money(u.ARRP90), pct(u.AccountShare), pct(u.ARRShare))
+		t.row("(unassigned)", "-", count(u.Accounts), b.money(u.ARR), b.money(u.ARRMean), b.moneyOpt(u.ARRMedian), b.moneyOpt(u.ARRP90), pct(u.AccountShare), pct(u.ARRShare))
 	}
 	t.row("Total", "", count(s.TotalAccounts), b.money(s.TotalARR), "", "", "", "", "")
 	t.total = true

@@ -479,3 +479,39 @@ func TestCompanyRowBlendsMixedSegments(t *testing.T) {
 		t.Errorf("company CSMs needed by volume = %d, want %d (sum of the segments' %.3f)", volume.CSMsNeeded, want, csms)
 	}
 }
+
+// TestPlanTotalsBookHasNoMedian: a book given as segment totals has no
+// accounts to rank: its median and P90 are unset, written as a dash in
+// every format and left out of the JSON, never shown as $0.
+func TestPlanTotalsBookHasNoMedian(t *testing.T) {
+	plan := filepath.Join(t.TempDir(), "plan.yaml")
+	src := "company: Totals Co\nstart_month: \"2027-01\"\nsegments:\n  - name: Core\n    accounts: 100\n    arr: 2000000\n    team: { csms: 2 }\nhiring:\n  base_salary: 100000\n"
+	if err := os.WriteFile(plan, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"table", "markdown", "json", "html"} {
+		stdout, stderr, code := runCLI(t, "", "plan", "-f", plan, "-o", format)
+		if code != 0 {
+			t.Fatalf("-o %s exited %d: %s", format, code, stderr)
+		}
+		switch format {
+		case "json":
+			if strings.Contains(stdout, "arrMedian") || strings.Contains(stdout, "arrP90") {
+				t.Errorf("-o json carries a median for a book of totals")
+			}
+		case "html":
+			if !strings.Contains(stdout, `$20.0K</td><td class="num">—</td><td class="num">—</td>`) {
+				t.Errorf("-o html: the Core row does not show a dash for median and P90")
+			}
+		default:
+			// The Core row of the book table: accounts, ARR, mean, then median and P90.
+			if strings.Contains(stdout, "$20.0K  $0") || strings.Contains(stdout, "| $20.0K | $0 |") {
+				t.Errorf("-o %s writes a median of $0 for a book of totals", format)
+			}
+		}
+	}
+	stdout, _, _ := runCLI(t, "", "plan", "-f", plan, "-o", "markdown")
+	if !strings.Contains(stdout, "| Core | high | 100 | $2.00M | $20.0K | - | - |") {
+		t.Errorf("the markdown book table's Core row is not mean $20.0K with a dash for median and P90:\n%s", stdout)
+	}
+}

@@ -116,6 +116,15 @@ func (p *page) MoneyShort(v float64) string { return p.moneyShort(v) }
 
 func (p *page) moneyShort(v float64) string { return numfmt.Money(v, p.R.Currency) }
 
+// MoneyOpt formats money that may be unset (a median of a book given as
+// totals) compactly, and unset as a dash: never as 0.
+func (p *page) MoneyOpt(v *float64) string {
+	if v == nil {
+		return "—"
+	}
+	return p.moneyShort(*v)
+}
+
 func (p *page) currency() string {
 	if c := strings.TrimSpace(p.R.Currency); c != "" {
 		return strings.ToUpper(c)

@@ -91,12 +91,12 @@ func sampleReport() *planner.Report {
 	}
 	r.Segmentation = planner.Segmentation{
 		Segments: []planner.SegmentSummary{
-			{Name: "Enterprise", TouchModel: "HIGH", Accounts: 62, ARR: 9_300_000, ARRMean: 150_000, ARRMedian: 120_000, ARRP90: 310_000, AccountShare: 0.0613, ARRShare: 0.504, AccountsPerCSM: 14, CSMFTE: 4.3, CSMHeadcount: 5,
+			{Name: "Enterprise", TouchModel: "HIGH", Accounts: 62, ARR: 9_300_000, ARRMean: 150_000, ARRMedian: ptr(120_000.0), ARRP90: ptr(310_000.0), AccountShare: 0.0613, ARRShare: 0.504, AccountsPerCSM: 14, CSMFTE: 4.3, CSMHeadcount: 5,
 				StageCounts: []planner.StageCount{{Stage: "Onboarding", Accounts: 6}, {Stage: "Adopted", Accounts: 50}, {Stage: "Renewal", Accounts: 6}}},
-			{Name: "Mid-Market", TouchModel: "LOW", Accounts: 310, ARR: 6_200_000, ARRMean: 20_000, ARRMedian: 18_000, ARRP90: 42_000, AccountShare: 0.3063, ARRShare: 0.336, AccountsPerCSM: 94, CSMFTE: 3.27, CSMHeadcount: 4},
-			{Name: "SMB", TouchModel: "TECH", Accounts: 622, ARR: 2_750_000, ARRMean: 4_421, ARRMedian: 3_600, ARRP90: 9_000, AccountShare: 0.6146, ARRShare: 0.149, AccountsPerCSM: 750, CSMFTE: 0.83, CSMHeadcount: 1},
+			{Name: "Mid-Market", TouchModel: "LOW", Accounts: 310, ARR: 6_200_000, ARRMean: 20_000, ARRMedian: ptr(18_000.0), ARRP90: ptr(42_000.0), AccountShare: 0.3063, ARRShare: 0.336, AccountsPerCSM: 94, CSMFTE: 3.27, CSMHeadcount: 4},
+			{Name: "SMB", TouchModel: "TECH", Accounts: 622, ARR: 2_750_000, ARRMean: 4_421, ARRMedian: ptr(3_600.0), ARRP90: ptr(9_000.0), AccountShare: 0.6146, ARRShare: 0.149, AccountsPerCSM: 750, CSMFTE: 0.83, CSMHeadcount: 1},
 		},
-		Unassigned:    planner.SegmentSummary{Name: "Unassigned", Accounts: 18, ARR: 200_000, ARRMean: 11_111, ARRMedian: 9_000, ARRP90: 20_000, AccountShare: 0.0178, ARRShare: 0.0108},
+		Unassigned:    planner.SegmentSummary{Name: "Unassigned", Accounts: 18, ARR: 200_000, ARRMean: 11_111, ARRMedian: ptr(9_000.0), ARRP90: ptr(20_000.0), AccountShare: 0.0178, ARRShare: 0.0108},
 		TotalAccounts: 1012, TotalARR: 18_450_000,
 		Suggestion: &planner.Suggestion{GoodnessOfVarianceFit: 0.912, Top10PercentARRShare: 0.48, Top20PercentARRShare: 0.63, ZeroARRAccounts: 4,
 			Tiers: []planner.SuggestedTier{
@@ -174,3 +174,5 @@ func forecastSeries(name, touch string, accounts int, arr float64, csms int, new
 	}
 	return f
 }
+
+func ptr(v float64) *float64 { return &v }
