@@ -313,15 +313,15 @@ type Segmentation struct {
 
 // SegmentSummary is one segment of the book.
 type SegmentSummary struct {
-	Name           string       `json:"name"`
-	TouchModel     string       `json:"touchModel"`
-	Accounts       int          `json:"accounts"`
-	ARR            float64      `json:"arr"`
-	ARRMean        float64      `json:"arrMean"`
+	Name       string  `json:"name"`
+	TouchModel string  `json:"touchModel"`
+	Accounts   int     `json:"accounts"`
+	ARR        float64 `json:"arr"`
+	ARRMean    float64 `json:"arrMean"`
 	// ARRMedian and ARRP90 are unset when the book is given as segment
 	// totals: there are no accounts to rank.
-	ARRMedian *float64 `json:"arrMedian,omitempty"`
-	ARRP90    *float64 `json:"arrP90,omitempty"`
+	ARRMedian      *float64     `json:"arrMedian,omitempty"`
+	ARRP90         *float64     `json:"arrP90,omitempty"`
 	AccountShare   float64      `json:"accountShare"`
 	ARRShare       float64      `json:"arrShare"`
 	StageCounts    []StageCount `json:"stageCounts"`
