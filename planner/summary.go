@@ -155,7 +155,7 @@ func (a *analysis) actions() []string {
 		out = append(out, "Hiring verdict"+for_+": hold, and invest in tech-touch first (seed 004).")
 	}
 	if sm.Verdict == "HOLD" && nowCount > 0 {
-		out = append(out, "The forecasts open requisitions now because load reaches capacity by the time a hire could be ramped, while no factor is over its limit today: weigh the tech-touch alternative and the cost before opening them.")
+		out = append(out, holdWithRequisitions(a.r.Hiring.Evaluation.Factors))
 	}
 	for _, f := range a.r.Evaluation.Overall.Findings {
 		if f.Severity == "CRITICAL" {
@@ -166,6 +166,37 @@ func (a *analysis) actions() []string {
 		out = []string{}
 	}
 	return out
+}
+
+// holdWithRequisitions explains a HOLD beside requisitions due now from
+// the factors the verdict weighed: "no factor is over" only where none is.
+func holdWithRequisitions(factors []FactorResult) string {
+	var over []string
+	for _, f := range factors {
+		if f.Status == "OVER" {
+			over = append(over, strings.ToLower(f.Factor))
+		}
+	}
+	if len(over) == 0 {
+		return "The forecasts open requisitions now because load reaches capacity by the time a hire could be ramped, while no factor is over its limit today: weigh the tech-touch alternative and the cost before opening them."
+	}
+	verb := "are"
+	if len(over) == 1 {
+		verb = "is"
+	}
+	return fmt.Sprintf("The forecasts open requisitions now and %s %s over the limit today, yet the hire fails its guardrails (ARR per CSM or cost share): weigh the tech-touch alternative and the cost before opening them.",
+		joinAnd(over), verb)
+}
+
+// joinAnd joins words as a sentence lists them: "a", "a and b", "a, b and c".
+func joinAnd(words []string) string {
+	switch len(words) {
+	case 0:
+		return ""
+	case 1:
+		return words[0]
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }
 
 func plural(n int, word string) string {
