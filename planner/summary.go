@@ -152,7 +152,11 @@ func (a *analysis) actions() []string {
 	case "HIRE_LATER":
 		out = append(out, fmt.Sprintf("Hiring verdict%s: hire later, by %s.", for_, sm.HireByMonth))
 	case "HOLD":
-		out = append(out, "Hiring verdict"+for_+": hold, and invest in tech-touch first (seed 004).")
+		if len(sm.Requisitions) == 0 {
+			out = append(out, "Hiring verdict: hold: no hire is needed within the horizon.")
+		} else {
+			out = append(out, "Hiring verdict"+for_+": hold, and invest in tech-touch first (seed 004).")
+		}
 	}
 	if sm.Verdict == "HOLD" && nowCount > 0 {
 		out = append(out, holdWithRequisitions(a.r.Hiring.Evaluation.Factors))

@@ -515,3 +515,24 @@ func TestPlanTotalsBookHasNoMedian(t *testing.T) {
 		t.Errorf("the markdown book table's Core row is not mean $20.0K with a dash for median and P90:\n%s", stdout)
 	}
 }
+
+// TestPlanAtCapacityNeedsNobody: a team exactly at its ratio with no
+// growth has no requisition, and the verdict says no hire is needed rather
+// than sending it to tech touch.
+func TestPlanAtCapacityNeedsNobody(t *testing.T) {
+	plan := filepath.Join(t.TempDir(), "plan.yaml")
+	src := "company: Exact Co\nstart_month: \"2027-01\"\nsegments:\n  - name: Core\n    accounts: 40\n    arr: 4000000\n    accounts_per_csm: 20\n    team: { csms: 2 }\nhiring:\n  base_salary: 100000\n"
+	if err := os.WriteFile(plan, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := runCLI(t, "", "plan", "-f", plan)
+	if code != 0 {
+		t.Fatalf("exited %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "Requisitions: none needed within the horizon.") || !strings.Contains(stdout, "Hiring verdict: hold: no hire is needed within the horizon.") {
+		t.Errorf("a team at its ratio without growth:\n%s", stdout)
+	}
+	if strings.Contains(stdout, "tech-touch first") {
+		t.Error("a team that needs nobody is sent to tech touch first")
+	}
+}
