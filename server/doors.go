@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net"
 	"strings"
@@ -55,8 +56,8 @@ func newDoors(cfg *Config) *doors {
 	return &doors{
 		tokens:       cfg.Tokens,
 		brake:        brake.New(cfg.AuthFailureRate, cfg.AuthFailureBurst),
-		calls:        callSlots{limit: int64(cfg.MaxStreams)},
-		openCalls:    callSlots{limit: maxOpenCalls},
+		calls:        callSlots{limit: int64(cfg.MaxStreams), what: "calls in flight (--max-streams)"},
+		openCalls:    callSlots{limit: maxOpenCalls, what: "calls in flight without a token"},
 		firstMessage: cfg.FirstRequestTimeout,
 		logger:       cfg.Logger,
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -99,10 +100,17 @@ func (d *doors) failedAuth(ctx context.Context, transport, route string, peer ne
 	return v
 }
 
-// callSlots bounds the calls in flight on all connections together.
+// callSlots bounds calls in flight on all connections together; what
+// names the bound in the refusal.
 type callSlots struct {
 	limit int64
+	what  string
 	n     atomic.Int64
+}
+
+// busyMessage is the refusal of a call past the bound.
+func (c *callSlots) busyMessage() string {
+	return fmt.Sprintf("the server is at its limit of %d %s: retry with backoff", c.limit, c.what)
 }
 
 func (c *callSlots) acquire() bool {

@@ -78,10 +78,7 @@ func (g *grpcDoor) tap(ctx context.Context, info *tap.Info) (context.Context, er
 	// Acquired last: gRPC does not end a call's context when the tap
 	// refuses it, so nothing may be held by a refused call.
 	if !slots.acquire() {
-		msg := fmt.Sprintf("the server is at its limit of %d calls in flight (--max-streams): retry with backoff", slots.limit)
-		if open {
-			msg = fmt.Sprintf("the server is at its limit of %d calls in flight without a token: retry with backoff", slots.limit)
-		}
+		msg := slots.busyMessage()
 		g.reject(ctx, "grpc", route, reasonBusy, connguard.Unwrap(p.Addr), msg)
 		return nil, retryStatus(codes.ResourceExhausted, msg, time.Second)
 	}

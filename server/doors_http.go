@@ -94,9 +94,7 @@ func (d *doors) httpDoor(next http.Handler) http.Handler {
 			conn.Mark()
 		}
 		if !d.calls.acquire() {
-			err := retryStatus(codes.ResourceExhausted, "the server is at its limit of "+strconv.FormatInt(d.calls.limit, 10)+" calls in flight (--max-streams): retry with backoff", time.Second)
-			d.reject(r.Context(), "rest", restRoute(r), reasonBusy, remoteAddr(r, conn), status.Convert(err).Message())
-			writeStatus(w, http.StatusTooManyRequests, err, time.Second)
+			d.refuseBusy(w, r, conn, &d.calls)
 			return
 		}
 		defer d.calls.release()
@@ -118,14 +116,20 @@ func (d *doors) serveOpen(w http.ResponseWriter, r *http.Request, conn *connguar
 	}
 	if d.tokens != nil {
 		if !d.openCalls.acquire() {
-			err := retryStatus(codes.ResourceExhausted, "the server is at its limit of "+strconv.FormatInt(d.openCalls.limit, 10)+" calls in flight without a token: retry with backoff", time.Second)
-			d.reject(r.Context(), "rest", restRoute(r), reasonBusy, remoteAddr(r, conn), status.Convert(err).Message())
-			writeStatus(w, http.StatusTooManyRequests, err, time.Second)
+			d.refuseBusy(w, r, conn, &d.openCalls)
 			return
 		}
 		defer d.openCalls.release()
 	}
 	next.ServeHTTP(w, r)
+}
+
+// refuseBusy answers a request past a bound of calls in flight: 429, to
+// retry in a second.
+func (d *doors) refuseBusy(w http.ResponseWriter, r *http.Request, conn *connguard.Conn, slots *callSlots) {
+	msg := slots.busyMessage()
+	d.reject(r.Context(), "rest", restRoute(r), reasonBusy, remoteAddr(r, conn), msg)
+	writeStatus(w, http.StatusTooManyRequests, retryStatus(codes.ResourceExhausted, msg, time.Second), time.Second)
 }
 
 // refuseHTTP answers a missing or wrong token: 401, or 429 once the peer
