@@ -227,7 +227,7 @@ var (
 func (s *Server) restErrors(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
 	switch context.Cause(r.Context()) {
 	case errStreamDeadline:
-		err = status.Errorf(codes.DeadlineExceeded, "the stream ran past the server's limit of %s (--stream-timeout): send the book faster or in parts", s.cfg.StreamTimeout)
+		err = errStreamTimedOut(s.cfg.StreamTimeout)
 	case errShuttingDown:
 		err = status.Error(codes.Unavailable, "the server is shutting down: retry the stream on another replica or in a moment")
 	default:

@@ -274,7 +274,8 @@ func (l *lineLimitReader) Read(p []byte) (int, error) {
 }
 
 // errNoFirstLine is what a stream whose first line did not come in time
-// fails with; the error handler answers it as DEADLINE_EXCEEDED.
-var errNoFirstLine = errors.New("no complete line within the first-request deadline of the stream's start (--first-request-timeout): send the first message with the request")
+// fails with; the error handler answers it as DEADLINE_EXCEEDED with the
+// deadline (restErrors).
+var errNoFirstLine = errors.New("no complete line within the first-request deadline")
 
 func (l *lineLimitReader) Close() error { return l.r.Close() }

@@ -175,6 +175,12 @@ func unaryDeadline(d time.Duration) grpc.UnaryServerInterceptor {
 	}
 }
 
+// errStreamTimedOut is the answer to a stream cut by its deadline, on
+// both transports.
+func errStreamTimedOut(d time.Duration) error {
+	return status.Errorf(codes.DeadlineExceeded, "the stream ran past the server's limit of %s (--stream-timeout): send the book faster or in parts", d)
+}
+
 // streamDeadline is unaryDeadline for streams, which get longer: a book of
 // millions of accounts takes a while to arrive. A stream cut by it says so.
 func streamDeadline(d time.Duration) grpc.StreamServerInterceptor {
@@ -185,7 +191,7 @@ func streamDeadline(d time.Duration) grpc.StreamServerInterceptor {
 		w.WrappedContext = ctx
 		err := handler(srv, w)
 		if err != nil && context.Cause(ctx) == errStreamDeadline {
-			return status.Errorf(codes.DeadlineExceeded, "the stream ran past the server's limit of %s (--stream-timeout): send the book faster or in parts", d)
+			return errStreamTimedOut(d)
 		}
 		return err
 	}

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net"
@@ -16,6 +15,8 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/emptypb"
+
+	"github.com/csplan/csplan/internal/logbuf"
 )
 
 // testService is a hand-written gRPC service whose one method runs fn, so
@@ -68,26 +69,8 @@ func serveForTest(t *testing.T, s *Server) (*grpc.ClientConn, func() error) {
 	return conn, stop
 }
 
-// syncBuffer is a log sink safe for the server's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 func TestPanicBecomesInternal(t *testing.T) {
-	var logs syncBuffer
+	var logs logbuf.Buffer
 	s := New(Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	registerTestService(s, func(context.Context) error { panic("secret detail") })
 	conn, _ := serveForTest(t, s)

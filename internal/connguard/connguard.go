@@ -90,9 +90,6 @@ func (c *Conn) Mark() {
 	}
 }
 
-// Marked reports whether Mark was called.
-func (c *Conn) Marked() bool { return c.marked.Load() }
-
 // Extend gives an unmarked connection the first-request deadline again
 // from now, for a request that may go without authentication (a health
 // check, a scrape): the request has the whole deadline to finish, and a

@@ -2,6 +2,8 @@ package numfmt
 
 import (
 	"math"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -62,12 +64,26 @@ func TestRoundsHalvesAwayFromZero(t *testing.T) {
 }
 
 // TestMoneyKeepsThreeFigures: over amounts of every size, the compact form
-// is three figures and a unit at most.
+// is three figures and a unit at most, and strays from the amount by no
+// more than half its last kept figure.
 func TestMoneyKeepsThreeFigures(t *testing.T) {
+	units := map[string]float64{"": 1, "K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
 	for x := 1.0; x < 1e13; x *= 1.37 {
 		s := Money(x, "USD")
 		if len(s) > len("$999.5K") {
 			t.Errorf("Money(%v) = %q is longer than three figures", x, s)
+		}
+		digits := strings.TrimPrefix(s, "$")
+		unit := ""
+		if last := digits[len(digits)-1:]; units[last] > 1 {
+			unit, digits = last, digits[:len(digits)-1]
+		}
+		v, err := strconv.ParseFloat(strings.ReplaceAll(digits, ",", ""), 64)
+		if err != nil {
+			t.Fatalf("Money(%v) = %q does not read back: %v", x, s, err)
+		}
+		if got := v * units[unit]; math.Abs(got-x) > 0.005*x+1e-9 {
+			t.Errorf("Money(%v) = %q reads back as %v, more than half a figure off", x, s, got)
 		}
 	}
 }
