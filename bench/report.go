@@ -14,7 +14,9 @@ import (
 type results struct {
 	unary                  map[string][]unaryRound
 	streamGRPC, streamREST []streamResult
-	suggest, sort          []time.Duration
+	// planGRPC is RunPlan over StreamRunPlan of the same book.
+	planGRPC      []streamResult
+	suggest, sort []time.Duration
 }
 
 func newResults() *results { return &results{unary: map[string][]unaryRound{}} }
@@ -81,6 +83,9 @@ func (r *results) rows() []row {
 	if len(r.streamGRPC) > 0 {
 		rows = append(rows, streamRows("StreamSegmentAccounts gRPC", r.streamGRPC, 4_000_000)...)
 		rows = append(rows, streamRows("StreamSegmentAccounts NDJSON REST", r.streamREST, 600_000)...)
+	}
+	if len(r.planGRPC) > 0 {
+		rows = append(rows, r.planRows()...)
 	}
 	if len(r.suggest) > 0 {
 		var tr []float64

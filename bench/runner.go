@@ -115,8 +115,13 @@ func runStreams(ctx context.Context, o options, s *served, res *results) error {
 		if err != nil {
 			return fmt.Errorf("StreamSegmentAccounts REST: %w", err)
 		}
+		p, err := planGRPC(ctx, s, msgs, o.accounts)
+		if err != nil {
+			return fmt.Errorf("StreamRunPlan gRPC: %w", err)
+		}
 		res.streamGRPC = append(res.streamGRPC, g)
 		res.streamREST = append(res.streamREST, n)
+		res.planGRPC = append(res.planGRPC, p)
 		res.progress("round %d/%d of the streams done", r+1, o.rounds)
 	}
 	return nil

@@ -105,8 +105,10 @@ func (rawCodec) Name() string                    { return "proto" }
 type streamResult struct {
 	accounts int
 	elapsed  time.Duration
-	rssGrow  int64
-	rssHow   string
+	// cpu is the server's CPU time over the call.
+	cpu     time.Duration
+	rssGrow int64
+	rssHow  string
 }
 
 func (r streamResult) perSecond() float64 { return float64(r.accounts) / r.elapsed.Seconds() }
@@ -211,19 +213,9 @@ func streamREST(ctx context.Context, s *served, n int) (streamResult, error) {
 // measureStream times one streamed book, watches the server's peak RSS
 // and checks the answer's totals.
 func measureStream(s *served, n int, call func() (*csplanv1.StreamSegmentAccountsResponse, error)) (streamResult, error) {
-	watch, err := s.watchRSS()
+	r, resp, err := timed(s, call)
 	if err != nil {
 		return streamResult{}, err
-	}
-	start := time.Now()
-	resp, err := call()
-	elapsed := time.Since(start)
-	grow, how, werr := watch.growth()
-	if err != nil {
-		return streamResult{}, err
-	}
-	if werr != nil {
-		return streamResult{}, werr
 	}
 	if got := int(resp.GetTotalAccounts()); got != n {
 		return streamResult{}, fmt.Errorf("the server counted %d accounts, want %d", got, n)
@@ -231,5 +223,35 @@ func measureStream(s *served, n int, call func() (*csplanv1.StreamSegmentAccount
 	if got, want := resp.GetTotalArr(), bookARR(n); math.Abs(got-want) > 1e-6*want {
 		return streamResult{}, fmt.Errorf("the server summed ARR %.0f, want %.0f", got, want)
 	}
-	return streamResult{accounts: n, elapsed: elapsed, rssGrow: grow, rssHow: how}, nil
+	r.accounts = n
+	return r, nil
+}
+
+// timed runs one streamed call, measuring its time, the server's CPU and
+// its peak RSS growth.
+func timed[T any](s *served, call func() (T, error)) (streamResult, T, error) {
+	var zero T
+	watch, err := s.watchRSS()
+	if err != nil {
+		return streamResult{}, zero, err
+	}
+	cpu0, err := s.cpuTime()
+	if err != nil {
+		return streamResult{}, zero, err
+	}
+	start := time.Now()
+	resp, err := call()
+	elapsed := time.Since(start)
+	cpu1, cerr := s.cpuTime()
+	grow, how, werr := watch.growth()
+	if err != nil {
+		return streamResult{}, zero, err
+	}
+	if werr != nil {
+		return streamResult{}, zero, werr
+	}
+	if cerr != nil {
+		return streamResult{}, zero, cerr
+	}
+	return streamResult{elapsed: elapsed, cpu: cpu1 - cpu0, rssGrow: grow, rssHow: how}, resp, nil
 }

@@ -38,7 +38,8 @@ type BridgeInput struct {
 type Requisition struct {
 	Kind RequisitionKind
 	// NeededMonth is the first month the load would be above capacity
-	// without this hire, every earlier hire counted.
+	// without this hire, every earlier hire counted (as a full CSM before
+	// its ramped month).
 	NeededMonth int
 	// OpenByMonth, StartMonth and RampedMonth: the requisition opens by
 	// OpenByMonth, the hire starts at StartMonth and is ramped at
@@ -119,7 +120,7 @@ func PlanBridge(in BridgeInput) (Bridge, error) {
 			rq.Status = TriggerStatusUpcoming
 		}
 		b.Requisitions = append(b.Requisitions, rq)
-		addFromRamped(planned, decay, r, in.RampMonths)
+		addAsNeeded(planned, decay, r, in.RampMonths)
 	}
 	for t := range min(earliest, n) {
 		if in.overloaded(t, eff[t]) {
@@ -270,6 +271,18 @@ func addFromRamped(e, decay []float64, r, ramp int) {
 	for m := r; m < len(e); m++ {
 		e[m] += decay[m-r+ramp]
 	}
+}
+
+// addAsNeeded adds one earlier hire ramped at r to e, for judging when a
+// later hire is needed: as one full CSM before r (had it been there), and
+// fully productive from r, decayed from its start. So a later hire is
+// needed only when the load passes what the earlier ones together carry,
+// not in the months before they could be ramped.
+func addAsNeeded(e, decay []float64, r, ramp int) {
+	for m := range r {
+		e[m]++
+	}
+	addFromRamped(e, decay, r, ramp)
 }
 
 // labelKinds marks each requisition GROWTH or BACKFILL. The growth

@@ -76,6 +76,8 @@ type CoverageRequest struct {
 	// TechTouchAccountsPerCSM is the ratio of the pooled tech-touch team
 	// COVER_SUBSET moves segments to; default the TECH ideal max, 1000.
 	TechTouchAccountsPerCSM *float64
+	// Currency is the display code of the options' money (default USD).
+	Currency string
 }
 
 // CoveragePlan is the staffing plan, its cost, and the ways out when it is
@@ -226,7 +228,7 @@ func PlanCoverage(req CoverageRequest) (CoveragePlan, error) {
 	as.float("max_cost_share", req.MaxCostShare, DefaultMaxCostShare, sourceCostShare)
 	pool = as.float("tech_touch_accounts_per_csm", req.TechTouchAccountsPerCSM, pool, sourceTechTouch)
 
-	c := coverageCalc{segs: segs, cost: cost, revenue: revenue, budget: maxShare * revenue, maxShare: maxShare, pool: pool}
+	c := coverageCalc{segs: segs, cost: cost, revenue: revenue, budget: maxShare * revenue, maxShare: maxShare, pool: pool, currency: req.Currency}
 	plan := CoveragePlan{Segments: make([]SegmentCoverage, len(segs))}
 	var headcount int64
 	for i, s := range segs {
@@ -296,6 +298,7 @@ type coverageCalc struct {
 	budget   float64
 	maxShare float64
 	pool     float64
+	currency string
 }
 
 // fits reports whether a cost is within the budget (max share x revenue).
@@ -328,7 +331,7 @@ func (c *coverageCalc) invest(plan CoveragePlan) CoverageOption {
 		o.Segments = append(o.Segments, OptionSegment{Name: s.Name, AccountsPerCSM: s.AccountsPerCSM, CSMHeadcount: s.CSMHeadcount, Cost: s.Cost})
 	}
 	o.Description = fmt.Sprintf("Fund the plan as it stands: %s a year beyond %s of revenue, to be treated as an investment in coverage (seed 003).",
-		moneyText(o.ExtraCost), percentText(c.maxShare))
+		moneyText(o.ExtraCost, c.currency), percentText(c.maxShare))
 	return o
 }
 
@@ -401,7 +404,7 @@ func (c *coverageCalc) coverSubset(plan CoveragePlan) CoverageOption {
 	o.Description = fmt.Sprintf("Keep coverage for %s, ranked by ARR per dollar of coverage; move %s (%d accounts) to a pooled tech-touch team at %s accounts per CSM.",
 		keptText, listText(o.MovedSegments), movedAccounts, numberText(c.pool))
 	if o.ExtraCost > 0 {
-		o.Description += fmt.Sprintf(" It still costs %s a year beyond %s of revenue.", moneyText(o.ExtraCost), percentText(c.maxShare))
+		o.Description += fmt.Sprintf(" It still costs %s a year beyond %s of revenue.", moneyText(o.ExtraCost, c.currency), percentText(c.maxShare))
 	}
 	return o
 }
@@ -469,7 +472,7 @@ func (c *coverageCalc) reduceCoverage() (CoverageOption, bool) {
 		o.Segments = append(o.Segments, OptionSegment{Name: s.Name, AccountsPerCSM: s.staff.ratio * f, CSMHeadcount: int32(hs[i]), Cost: float64(hs[i]) * c.cost})
 	}
 	o.Description = fmt.Sprintf("Give every CSM %sx the accounts: %s CSMs cost %s, %s of revenue. It fits the budget but does not improve the customer experience (seed 003).",
-		factorText(f), numberText(float64(total)), moneyText(float64(total)*c.cost), percentText(o.CostShare))
+		factorText(f), numberText(float64(total)), moneyText(float64(total)*c.cost, c.currency), percentText(o.CostShare))
 	return o, true
 }
 

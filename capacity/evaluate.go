@@ -1,6 +1,8 @@
 package capacity
 
 import (
+	"github.com/csplan/csplan/internal/numfmt"
+
 	"fmt"
 	"math"
 	"strconv"
@@ -19,6 +21,8 @@ type TeamRequest struct {
 	WorkloadCSMFTE *float64
 	Benchmarks     BenchmarkOverrides
 	Signals        Signals
+	// Currency is the display code of the findings' money (default USD).
+	Currency string
 }
 
 // Signals are optional observations that a model needs refinement (seed
@@ -325,7 +329,7 @@ func overMessage(f FactorResult, ctx findingContext) string {
 	switch f.Factor {
 	case FactorARR:
 		return fmt.Sprintf("ARR per CSM is %s, above the %s capacity ceiling for %s: the team is overloaded for its book; with %s it would be within the ceiling.",
-			moneyText(f.Value), moneyText(f.Limit), touchModelText(ctx.model), csmCountText(f.CSMsNeeded))
+			moneyText(f.Value, ctx.req.Currency), moneyText(f.Limit, ctx.req.Currency), touchModelText(ctx.model), csmCountText(f.CSMsNeeded))
 	case FactorVolume:
 		return fmt.Sprintf("Each CSM carries %s accounts, past the cap of %s for %s with a %s product: accounts go unserved; %s would bring the book within the ideal %s per CSM.",
 			numberText(f.Value), numberText(f.Limit), touchModelText(ctx.model), complexityText(ctx.complexity), csmCountText(f.CSMsNeeded), numberText(f.HealthyMax))
@@ -340,7 +344,7 @@ func noCSMsMessage(f FactorResult, ctx findingContext) string {
 	switch f.Factor {
 	case FactorARR:
 		return fmt.Sprintf("There are no CSMs for %s of ARR: at the %s ceiling for %s it needs %s; assign or hire them.",
-			moneyText(ctx.req.ARR), moneyText(f.Limit), touchModelText(ctx.model), csmCountText(f.CSMsNeeded))
+			moneyText(ctx.req.ARR, ctx.req.Currency), moneyText(f.Limit, ctx.req.Currency), touchModelText(ctx.model), csmCountText(f.CSMsNeeded))
 	case FactorVolume:
 		return fmt.Sprintf("There are no CSMs for %d accounts: at the ideal %s per CSM for %s it needs %s; assign or hire them.",
 			ctx.req.Accounts, numberText(f.HealthyMax), touchModelText(ctx.model), csmCountText(f.CSMsNeeded))
@@ -354,7 +358,7 @@ func underMessage(f FactorResult, ctx findingContext) string {
 	switch f.Factor {
 	case FactorARR:
 		return fmt.Sprintf("ARR per CSM is %s, below the %s efficiency milestone for %s: the team is expensive for its book; grow the book or move accounts to a lighter touch before hiring.",
-			moneyText(f.Value), moneyText(f.HealthyMin), touchModelText(ctx.model))
+			moneyText(f.Value, ctx.req.Currency), moneyText(f.HealthyMin, ctx.req.Currency), touchModelText(ctx.model))
 	case FactorVolume:
 		return fmt.Sprintf("Each CSM carries %s accounts, below the ideal minimum of %s for %s with a %s product: the team has room for more accounts before it hires.",
 			numberText(f.Value), numberText(f.HealthyMin), touchModelText(ctx.model), complexityText(ctx.complexity))
@@ -393,17 +397,9 @@ func csmCountText(n int32) string {
 	return fmt.Sprintf("%d CSMs", n)
 }
 
-// moneyText writes an amount for a person: $0.80M, $250K, $900.
-func moneyText(x float64) string {
-	switch a := math.Abs(x); {
-	case a >= 100_000:
-		return fmt.Sprintf("$%.2fM", x/1_000_000)
-	case a >= 1_000:
-		return fmt.Sprintf("$%.0fK", x/1_000)
-	default:
-		return fmt.Sprintf("$%.0f", x)
-	}
-}
+// moneyText writes an amount for a person in the request's currency, as
+// every report writes money: $12.5K, $1.46M, €900.
+func moneyText(x float64, currency string) string { return numfmt.Money(x, currency) }
 
 // numberText writes a count or ratio with at most two decimals: 45, 66.67.
 func numberText(x float64) string {

@@ -63,8 +63,8 @@ func TestEvaluateTeamSeed004(t *testing.T) {
 	}
 	// The message names the numbers a CS leader acts on.
 	got := mustEvaluate(t, TeamRequest{CSMCount: 5, Accounts: 150, ARR: 4_000_000})
-	if msg := got.Findings[0].Message; !strings.Contains(msg, "$0.80M") || !strings.Contains(msg, "$1.00M") || !strings.Contains(msg, "high-touch") {
-		t.Errorf("EvaluateTeam($4M, 5 CSMs) message = %q, want it to name $0.80M, the $1.00M milestone and high-touch", msg)
+	if msg := got.Findings[0].Message; !strings.Contains(msg, "$800K") || !strings.Contains(msg, "$1.00M") || !strings.Contains(msg, "high-touch") {
+		t.Errorf("EvaluateTeam($4M, 5 CSMs) message = %q, want it to name $800K, the $1.00M milestone and high-touch", msg)
 	}
 }
 

@@ -1,9 +1,9 @@
 package capacity
 
 import (
+	"github.com/csplan/csplan/internal/numfmt"
+
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
 )
 
@@ -355,6 +355,8 @@ type HireEvaluationRequest struct {
 	TriggerMonth string
 	AsOfMonth    string
 	Alternative  TechTouchAlternative
+	// Currency is the display code of the reasons' money (default USD).
+	Currency string
 }
 
 // HireLoad is the team's load, for the capacity need. A nil field is not
@@ -516,7 +518,7 @@ func EvaluateHire(req HireEvaluationRequest, today Month) (HireEvaluation, error
 	}
 
 	model, _, _ := teamDefaults(TeamRequest{TouchModel: req.TouchModel})
-	r := hireReasons{e: &e, model: model, csmCount: req.CSMCount, maxShare: maxShare, margin: margin}
+	r := hireReasons{e: &e, model: model, csmCount: req.CSMCount, maxShare: maxShare, margin: margin, currency: req.Currency}
 	r.decide(factors, trigger, asOf)
 	if req.Cash != nil {
 		r.add("Runway goes from %s to %s months with the hire's one-time costs and monthly loaded cost.",
@@ -592,6 +594,7 @@ type hireReasons struct {
 	csmCount int32
 	maxShare float64
 	margin   float64
+	currency string
 }
 
 func (r *hireReasons) add(format string, args ...any) {
@@ -624,7 +627,7 @@ func (r *hireReasons) decide(factors []FactorResult, trigger *Month, asOf Month)
 	costOK := !above(e.CostShareAfter, r.maxShare)
 	if !arrOK {
 		r.add("ARR per CSM after the hire would be %s, below the %s efficiency milestone for %s (seed 004): the team would be expensive for its book.",
-			moneyText(e.ARRPerCSMAfter), moneyText(e.ARRPerCSMMilestone), touchModelText(r.model))
+			moneyText(e.ARRPerCSMAfter, r.currency), moneyText(e.ARRPerCSMMilestone, r.currency), touchModelText(r.model))
 	}
 	if !costOK {
 		r.add("CS cost would be %s of revenue after the hire, above the %s maximum.",
@@ -635,7 +638,7 @@ func (r *hireReasons) decide(factors []FactorResult, trigger *Month, asOf Month)
 	case need && arrOK && costOK:
 		e.Verdict = VerdictHireNow
 		r.add("Hire now: after the hire ARR per CSM is %s, at or above the %s milestone, and CS cost is %s of revenue, within the %s maximum.",
-			moneyText(e.ARRPerCSMAfter), moneyText(e.ARRPerCSMMilestone), percentText(e.CostShareAfter), percentText(r.maxShare))
+			moneyText(e.ARRPerCSMAfter, r.currency), moneyText(e.ARRPerCSMMilestone, r.currency), percentText(e.CostShareAfter), percentText(r.maxShare))
 	case need:
 		e.Verdict = VerdictHold
 		r.add("Hold off (seed 004: if you are not completely sure, hold off): invest in tech touch first, moving accounts to digital programmes to free CSM time, then evaluate the hire again.")
@@ -652,14 +655,14 @@ func (r *hireReasons) decide(factors []FactorResult, trigger *Month, asOf Month)
 		r.add("Hold: with no capacity need and no trigger_month there is nothing to hire for yet; a forecast dates the next hire.")
 	}
 	r.add("To pay back its first-year cost of %s at a gross margin of %s the hire must retain or add %s of ARR.",
-		hireAmountText(e.FirstYearCost), percentText(r.margin), hireAmountText(e.PaybackARR))
+		hireAmountText(e.FirstYearCost, r.currency), percentText(r.margin), hireAmountText(e.PaybackARR, r.currency))
 }
 
 // overText says how a factor that is OVER is over.
 func (r *hireReasons) overText(f FactorResult) string {
 	switch f.Factor {
 	case FactorARR:
-		return fmt.Sprintf("ARR per CSM is %s, above the %s capacity ceiling", moneyText(f.Value), moneyText(f.Limit))
+		return fmt.Sprintf("ARR per CSM is %s, above the %s capacity ceiling", moneyText(f.Value, r.currency), moneyText(f.Limit, r.currency))
 	case FactorVolume:
 		return fmt.Sprintf("each CSM carries %s accounts, past the cap of %s", numberText(f.Value), numberText(f.Limit))
 	default:
@@ -685,25 +688,9 @@ func (r *hireReasons) alternative() {
 		verdict = "both cost the same per FTE"
 	}
 	r.add("Tech touch frees %s FTE for %s a year, %s per FTE, against %s per FTE by hiring: %s.",
-		numberText(a.CSMFTEFreed), hireAmountText(a.Cost), hireAmountText(a.CostPerFTEFreed), hireAmountText(a.HireCostPerFTE), verdict)
+		numberText(a.CSMFTEFreed), hireAmountText(a.Cost, r.currency), hireAmountText(a.CostPerFTEFreed, r.currency), hireAmountText(a.HireCostPerFTE, r.currency), verdict)
 }
 
 // hireAmountText writes a cost in whole currency units with thousands
-// separators, $187,500: costs are read against each other, so they keep
-// their digits where moneyText would round them to $0.19M.
-func hireAmountText(x float64) string {
-	n := int64(math.Round(math.Abs(x)))
-	digits := strconv.FormatInt(n, 10)
-	var b strings.Builder
-	if x < 0 && n != 0 {
-		b.WriteByte('-')
-	}
-	b.WriteByte('$')
-	for i, d := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(d)
-	}
-	return b.String()
-}
+// separators, so that a reason states the digits it was computed from.
+func hireAmountText(x float64, currency string) string { return numfmt.MoneyWhole(x, currency) }

@@ -323,8 +323,8 @@ func TestEvaluateHireSeed004(t *testing.T) {
 	if diff := cmp.Diff(want, got, capFloatCmp, cmpopts.IgnoreFields(HireEvaluation{}, "Reasons", "Assumptions")); diff != "" {
 		t.Errorf("EvaluateHire(seed 004) (-want +got):\n%s", diff)
 	}
-	if !hcReasonWith(got.Reasons, "$0.67M", "$1.00M") {
-		t.Errorf("reasons %q do not name ARR per CSM after the hire ($0.67M) against the $1.00M milestone", got.Reasons)
+	if !hcReasonWith(got.Reasons, "$667K", "$1.00M") {
+		t.Errorf("reasons %q do not name ARR per CSM after the hire ($667K) against the $1.00M milestone", got.Reasons)
 	}
 	if hcReasonWith(got.Reasons, "22.5%") {
 		t.Errorf("reasons %q name the cost share, which is within its maximum", got.Reasons)
@@ -402,7 +402,7 @@ func TestEvaluateHireVerdicts(t *testing.T) {
 			name:    "hold: ARR per CSM below the milestone",
 			req:     hcSeed004(),
 			want:    VerdictHold,
-			reasons: [][]string{{"110%"}, {"$0.67M", "$1.00M"}, {"tech touch"}},
+			reasons: [][]string{{"110%"}, {"$667K", "$1.00M"}, {"tech touch"}},
 		},
 		{
 			// (2.9M + 150K) / 12M = 25.42%, above 25%.
@@ -414,7 +414,7 @@ func TestEvaluateHireVerdicts(t *testing.T) {
 			absent:  []string{"below the"},
 		},
 		{
-			// Revenue $3M: (750K + 150K) / 3M = 30%, and $0.67M per CSM.
+			// Revenue $3M: (750K + 150K) / 3M = 30%, and $667K per CSM.
 			name: "hold: both fail",
 			req: func() HireEvaluationRequest {
 				r := hcSeed004()
@@ -422,7 +422,7 @@ func TestEvaluateHireVerdicts(t *testing.T) {
 				return r
 			}(),
 			want:    VerdictHold,
-			reasons: [][]string{{"$0.67M", "$1.00M"}, {"30%", "25%"}},
+			reasons: [][]string{{"$667K", "$1.00M"}, {"30%", "25%"}},
 		},
 		{
 			// A lower maximum share: 22.5% > 20%.
@@ -468,11 +468,11 @@ func TestEvaluateHireVerdicts(t *testing.T) {
 			want: VerdictHold,
 		},
 		{
-			// No need and no trigger; $5M / 6 = $0.83M is still named.
+			// No need and no trigger; $5M / 6 = $833K is still named.
 			name:    "hold: no need, no trigger",
 			req:     HireEvaluationRequest{ARR: 5_000_000, CSMCount: 5, Hire: HireRequest{BaseSalary: 100_000}},
 			want:    VerdictHold,
-			reasons: [][]string{{"no capacity need"}, {"$0.83M", "$1.00M"}, {"trigger_month"}},
+			reasons: [][]string{{"no capacity need"}, {"$833K", "$1.00M"}, {"trigger_month"}},
 		},
 		{
 			// Low touch: the milestone is $2M. $9M over 4 is $2.25M, within
@@ -746,7 +746,7 @@ func TestHireAmountText(t *testing.T) {
 		{1_234_567, "$1,234,567"},
 		{-12_500, "-$12,500"},
 	} {
-		if got := hireAmountText(tc.in); got != tc.want {
+		if got := hireAmountText(tc.in, "USD"); got != tc.want {
 			t.Errorf("hireAmountText(%v) = %q, want %q", tc.in, got, tc.want)
 		}
 	}

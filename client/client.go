@@ -33,6 +33,8 @@ type Client struct {
 	Segmentation csplanv1.SegmentationServiceClient
 	// Hiring prices a hire and decides whether to make it.
 	Hiring csplanv1.HiringServiceClient
+	// Planning runs a whole plan as one reconciled computation.
+	Planning csplanv1.PlanningServiceClient
 
 	conn   grpc.ClientConnInterface
 	closer func() error
@@ -119,6 +121,7 @@ func newClient(conn grpc.ClientConnInterface, closer func() error) *Client {
 		Capacity:     csplanv1.NewCapacityServiceClient(conn),
 		Segmentation: csplanv1.NewSegmentationServiceClient(conn),
 		Hiring:       csplanv1.NewHiringServiceClient(conn),
+		Planning:     csplanv1.NewPlanningServiceClient(conn),
 		conn:         conn,
 		closer:       closer,
 	}

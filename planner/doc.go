@@ -1,10 +1,11 @@
-// Package planner is the planning workflow: a plan file that describes a
-// company once (plan.go), the analysis that answers a CS leader's budget
-// questions by calling csplan's three services through the Go client
-// (analysis.go), and the report as plain data (report.go).
+// Package planner is the plan file: YAML that describes a company once
+// (plan.go), read into the contract's Plan (proto.go) and run through
+// PlanningService with the accounts CSV streamed to it (run.go), or set
+// against another plan through ComparePlans (compare.go). Every figure is
+// the service's; a field it refuses comes back at its line of the file.
 //
 // planner imports client, accountcsv (the CRM CSV reader) and the
-// generated contract, never server: the same analysis runs against a
-// remote server or against services started in-process. Rendering the report (terminal, Markdown, JSON,
-// HTML) lives in the report packages beside it, never here.
+// generated contract, never server: the same plan runs against a remote
+// server or against services started in-process. Rendering lives in the
+// report packages beside it.
 package planner

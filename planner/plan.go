@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -46,6 +45,8 @@ type Plan struct {
 	Finance      Finance          `yaml:"finance"`
 	Signals      Signals          `yaml:"signals"`
 	Segmentation SegmentationSpec `yaml:"segmentation"`
+	// SizingPolicy is playbook_first (the default) or most_constrained.
+	SizingPolicy SizingPolicy `yaml:"sizing_policy"`
 
 	// path is the file the plan was read from ("" for Parse without a
 	// name); relative paths in the plan are relative to its directory.
@@ -94,6 +95,9 @@ type Segment struct {
 	// Growth overrides the plan's growth for this segment, field by field.
 	Growth     *Growth       `yaml:"growth"`
 	Thresholds ThresholdSpec `yaml:"thresholds"`
+	// TechTouchAlternative moves some of this segment's accounts to tech
+	// touch instead of hiring.
+	TechTouchAlternative *TechTouchAlternative `yaml:"tech_touch_alternative"`
 }
 
 // Match is a segment rule (design section 4).
@@ -190,6 +194,9 @@ type ItemizedCost struct {
 
 // TechTouchAlternative is the tech-touch investment to compare a hire with.
 type TechTouchAlternative struct {
+	// Segment names the segment at plan level (default: the segment of
+	// the earliest requisition); a segment's own alternative sets none.
+	Segment                   *string `yaml:"segment"`
 	AccountsMoved             int     `yaml:"accounts_moved"`
 	HoursSavedPerAccountMonth float64 `yaml:"hours_saved_per_account_month"`
 	PlatformCostPerYear       float64 `yaml:"platform_cost_per_year"`
@@ -206,6 +213,16 @@ type Finance struct {
 	MonthlyBurn             *float64 `yaml:"monthly_burn"`
 	CurrentCSCost           *float64 `yaml:"current_cs_cost"`
 	TechTouchAccountsPerCSM *float64 `yaml:"tech_touch_accounts_per_csm"`
+	// CSMsPerManager models managers (unset: none); ManagerLoadedCost is
+	// a manager's annual loaded cost; OtherCSCostPerYear is CS operations
+	// and tools.
+	CSMsPerManager     *float64 `yaml:"csms_per_manager"`
+	ManagerLoadedCost  *float64 `yaml:"manager_loaded_cost"`
+	OtherCSCostPerYear *float64 `yaml:"other_cs_cost_per_year"`
+	// CostScope is fully_loaded (the default) or csm_payroll.
+	CostScope CostScope `yaml:"cost_scope"`
+	// FiscalYearStartMonth is 1-12 (default 1).
+	FiscalYearStartMonth *int `yaml:"fiscal_year_start_month"`
 }
 
 // Signals are seed 000's indicators, for the company-wide evaluation.
@@ -240,6 +257,12 @@ type Cadence csplanv1.Cadence
 // RampCurve is zero or linear.
 type RampCurve csplanv1.RampCurve
 
+// SizingPolicy is playbook_first or most_constrained.
+type SizingPolicy csplanv1.SizingPolicy
+
+// CostScope is fully_loaded or csm_payroll.
+type CostScope csplanv1.CostScope
+
 func (t *TouchModel) UnmarshalYAML(n *yaml.Node) error {
 	v, err := enumValue(n, "touch model", "TOUCH_MODEL_", csplanv1.TouchModel_value)
 	*t = TouchModel(v)
@@ -264,6 +287,20 @@ func (r *RampCurve) UnmarshalYAML(n *yaml.Node) error {
 	return err
 }
 
+func (p *SizingPolicy) UnmarshalYAML(n *yaml.Node) error {
+	v, err := enumValue(n, "sizing policy", "SIZING_POLICY_", csplanv1.SizingPolicy_value)
+	*p = SizingPolicy(v)
+	return err
+}
+
+func (c *CostScope) UnmarshalYAML(n *yaml.Node) error {
+	v, err := enumValue(n, "cost scope", "COST_SCOPE_", csplanv1.CostScope_value)
+	*c = CostScope(v)
+	return err
+}
+
+func (p SizingPolicy) proto() csplanv1.SizingPolicy    { return csplanv1.SizingPolicy(p) }
+func (c CostScope) proto() csplanv1.CostScope          { return csplanv1.CostScope(c) }
 func (t TouchModel) proto() csplanv1.TouchModel        { return csplanv1.TouchModel(t) }
 func (c Complexity) proto() csplanv1.ProductComplexity { return csplanv1.ProductComplexity(c) }
 func (c Cadence) proto() csplanv1.Cadence              { return csplanv1.Cadence(c) }
@@ -424,234 +461,37 @@ type checker struct {
 }
 
 func (c *checker) fail(key, format string, args ...any) {
-	line := c.p.lines[key]
-	for k := key; line == 0 && k != ""; {
-		i := strings.LastIndexAny(k, ".[")
-		if i < 0 {
-			break
-		}
-		k = k[:i]
-		line = c.p.lines[k]
-	}
+	line := c.p.lineOf(key)
 	c.errs = append(c.errs, &PlanError{File: c.p.path, Line: line, Key: key, Reason: fmt.Sprintf(format, args...)})
 }
 
-func (c *checker) nonNeg(key string, x *float64) {
-	if x != nil {
-		c.finite(key, *x, 0, math.Inf(1), "must be 0 or more")
-	}
-}
-
-func (c *checker) share(key string, x *float64) {
-	if x != nil {
-		c.finite(key, *x, 0, 1, "must be a fraction between 0 and 1 (0.25, not 25)")
-	}
-}
-
-func (c *checker) finite(key string, x, lo, hi float64, reason string) {
-	if math.IsNaN(x) || math.IsInf(x, 0) || x < lo || x > hi {
-		c.fail(key, "%s, got %v", reason, x)
-	}
-}
-
-var monthRE = regexp.MustCompile(`^\d{4}-(0[1-9]|1[0-2])$`)
-
-func (c *checker) month(key, m string) {
-	if !monthRE.MatchString(m) {
-		c.fail(key, "%q is not a month written YYYY-MM", m)
-	}
-}
-
+// validate checks what only the plan file can say: where its book comes
+// from. Every value's range is the service's to check (PlanningService
+// names the field, Run puts it on its line), so that the CLI and any
+// other client get one set of rules.
 func (p *Plan) validate() error {
 	c := &checker{p: p}
-	if p.StartMonth != "" {
-		c.month("start_month", p.StartMonth)
-	}
-	if p.HorizonMonths < 0 || p.HorizonMonths > 120 {
-		c.fail("horizon_months", "must be between 1 and 120 months, got %d", p.HorizonMonths)
-	}
-	ct := p.CSMTime
-	if ct.WeeklyHours != nil {
-		c.finite("csm_time.weekly_hours", *ct.WeeklyHours, 1, 168, "must be between 1 and 168 hours")
-	}
-	c.nonNeg("csm_time.time_off_days_per_year", ct.TimeOffDaysPerYear)
-	c.share("csm_time.customer_facing_share", ct.CustomerFacingShare)
-	c.share("csm_time.target_utilization", ct.TargetUtilization)
-	for i, a := range ct.InternalActivities {
-		c.nonNeg(fmt.Sprintf("csm_time.internal_activities[%d].hours_per_month", i), &a.HoursPerMonth)
-	}
-
-	if len(p.Segments) == 0 {
-		c.fail("segments", "the plan needs at least one segment")
-	}
 	inline := p.Book.AccountsCSV == ""
-	seen := map[string]int{}
 	for i, s := range p.Segments {
 		k := fmt.Sprintf("segments[%d]", i)
-		if strings.TrimSpace(s.Name) == "" {
-			c.fail(k+".name", "every segment needs a name")
-		} else if j, dup := seen[strings.ToLower(s.Name)]; dup {
-			c.fail(k+".name", "%q is also the name of segments[%d]", s.Name, j)
-		} else {
-			seen[strings.ToLower(s.Name)] = i
-		}
-		if s.Playbook != nil && s.AccountsPerCSM != nil {
-			c.fail(k+".accounts_per_csm", "give a playbook or accounts_per_csm, not both")
-		}
-		if s.AccountsPerCSM != nil {
-			c.finite(k+".accounts_per_csm", *s.AccountsPerCSM, 1e-9, 1e6, "must be above 0")
-		}
-		if s.Playbook != nil && len(s.Playbook.Touchpoints)+len(s.Playbook.Inbound) == 0 {
-			c.fail(k+".playbook", "a playbook needs touchpoints or inbound activities")
-		}
-		if s.CustomerLifetimeMonths != nil {
-			c.finite(k+".customer_lifetime_months", *s.CustomerLifetimeMonths, 1, 1200, "must be between 1 and 1200 months")
-		}
-		if s.Team.CSMs < 0 {
-			c.fail(k+".team.csms", "must be 0 or more, got %d", s.Team.CSMs)
-		}
-		for j, m := range s.Team.PlannedHires {
-			c.month(fmt.Sprintf("%s.team.planned_hires[%d]", k, j), m)
-		}
 		if inline {
-			if s.Accounts == nil {
-				c.fail(k+".accounts", "without book.accounts_csv every segment gives its accounts and arr")
-			} else if *s.Accounts < 0 {
-				c.fail(k+".accounts", "must be 0 or more, got %d", *s.Accounts)
-			}
-			if s.ARR == nil {
-				c.fail(k+".arr", "without book.accounts_csv every segment gives its accounts and arr")
-			} else {
-				c.nonNeg(k+".arr", s.ARR)
-			}
-		} else {
-			if s.Accounts != nil {
-				c.fail(k+".accounts", "the book comes from book.accounts_csv: remove the inline accounts")
-			}
-			if s.ARR != nil {
-				c.fail(k+".arr", "the book comes from book.accounts_csv: remove the inline arr")
-			}
+			continue
 		}
-		if s.Growth != nil {
-			c.growth(k+".growth", *s.Growth)
+		if s.Accounts != nil {
+			c.fail(k+".accounts", "the book comes from book.accounts_csv: remove the inline accounts")
 		}
-		t := s.Thresholds
-		for _, x := range []struct {
-			key string
-			v   *float64
-		}{{"review_accounts_per_csm", t.ReviewAccountsPerCSM}, {"hire_accounts_per_csm", t.HireAccountsPerCSM}, {"critical_accounts_per_csm", t.CriticalAccountsPerCSM}, {"arr_per_csm", t.ARRPerCSM}} {
-			if x.v != nil {
-				c.finite(k+".thresholds."+x.key, *x.v, 1e-9, math.Inf(1), "must be above 0")
-			}
+		if s.ARR != nil {
+			c.fail(k+".arr", "the book comes from book.accounts_csv: remove the inline arr")
 		}
 	}
-	c.growth("growth", p.Growth)
-
-	h := p.Hiring
-	if h.BaseSalary <= 0 || math.IsNaN(h.BaseSalary) || math.IsInf(h.BaseSalary, 0) {
-		c.fail("hiring.base_salary", "a CSM's base salary is needed to price hires and coverage")
-	}
-	if h.TimeToHireMonths != nil && (*h.TimeToHireMonths < 0 || *h.TimeToHireMonths > 24) {
-		c.fail("hiring.time_to_hire_months", "must be between 0 and 24, got %d", *h.TimeToHireMonths)
-	}
-	if h.RampMonths != nil && (*h.RampMonths < 0 || *h.RampMonths > 24) {
-		c.fail("hiring.ramp_months", "must be between 0 and 24, got %d", *h.RampMonths)
-	}
-	c.annualRate("hiring.annual_csm_attrition_rate", h.AnnualCSMAttritionRate)
-	if h.LoadedCostMultiplier != nil && h.Itemized != nil {
-		c.fail("hiring.itemized", "give loaded_cost_multiplier or itemized, not both")
-	}
-	c.share("hiring.recruiting_fee_share", h.RecruitingFeeShare)
-	c.nonNeg("hiring.sign_on_bonus", &h.SignOnBonus)
-	c.nonNeg("hiring.trainer_hours", &h.TrainerHours)
-	if a := h.TechTouchAlternative; a != nil {
-		if a.AccountsMoved < 0 {
-			c.fail("hiring.tech_touch_alternative.accounts_moved", "must be 0 or more, got %d", a.AccountsMoved)
-		}
-		c.nonNeg("hiring.tech_touch_alternative.hours_saved_per_account_month", &a.HoursSavedPerAccountMonth)
-		c.nonNeg("hiring.tech_touch_alternative.platform_cost_per_year", &a.PlatformCostPerYear)
-	}
-
-	f := p.Finance
-	c.nonNeg("finance.revenue", f.Revenue)
-	c.share("finance.min_cost_share", f.MinCostShare)
-	c.share("finance.max_cost_share", f.MaxCostShare)
-	if f.MinCostShare != nil && f.MaxCostShare != nil && *f.MinCostShare > *f.MaxCostShare {
-		c.fail("finance.min_cost_share", "is above finance.max_cost_share")
-	}
-	c.share("finance.gross_margin", f.GrossMargin)
-	c.nonNeg("finance.cash", f.Cash)
-	c.nonNeg("finance.monthly_burn", f.MonthlyBurn)
-	if f.Cash != nil && (f.MonthlyBurn == nil || *f.MonthlyBurn <= 0) {
-		c.fail("finance.monthly_burn", "must be above 0 when finance.cash is given")
-	}
-	c.nonNeg("finance.current_cs_cost", f.CurrentCSCost)
-	if f.TechTouchAccountsPerCSM != nil {
-		c.finite("finance.tech_touch_accounts_per_csm", *f.TechTouchAccountsPerCSM, 1e-9, math.Inf(1), "must be above 0")
-	}
-
-	sg := p.Signals
-	c.share("signals.churn_rate", sg.ChurnRate)
-	c.share("signals.previous_churn_rate", sg.PreviousChurnRate)
-	c.nonNeg("signals.csm_weekly_hours", sg.CSMWeeklyHours)
-	c.share("signals.touchpoint_completion_rate", sg.TouchpointCompletionRate)
-	c.share("signals.accounts_without_recent_contact_share", sg.AccountsWithoutRecentContactShare)
-
-	if t := p.Segmentation.SuggestTiers; t != 0 {
-		if t < 2 || t > 8 {
-			c.fail("segmentation.suggest_tiers", "must be between 2 and 8 (or 0 for none), got %d", t)
-		} else if inline {
-			c.fail("segmentation.suggest_tiers", "suggesting tiers needs the accounts: set book.accounts_csv")
-		}
+	if t := p.Segmentation.SuggestTiers; t != 0 && inline {
+		c.fail("segmentation.suggest_tiers", "suggesting tiers needs the accounts: set book.accounts_csv")
 	}
 	if len(c.errs) == 0 {
 		return nil
 	}
 	slices.SortStableFunc(c.errs, func(a, b *PlanError) int { return a.Line - b.Line })
 	return c.errs
-}
-
-// The rate bounds below are the forecast's (capacity.ForecastCapacity),
-// checked here too so that the plan file's line can be named; they go when
-// the plan is validated by the service with its lines mapped.
-
-func (c *checker) growth(k string, g Growth) {
-	c.nonNeg(k+".new_accounts_per_month", g.NewAccountsPerMonth)
-	c.monthlyRate(k+".monthly_logo_churn_rate", g.MonthlyLogoChurnRate, false)
-	c.monthlyRate(k+".monthly_expansion_rate", g.MonthlyExpansionRate, true)
-	c.nonNeg(k+".new_account_arr", g.NewAccountARR)
-}
-
-// monthlyRate: [0, 0.5], or (-0.5, 0.5] when it may be negative.
-func (c *checker) monthlyRate(key string, p *float64, negativeAllowed bool) {
-	if p == nil {
-		return
-	}
-	switch x := *p; {
-	case math.IsNaN(x) || math.IsInf(x, 0) || math.Abs(x) >= 1:
-		c.fail(key, "rates are fractions: 1%% a month is 0.01, got %v", x)
-	case x > 0.5:
-		c.fail(key, "%v is above 50%% a month: rates are fractions (0.05 is 5%%)", x)
-	case x < 0 && !negativeAllowed:
-		c.fail(key, "must be 0 or more, got %v", x)
-	case x <= -0.5:
-		c.fail(key, "%v is a contraction of 50%% a month or more: give a fraction above -0.5 (-0.01 is 1%% less a month)", x)
-	}
-}
-
-// annualRate: [0, 1).
-func (c *checker) annualRate(key string, p *float64) {
-	if p == nil {
-		return
-	}
-	switch x := *p; {
-	case math.IsNaN(x) || math.IsInf(x, 0) || x < 0:
-		c.fail(key, "must be a fraction of the team a year, 0 or more, got %v", x)
-	case x > 1:
-		c.fail(key, "rates are fractions: 15%% a year is 0.15, got %v", x)
-	case x == 1:
-		c.fail(key, "must be below 1 (1 would lose the whole team within a year), got 1")
-	}
 }
 
 // Line returns the line of a key path in the plan (0 when absent).

@@ -126,7 +126,7 @@ segmentation: { suggest_tiers: 3 }
 		Hiring: HiringSpec{TimeToHireMonths: i(3), RampMonths: i(4), RampCurve: RampCurve(csplanv1.RampCurve_RAMP_CURVE_LINEAR), AnnualCSMAttritionRate: f(0.1),
 			BaseSalary: 90000, Itemized: &ItemizedCost{BenefitsShare: f(0.25), ToolsPerYear: 5000}, RecruitingFeeShare: f(0.2), SignOnBonus: 3000,
 			TrainerHours: 20, TrainerHourlyCost: f(60), HoursPerAccountMonth: f(3),
-			TechTouchAlternative: &TechTouchAlternative{50, 1, 20000}},
+			TechTouchAlternative: &TechTouchAlternative{AccountsMoved: 50, HoursSavedPerAccountMonth: 1, PlatformCostPerYear: 20000}},
 		Finance: Finance{Revenue: f(9e6), MinCostShare: f(0.1), MaxCostShare: f(0.2), GrossMargin: f(0.75), Cash: f(1e6), MonthlyBurn: f(1e5),
 			CurrentCSCost: f(5e5), TechTouchAccountsPerCSM: f(1500)},
 		Signals:      Signals{f(0.02), f(0.01), f(50), f(0.7), f(0.3)},
@@ -177,32 +177,9 @@ func TestParseErrors(t *testing.T) {
 		{"bad enum", strings.Replace(minimal, "arr: 2000000", "arr: 2000000\n    touch_model: medium", 1), []string{"line 6", `"medium" is not a touch model`, "high, low, tech"}, nil},
 		{"wrong type", strings.Replace(minimal, "accounts: 100", "accounts: many", 1), []string{"line 4", `"many"`}, nil},
 		{"empty", "", []string{"empty"}, nil},
-		{"no segments", "hiring: { base_salary: 1 }\n", []string{"segments"}, []string{"segments"}},
-		{"no salary", "segments: [{ name: A, accounts: 1, arr: 1 }]\n", []string{"hiring.base_salary"}, []string{"hiring.base_salary"}},
-		{"inline book incomplete", "segments: [{ name: A }]\nhiring: { base_salary: 1 }\n", []string{"plan.yaml:1: segments[0].accounts"},
-			[]string{"segments[0].accounts", "segments[0].arr"}},
 		{"csv and inline", "book: { accounts_csv: a.csv }\nsegments: [{ name: A, accounts: 1, arr: 1 }]\nhiring: { base_salary: 1 }\n",
 			[]string{"remove the inline accounts"}, []string{"segments[0].accounts", "segments[0].arr"}},
-		{"duplicate names and both ratio and playbook", `
-segments:
-  - { name: A, accounts: 1, arr: 1 }
-  - name: a
-    accounts: 1
-    arr: 1
-    accounts_per_csm: 10
-    playbook: { touchpoints: [{ name: x, hours: 1, cadence: monthly }] }
-hiring: { base_salary: 1 }
-`, []string{"plan.yaml:4: segments[1].name", "plan.yaml:7: segments[1].accounts_per_csm"}, []string{"segments[1].name", "segments[1].accounts_per_csm"}},
-		{"out of range", minimal + `start_month: "2027-13"
-horizon_months: 200
-growth: { monthly_logo_churn_rate: 2 }
-finance: { min_cost_share: 0.3, max_cost_share: 0.2, cash: 10 }
-signals: { churn_rate: 25 }
-segmentation: { suggest_tiers: 3 }
-`, []string{"plan.yaml:8: start_month", "plan.yaml:10: growth.monthly_logo_churn_rate", "0.25, not 25"},
-			[]string{"start_month", "horizon_months", "growth.monthly_logo_churn_rate", "finance.min_cost_share", "finance.monthly_burn", "signals.churn_rate", "segmentation.suggest_tiers"}},
-		{"bad planned hire", strings.Replace(minimal, "arr: 2000000", "arr: 2000000\n    team: { csms: -1, planned_hires: [March] }", 1),
-			[]string{"segments[0].team.csms", `"March" is not a month`}, []string{"segments[0].team.csms", "segments[0].team.planned_hires[0]"}},
+		{"tiers without accounts", minimal + "segmentation: { suggest_tiers: 3 }\n", []string{"suggest_tiers", "set book.accounts_csv"}, []string{"segmentation.suggest_tiers"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -249,29 +226,5 @@ func TestEnumSpellings(t *testing.T) {
 	}
 	if got := p.Segments[0].Playbook.Touchpoints[0].Cadence.proto(); got != csplanv1.Cadence_CADENCE_ONE_TIME {
 		t.Errorf("cadence one-time = %v", got)
-	}
-}
-
-// TestPlanRatesAreFractions: a rate written as a percentage is refused at
-// its line with a message that says rates are fractions; a contraction is
-// a negative expansion.
-func TestPlanRatesAreFractions(t *testing.T) {
-	src := strings.Replace(minimal, "  base_salary: 100000\n", "  base_salary: 100000\n  annual_csm_attrition_rate: 15\n", 1) +
-		"growth: { monthly_logo_churn_rate: 1, monthly_expansion_rate: -0.6 }\n"
-	_, err := Parse([]byte(src), "plan.yaml")
-	if err == nil {
-		t.Fatal("a plan with rates of 1, -0.6 and 15 parsed")
-	}
-	for _, want := range []string{
-		"growth.monthly_logo_churn_rate: rates are fractions: 1% a month is 0.01",
-		"growth.monthly_expansion_rate: -0.6 is a contraction of 50% a month or more",
-		"hiring.annual_csm_attrition_rate: rates are fractions: 15% a year is 0.15",
-	} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error %q lacks %q", err, want)
-		}
-	}
-	if _, err := Parse([]byte(minimal+"growth: { monthly_expansion_rate: -0.02 }\n"), "plan.yaml"); err != nil {
-		t.Errorf("a contraction of 2%% a month = %v, want accepted", err)
 	}
 }

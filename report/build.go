@@ -2,31 +2,36 @@ package report
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
-	"github.com/csplan/csplan/planner"
+	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
+	"github.com/csplan/csplan/report/doc"
+	"github.com/csplan/csplan/report/html"
 )
 
-// build lays the report out: the summary first, then each section.
-func build(r *planner.Report) document {
-	b := &builder{r: r, cur: r.Currency}
+// build lays the report out: the verdict and the summary first, then the
+// requisitions, the bridge, the fiscal view and each section. Every figure
+// is a field of the PlanResult, formatted; nothing is computed here.
+func build(r *csplanv1.PlanResult) doc.Document {
+	b := &builder{r: r, cur: r.GetCurrency()}
 	b.title()
 	b.summary()
-	b.capacity()
-	b.evaluation()
-	b.forecast()
-	b.segmentation()
+	b.requisitions()
+	b.bridge()
+	b.fiscal()
+	b.segments()
+	b.book()
 	b.coverage()
 	b.hiring()
+	b.findings()
 	b.assumptions()
 	return b.d
 }
 
 type builder struct {
-	r   *planner.Report
+	r   *csplanv1.PlanResult
 	cur string
-	d   document
+	d   doc.Document
 }
 
 func (b *builder) money(x float64) string { return money(x, b.cur) }
@@ -42,335 +47,259 @@ func (b *builder) moneyOpt(x *float64) string {
 
 func (b *builder) title() {
 	r := b.r
-	name := r.Company
+	name := r.GetCompany()
 	if name == "" {
 		name = "the plan"
 	}
-	b.d.h(1, "CS capacity plan: "+name)
-	src := "totals given in the plan"
-	if r.Book.Source == "csv" {
-		src = "`" + r.Book.AccountsFile + "`"
+	b.d.H(1, "CS capacity plan: "+name)
+	src := "the segments' own totals"
+	if r.GetSegmentation().GetSource() == "accounts" {
+		src = "the accounts"
 	}
-	b.d.p(fmt.Sprintf("From %s, over %d months. Book: %s accounts and %s ARR (%s); revenue %s.",
-		r.StartMonth, r.HorizonMonths, count(r.Book.Accounts), b.money(r.Book.ARR), src, b.money(r.Book.Revenue)))
+	s := r.GetSummary()
+	b.d.P(fmt.Sprintf("From %s, over %d months, sized %s. Book: %s accounts and %s ARR, from %s; revenue %s.",
+		r.GetStartMonth(), r.GetHorizonMonths(), policyText(r.GetSizingPolicy()), count32(r.GetSegmentation().GetTotalAccounts()),
+		b.money(r.GetSegmentation().GetTotalArr()), src, b.money(s.GetRevenue())))
+}
+
+func policyText(p csplanv1.SizingPolicy) string {
+	if p == csplanv1.SizingPolicy_SIZING_POLICY_MOST_CONSTRAINED {
+		return "by the most constrained factor"
+	}
+	return "from each segment's own journey (playbook first, benchmarks as guardrails)"
 }
 
 func (b *builder) summary() {
-	s := b.r.Summary
-	b.d.h(2, "Summary")
-	b.d.list(s.Actions...)
-
-	t := newTable("Segment", "Touch", ">Accounts", ">ARR", ">CSMs", ">Need now", "Binds", ">CSMs +12m", ">Need +12m", "Binds +12m")
-	for _, n := range append(append([]planner.SegmentNeed{}, s.Segments...), s.Total) {
-		t.row(n.Name, label(n.TouchModel), count(n.Accounts), b.money(n.ARR), count(n.CSMs), fmt.Sprintf("%d (%s)", n.NeededNow, signed(n.GapNow)),
-			label(n.BindingFactor), count(n.CSMsIn12Months), fmt.Sprintf("%d (%s)", n.NeededIn12Months, signed(n.GapIn12Months)), label(n.BindingFactorIn12Months))
+	s := b.r.GetSummary()
+	b.d.H(2, "Summary")
+	v := "**Verdict: " + label(s.GetVerdict()) + "**"
+	if s.GetHireByMonth() != "" {
+		v += " (open the requisition by " + s.GetHireByMonth() + ")"
 	}
-	t.total = true
-	b.d.p("CSMs needed per segment, today and in 12 months (the gap to the team in brackets; \"+12m\" counts hires already planned). Each segment's need is its binding factor's.")
-	b.d.add(t)
+	b.d.P(v + ".")
+	b.d.List(s.GetReasons()...)
 
-	if len(s.Requisitions) == 0 {
-		b.d.p("**Requisitions:** none needed within the horizon.")
-	} else {
-		b.d.p("**Requisitions** (the forecasts' hiring plans: open by, start and ramped months):")
-		rt := newTable("Segment", "Open by", "Start", "Ramped", "Status", ">First-year cost")
-		for _, q := range s.Requisitions {
-			rt.row(q.Segment, q.RequisitionMonth, q.StartMonth, q.RampedMonth, label(q.Status), b.money(q.FirstYearCost))
-		}
-		b.d.add(rt)
+	b.d.P(fmt.Sprintf("CSMs needed per segment: accounts over the segment's capacity (accounts per CSM), today and in %s. The company is the sum of its segments.",
+		s.GetIn12MonthsMonth()))
+	t := doc.NewTable("Segment", "Touch", "Sized by", ">Per CSM", ">Accounts", ">ARR", ">CSMs", ">FTE now", ">Need now", ">Need "+s.GetIn12MonthsMonth())
+	for _, sg := range b.r.GetSegments() {
+		t.Row(sg.GetName(), label(sg.GetTouchModel()), label(sg.GetSizingBasis()), num(sg.GetCapacityAccountsPerCsm(), 1), count32(sg.GetAccounts()),
+			b.money(sg.GetArr()), count32(sg.GetCsmsToday()), num(sg.GetCsmFteNow(), 2), count32(sg.GetCsmsNeededNow()),
+			count32(sg.GetCsmsNeededIn12Months()))
 	}
+	m0 := first(b.r.GetMonths())
+	t.Row("Total", "", "", "", num(m0.GetAccounts(), 0), b.money(m0.GetArr()), count32(s.GetCsmsToday()), "", count32(s.GetCsmsNeededNow()),
+		count32(s.GetCsmsNeededIn12Months()))
+	t.Total = true
+	b.d.Add(t)
 
-	c := s.CostShare
-	b.d.p(fmt.Sprintf("**CS cost against revenue** (band %s to %s):", pct(c.Min), pct(c.Max)))
-	ct := newTable("Staffing", ">Cost a year", ">Share of revenue", "Band")
-	ct.row("Current team", b.money(c.CurrentCost), pct(c.Current), label(c.CurrentBand))
-	ct.row("Needed today", b.money(c.NeededCost), pct(c.Needed), label(c.NeededBand))
-	ct.row("Needed in 12 months", b.money(c.In12MonthsCost), pct(c.In12Months), label(c.In12MonthsBand))
-	b.d.add(ct)
-
-	v := "**Hiring verdict: " + label(s.Verdict) + "**"
-	if s.HireByMonth != "" {
-		v += " (by " + s.HireByMonth + ")"
-	}
-	b.d.p(v + ".")
-	b.d.list(s.Reasons...)
+	b.d.P(fmt.Sprintf("**CS cost against revenue**, the run-rate a year %s (band %s to %s):", scopeText(b.r.GetCostScope()),
+		pct(s.GetMinCostShare()), pct(s.GetMaxCostShare())))
+	ct := doc.NewTable("Staffing", ">Cost a year", ">Share of revenue", "Band")
+	ct.Row(fmt.Sprintf("Today's team (%d CSMs)", s.GetCsmsToday()), b.money(s.GetCostNow()), pct(s.GetCostShareNow()), label(s.GetBandNow()))
+	ct.Row(fmt.Sprintf("The need now (%d CSMs)", s.GetCsmsNeededNow()), b.money(s.GetCostNeeded()), pct(s.GetCostShareNeeded()), label(s.GetBandNeeded()))
+	b.d.Add(ct)
 }
 
-func (b *builder) capacity() {
-	c := b.r.Capacity
-	b.d.h(2, "Capacity (bottom-up)")
-	if len(c.Segments) == 0 {
-		b.d.p("No segment describes a playbook, so there is no bottom-up model.")
+func scopeText(s csplanv1.CostScope) string {
+	if s == csplanv1.CostScope_COST_SCOPE_CSM_PAYROLL {
+		return "of CSM payroll"
+	}
+	return "fully loaded (CSMs, managers and other CS cost, where the plan gives them)"
+}
+
+func (b *builder) requisitions() {
+	rs := b.r.GetRequisitions()
+	b.d.H(2, "Requisitions")
+	s := b.r.GetSummary()
+	if len(rs) == 0 {
+		b.d.P("None within the horizon.")
 		return
 	}
-	b.d.p(fmt.Sprintf("One CSM has %s customer hours a month. The segments with a playbook need:", num(c.AvailableHoursPerCSMMonth, 2)))
-	t := newTable("Segment", ">Accounts", ">Hours/account/mo", ">Accounts/CSM", ">FTE", ">CSMs", ">ARR/CSM")
-	for _, s := range c.Segments {
-		t.row(s.Name, count(s.Accounts), num(s.HoursPerAccountMonth, 3), num(s.AccountsPerCSM, 0), num(s.CSMFTE, 2), count(s.CSMHeadcount), b.money(s.ARRPerCSM))
-	}
-	t.row("Total", "", "", "", num(c.TotalCSMFTE, 2), count(c.TotalCSMHeadcount), b.money(c.ARRPerCSM))
-	t.total = true
-	b.d.add(t)
-	bt := newTable("Segment", "Activity", ">Hours/account/mo")
-	for _, s := range c.Segments {
-		for i, x := range s.Breakdown {
-			name := ""
-			if i == 0 {
-				name = s.Name
-			}
-			bt.row(name, x.Name, num(x.HoursPerAccountMonth, 3))
+	b.d.P(fmt.Sprintf("%d requisitions, %d due now or overdue, each hire at a first-year cost of %s. A growth hire is needed even without attrition; a backfill replaces expected leavers (fractional ones add up), so its incremental cost against today's run-rate is its one-time cost only.",
+		len(rs), s.GetRequisitionsDueNow(), b.money(b.r.GetHiring().GetCost().GetFirstYearCost())))
+	t := doc.NewTable("Segment", "Kind", "Needed", "Open by", "Start", "Ramped", "Status", ">Incremental", "Tech touch")
+	for _, q := range rs {
+		status := label(q.GetStatus())
+		if q.GetMonthsLate() > 0 {
+			status += fmt.Sprintf(" (%d late)", q.GetMonthsLate())
 		}
+		t.Row(q.GetSegment(), label(q.GetKind()), q.GetNeededMonth(), q.GetOpenByMonth(), q.GetStartMonth(), q.GetRampedMonth(), status,
+			b.money(q.GetIncrementalCost()), techFirst(q.GetTechTouchFirst()))
 	}
-	b.d.p("Where the hours go:")
-	b.d.add(bt)
+	b.d.Add(t)
 }
 
-func (b *builder) evaluation() {
-	e := b.r.Evaluation
-	b.d.h(2, "Team evaluation (three factors)")
-	b.d.p("ARR per CSM against the touch model's band, accounts per CSM against the ideal range and cap (scaled by complexity), and workload (the FTE the journey needs over the team). The factor that needs most CSMs binds.")
-	t := newTable("Team", ">CSMs", ">ARR/CSM", "ARR", ">Accts/CSM", "Volume", ">Workload", "Workload", "Binds", ">Need", ">Gap")
-	for _, x := range append(append([]planner.TeamEvaluation{}, e.Segments...), e.Overall) {
-		f := map[string]planner.FactorResult{}
-		for _, fr := range x.Factors {
-			f[fr.Factor] = fr
-		}
-		wl, wls := "-", "-"
-		if w, ok := f["WORKLOAD"]; ok {
-			wl, wls = pct(w.Value), label(w.Status)
-		}
-		t.row(x.Name, count(x.CSMs), b.money(x.ARRPerCSM), label(f["ARR"].Status), num(x.AccountsPerCSM, 1), label(f["VOLUME"].Status),
-			wl, wls, label(x.BindingFactor), count(x.CSMsNeeded), signed(x.CSMGap))
+func (b *builder) bridge() {
+	b.d.H(2, "Headcount and cost, month by month")
+	b.d.P("Expected values: attrition takes a share of each cohort from its own start, so headcount is fractional. Load is accounts per effective CSM, with the plan's requisitions and without them. Costs are the month's expected spend.")
+	t := doc.NewTable("Month", ">Accounts", ">Headcount", ">Effective", ">Needed", ">Load", ">Load without hires", ">Managers")
+	c := doc.NewTable("Month", ">CSMs", ">Managers", ">Other", ">One-time", ">Total", ">Revenue", ">Cost share")
+	for _, m := range b.r.GetMonths() {
+		t.Row(m.GetMonth(), num(m.GetAccounts(), 0), num(m.GetHeadcount(), 1), num(m.GetEffectiveCsms(), 1), count32(m.GetNeededCsms()),
+			num(m.GetAccountsPerEffectiveCsm(), 1), num(m.GetAccountsPerEffectiveCsmWithoutPlan(), 1), count32(m.GetManagers()))
+		c.Row(m.GetMonth(), b.money(m.GetCsmCost()), b.money(m.GetManagerCost()), b.money(m.GetOtherCost()), b.money(m.GetOneTimeCost()),
+			b.money(m.GetTotalCost()), b.money(m.GetRevenue()), pct(m.GetCostShare()))
 	}
-	t.total = true
-	b.d.add(t)
-	b.d.p("The Company row judges the whole book and team with the plan's signals. Where segments are served differently (touch model or complexity), its bands blend theirs, accounts per CSM weighted by accounts and ARR per CSM by ARR, so that its CSMs needed is what the segments need together.")
-	var findings []string
-	for _, x := range append(append([]planner.TeamEvaluation{}, e.Segments...), e.Overall) {
-		for _, f := range x.Findings {
-			findings = append(findings, fmt.Sprintf("%s, %s: %s", x.Name, label(f.Severity), f.Message))
-		}
-	}
-	if len(findings) > 0 {
-		b.d.p("Findings:")
-		b.d.list(findings...)
-	}
+	b.d.Add(t)
+	b.d.P("Monthly cost: each line, and the run-rate share of revenue in scope (one-time costs excluded):")
+	b.d.Add(c)
+	b.d.Chart(html.ChartHeadcount)
+	b.d.Chart(html.ChartCost)
 }
 
-func (b *builder) forecast() {
-	f := b.r.Forecast
-	b.d.h(2, "Forecast and triggers")
-	b.d.p("Each segment's book month by month, its load per effective CSM (ramping hires count in part, attrition lowers it) against its thresholds, the month each threshold is crossed and the month a requisition must open for a ramped CSM to be in seat by then.")
-	for _, s := range f.Segments {
-		b.d.h(3, s.Name)
-		g := fmt.Sprintf("Growth: %s new accounts a month, %s logo churn and %s expansion a month.",
-			num(s.NewAccountsPerMonth, 2), pct(s.MonthlyLogoChurnRate), pct(s.MonthlyExpansionRate))
-		if len(s.PlannedHireMonths) > 0 {
-			g += " Hires already planned to start: " + strings.Join(s.PlannedHireMonths, ", ") + "."
-		}
-		th := s.Thresholds
-		g += fmt.Sprintf(" Thresholds in accounts per CSM: review %s, hire %s, critical %s; ARR per CSM %s.",
-			num(th.ReviewAccountsPerCSM, 1), num(th.HireAccountsPerCSM, 1), num(th.CriticalAccountsPerCSM, 1), b.money(th.ARRPerCSM))
-		b.d.p(g)
-		b.d.add(b.monthTable(s.Months))
-		tt := newTable("Trigger", ">Threshold", "Crossed", "Open by", "Status")
-		for _, t := range s.Triggers {
-			th := num(t.Threshold, 1)
-			if t.Name == "arr" {
-				th = b.money(t.Threshold)
+func (b *builder) fiscal() {
+	b.d.H(2, "Cost by fiscal period")
+	t := doc.NewTable("Period", ">Months", ">Total cost", ">Growth hires", ">Backfills")
+	for _, ps := range [][]*csplanv1.FiscalPeriodCost{b.r.GetCostByQuarter(), b.r.GetCostByFiscalYear()} {
+		for _, p := range ps {
+			name := p.GetPeriod()
+			if p.GetPartial() {
+				name += " (part)"
 			}
-			st := label(t.Status)
-			if t.MonthsLate > 0 {
-				st += " (" + plural(t.MonthsLate, "month") + " late)"
-			}
-			tt.row(t.Name, th, or(t.CrossingMonth), or(t.OpenRequisitionBy), st)
-		}
-		b.d.add(tt)
-		if len(s.HiringPlan) == 0 {
-			b.d.p("Hiring plan: no hire needed to stay under the hire threshold.")
-		} else {
-			ht := newTable("Hire", "Open by", "Start", "Ramped", ">First-year cost")
-			for i, h := range s.HiringPlan {
-				ht.row(count(i+1), h.RequisitionMonth, h.StartMonth, h.RampedMonth, b.money(h.FirstYearCost))
-			}
-			b.d.p("Hiring plan (keeps load under the hire threshold):")
-			b.d.add(ht)
+			t.Row(name, count32(p.GetMonths()), b.money(p.GetTotalCost()), count32(p.GetGrowthHires()), count32(p.GetBackfillHires()))
 		}
 	}
-	if len(f.Segments) > 1 {
-		b.d.h(3, "All segments")
-		b.d.add(b.monthTable(f.Total))
+	b.d.Add(t)
+	b.d.P("Hires are counted in their start month; \"(part)\" marks a period the horizon cuts.")
+	b.d.Chart(html.ChartQuarters)
+}
+
+func (b *builder) segments() {
+	for _, s := range b.r.GetSegments() {
+		b.d.H(2, "Segment "+s.GetName())
+		b.d.P(fmt.Sprintf("Sized by %s: %s accounts per effective CSM, %s FTE for %s accounts today.", label(s.GetSizingBasis()),
+			num(s.GetCapacityAccountsPerCsm(), 1), num(s.GetCsmFteNow(), 2), count32(s.GetAccounts())))
+		b.d.Chart(html.ChartLoadPrefix + s.GetName())
+		if c := s.GetCapacity(); c != nil {
+			t := doc.NewTable("Activity", ">Hours/account/mo")
+			for _, x := range c.GetBreakdown() {
+				t.Row(x.GetName(), num(x.GetHoursPerAccountMonth(), 3))
+			}
+			t.Row("Total", num(c.GetHoursPerAccountMonth(), 3))
+			t.Total = true
+			b.d.P(fmt.Sprintf("One CSM has %s customer hours a month; the playbook takes:", num(c.GetAvailableHoursPerCsmMonth(), 2)))
+			b.d.Add(t)
+		}
+		g := doc.NewTable("Guardrail", ">Value", ">Healthy", ">Limit", "Status", ">CSMs at benchmark")
+		for _, f := range s.GetGuardrails() {
+			value, band, limit := num(f.GetValue(), 1), num(f.GetHealthyMin(), 0)+"-"+num(f.GetHealthyMax(), 0), num(f.GetLimit(), 0)
+			if f.GetFactor() == csplanv1.Factor_FACTOR_ARR {
+				value, band, limit = b.money(f.GetValue()), b.money(f.GetHealthyMin())+"-"+b.money(f.GetHealthyMax()), b.money(f.GetLimit())
+			}
+			if f.GetFactor() == csplanv1.Factor_FACTOR_WORKLOAD {
+				value, band, limit = pct(f.GetValue()), pct(f.GetHealthyMin())+"-"+pct(f.GetHealthyMax()), pct(f.GetLimit())
+			}
+			g.Row(label(f.GetFactor()), value, band, limit, label(f.GetStatus()), count32(f.GetCsmsAtBenchmark()))
+		}
+		b.d.Add(g)
+		tr := doc.NewTable("Trigger", ">Threshold", "Crossed", "Open by", "Status")
+		for _, x := range s.GetTriggers() {
+			thr := num(x.GetThreshold(), 1)
+			if x.GetName() == "arr" {
+				thr = b.money(x.GetThreshold())
+			}
+			tr.Row(x.GetName(), thr, or(x.GetCrossingMonth()), or(x.GetOpenRequisitionBy()), label(x.GetStatus()))
+		}
+		b.d.Add(tr)
+		if len(s.GetUnmetMonths()) > 0 {
+			b.d.P("Above capacity before any requisition opened now can be ramped: " + strings.Join(s.GetUnmetMonths(), ", ") + ".")
+		}
 	}
 }
 
-func (b *builder) monthTable(ms []planner.ForecastMonth) *table {
-	t := newTable("Month", ">Accounts", ">ARR", ">CSMs", ">Effective", ">Accounts/CSM", ">ARR/CSM", ">CS cost/mo", ">Cost share")
-	for _, m := range ms {
-		t.row(m.Month, num(m.Accounts, 0), b.money(m.ARR), count(m.CSMHeadcount), num(m.EffectiveCSMs, 2), num(m.AccountsPerCSM, 1),
-			b.money(m.ARRPerCSM), b.money(m.CSCost), pct(m.CSCostShare))
+func (b *builder) book() {
+	sg := b.r.GetSegmentation()
+	b.d.H(2, "The book")
+	t := doc.NewTable("Segment", ">Accounts", ">ARR", ">Mean ARR", ">Median ARR", ">P90 ARR", ">Account share", ">ARR share")
+	for _, s := range append(append([]*csplanv1.PlanBookSegment{}, sg.GetSegments()...), sg.GetUnassigned()) {
+		t.Row(s.GetName(), count32(s.GetAccounts()), b.money(s.GetArr()), b.moneyOpt(s.ArrMean), b.moneyOpt(s.ArrMedian), b.moneyOpt(s.ArrP90),
+			pct(s.GetAccountShare()), pct(s.GetArrShare()))
 	}
-	return t
-}
-
-func (b *builder) segmentation() {
-	s := b.r.Segmentation
-	b.d.h(2, "Segmentation")
-	if b.r.Book.Source == "csv" {
-		b.d.p(fmt.Sprintf("The accounts of `%s` by segment rule (first match wins).", b.r.Book.AccountsFile))
-	} else {
-		b.d.p("The book as the plan gives it, segment by segment.")
+	b.d.Add(t)
+	if sg.GetSource() != "accounts" {
+		b.d.P("The book is the segments' totals: its ARR distribution is unknown (dashes).")
 	}
-	t := newTable("Segment", "Touch", ">Accounts", ">ARR", ">Mean", ">Median", ">P90", ">% accounts", ">% ARR")
-	for _, x := range s.Segments {
-		t.row(x.Name, label(x.TouchModel), count(x.Accounts), b.money(x.ARR), b.money(x.ARRMean), b.moneyOpt(x.ARRMedian), b.moneyOpt(x.ARRP90),
-			pct(x.AccountShare), pct(x.ARRShare))
-	}
-	u := s.Unassigned
-	if b.r.Book.Source == "csv" {
-		t.row("(unassigned)", "-", count(u.Accounts), b.money(u.ARR), b.money(u.ARRMean), b.moneyOpt(u.ARRMedian), b.moneyOpt(u.ARRP90), pct(u.AccountShare), pct(u.ARRShare))
-	}
-	t.row("Total", "", count(s.TotalAccounts), b.money(s.TotalARR), "", "", "", "", "")
-	t.total = true
-	b.d.add(t)
-	if u.Accounts > 0 {
-		b.d.p(fmt.Sprintf("%s accounts (%s ARR) match no rule: they are not planned for.", count(u.Accounts), b.money(u.ARR)))
-	}
-	if sg := s.Suggestion; sg != nil {
-		b.d.p(fmt.Sprintf("Where the revenue tiers of the book lie (optimal clustering of log ARR; goodness of fit %s). The top 10%% of accounts hold %s of ARR, the top 20%% %s.",
-			num(sg.GoodnessOfVarianceFit, 3), pct(sg.Top10PercentARRShare), pct(sg.Top20PercentARRShare)))
-		tt := newTable("Tier", ">From (suggested)", ">Min ARR", ">Max ARR", ">Accounts", ">ARR", ">% ARR")
-		for _, x := range sg.Tiers {
-			from := "-"
-			if x.SuggestedMinARR > 0 {
-				from = b.money(x.SuggestedMinARR)
-			}
-			tt.row(x.Name, from, b.money(x.MinARR), b.money(x.MaxARR), count(x.Accounts), b.money(x.ARR), pct(x.ARRShare))
+	if sug := sg.GetSuggestion(); sug != nil {
+		b.d.P(fmt.Sprintf("**Suggested revenue tiers** (goodness of variance fit %s; the top 10%% of accounts hold %s of ARR):",
+			num(sug.GetGoodnessOfVarianceFit(), 3), pct(sug.GetTop10PercentArrShare())))
+		tt := doc.NewTable("Tier", ">From ARR", ">Min ARR", ">Max ARR", ">Accounts", ">ARR share")
+		for _, x := range sug.GetTiers() {
+			tt.Row(x.GetName(), b.money(x.GetSuggestedMinArr()), b.money(x.GetMinArr()), b.money(x.GetMaxArr()), count32(x.GetAccounts()), pct(x.GetArrShare()))
 		}
-		b.d.add(tt)
+		b.d.Add(tt)
 	}
 }
 
 func (b *builder) coverage() {
-	c := b.r.Coverage
-	b.d.h(2, "Coverage and cost")
-	b.d.p(fmt.Sprintf("Every segment staffed at its ratio (playbook, coverage ratio or the touch model's ideal), whole CSMs at %s loaded a year, against revenue of %s.",
-		b.money(c.CSMLoadedCost), b.money(c.Revenue)))
-	t := newTable("Segment", ">Accounts/CSM", ">FTE", ">CSMs", ">Cost", ">% revenue")
-	var fte float64
-	for _, s := range c.Segments {
-		t.row(s.Name, num(s.AccountsPerCSM, 1), num(s.CSMFTE, 2), count(s.CSMHeadcount), b.money(s.Cost), pct(s.CostShare))
-		fte += s.CSMFTE
+	opts := b.r.GetCoverage().GetOptions()
+	if len(opts) == 0 {
+		return
 	}
-	t.row("Total", "", num(fte, 2), count(c.TotalCSMHeadcount), b.money(c.TotalCost), pct(c.CostShare))
-	t.total = true
-	b.d.add(t)
-	b.d.p(fmt.Sprintf("CS cost is %s of revenue: **%s** the %s to %s band.", pct(c.CostShare), strings.ToUpper(c.Band), pct(c.MinCostShare), pct(c.MaxCostShare)))
-	for i, o := range c.Options {
-		text := fmt.Sprintf("**Option %d, %s:** %s Cost share %s, %s over budget.", i+1, label(o.Kind), o.Description, pct(o.CostShare), b.money(o.ExtraCost))
-		if o.Kind == "REDUCE_COVERAGE" {
-			text += fmt.Sprintf(" Accounts per CSM x%s.", num(o.CoverageFactor, 3))
-		}
-		if len(o.MovedSegments) > 0 {
-			text += " Moved to tech-touch: " + strings.Join(o.MovedSegments, ", ") + "."
-		}
-		b.d.p(text)
-		ot := newTable("Segment", ">Accounts/CSM", ">CSMs", ">Cost")
-		for _, s := range o.Segments {
-			ot.row(s.Name, num(s.AccountsPerCSM, 1), count(s.CSMHeadcount), b.money(s.Cost))
-		}
-		b.d.add(ot)
+	b.d.H(2, "Ways back into the band")
+	b.d.P("The need is above the band. Each option prices CSMs at a hire's loaded cost:")
+	t := doc.NewTable("Option", ">Cost share", ">Over budget by", "What it means")
+	for _, o := range opts {
+		t.Row(label(o.GetKind()), pct(o.GetCostShare()), b.money(o.GetExtraCost()), o.GetDescription())
 	}
+	b.d.Add(t)
 }
 
 func (b *builder) hiring() {
-	h := b.r.Hiring
-	c, e := h.Cost, h.Evaluation
-	b.d.h(2, "Hiring: cost and evaluation")
-	t := newTable("One more CSM", ">Amount")
-	t.row("Base salary", b.money(c.BaseSalary))
-	t.row("Loaded cost a year", b.money(c.AnnualLoadedCost))
-	t.row("Loaded cost a month", b.money(c.MonthlyLoadedCost))
-	t.row("Ramp cost (unproductive part)", b.money(c.RampCost))
-	t.row("Recruiting fee", b.money(c.RecruitingFee))
-	t.row("Sign-on bonus", b.money(c.SignOnBonus))
-	t.row("Training cost", b.money(c.TrainingCost))
-	t.row("First-year cost", b.money(c.FirstYearCost))
-	t.row("Productive months in the first year", num(c.ProductiveMonthsFirstYear, 2))
-	t.row("Trainers' hours lost", num(c.TrainingCapacityHours, 1))
-	b.d.add(t)
+	h := b.r.GetHiring()
+	c := h.GetCost()
+	b.d.H(2, "One hire")
+	t := doc.NewTable("Item", ">Amount")
+	t.Row("Annual loaded cost", b.money(c.GetAnnualLoadedCost()))
+	t.Row("Ramp (unproductive pay)", b.money(c.GetRampCost()))
+	t.Row("Recruiting fee", b.money(c.GetRecruitingFee()))
+	t.Row("Sign-on bonus", b.money(c.GetSignOnBonus()))
+	t.Row("Training", b.money(c.GetTrainingCost()))
+	t.Row("First-year cost", b.money(c.GetFirstYearCost()))
+	t.Row("Per productive FTE", b.money(h.GetHireCostPerProductiveFte()))
+	t.Row("ARR to pay it back", b.money(h.GetPaybackArr()))
+	b.d.Add(t)
+	if h.GetRunwayMonthsBefore() > 0 {
+		b.d.P(fmt.Sprintf("Runway: %s months today, %s with the due hires.", num(h.GetRunwayMonthsBefore(), 1), num(h.GetRunwayMonthsAfter(), 1)))
+	}
+	if tt := h.GetTechTouch(); tt != nil {
+		b.d.P(fmt.Sprintf("Tech touch in %s: moving %d accounts frees %s CSM FTE for %s a year (%s per FTE freed); it replaces %d due requisitions.",
+			tt.GetSegment(), tt.GetAccountsMoved(), num(tt.GetCsmFteFreed(), 2), b.money(tt.GetCostPerYear()), b.money(tt.GetCostPerFteFreed()), tt.GetRequisitionsReplaced()))
+	}
+}
 
-	if e.Segment != "" {
-		b.d.p(fmt.Sprintf("Whether to make the next hire, the first requisition of the forecasts (%s), weighed in its segment against the company's CS cost and revenue:", e.Segment))
-	} else {
-		b.d.p("No requisition is planned; whether to hire one more CSM for the company as a whole:")
+func (b *builder) findings() {
+	fs := b.r.GetFindings()
+	if len(fs) == 0 {
+		return
 	}
-	et := newTable("Measure", ">Before", ">After")
-	et.row("ARR per CSM (milestone "+b.money(e.ARRPerCSMMilestone)+")", b.money(e.ARRPerCSMBefore), b.money(e.ARRPerCSMAfter))
-	et.row("CS cost share of revenue", pct(e.CostShareBefore), pct(e.CostShareAfter))
-	if e.RunwayMonthsBefore > 0 || e.RunwayMonthsAfter > 0 {
-		et.row("Runway (months)", num(e.RunwayMonthsBefore, 1), num(e.RunwayMonthsAfter, 1))
+	b.d.H(2, "Findings")
+	items := make([]string, len(fs))
+	for i, f := range fs {
+		items[i] = label(f.GetSeverity()) + ": " + f.GetMessage()
 	}
-	b.d.add(et)
-	v := fmt.Sprintf("Verdict: **%s**", label(e.Verdict))
-	if e.HireByMonth != "" {
-		v += " by " + e.HireByMonth
-	}
-	v += fmt.Sprintf(". First-year cost %s; at the plan's gross margin the hire pays back by retaining or expanding %s of ARR.", b.money(e.FirstYearCost), b.money(e.PaybackARR))
-	if e.TriggerMonth != "" {
-		v += " The forecasts' next requisition opens " + e.TriggerMonth + "."
-	}
-	b.d.p(v)
-	b.d.list(e.Reasons...)
-	if a := e.Alternative; a != nil {
-		b.d.p(fmt.Sprintf("Tech-touch alternative: frees %s CSM FTE for %s a year, %s per FTE freed, against %s a year for a hire.",
-			num(a.CSMFTEFreed, 2), b.money(a.Cost), b.money(a.CostPerFTEFreed), b.money(a.HireCostPerFTE)))
-	}
-	if e.AlternativeNote != "" {
-		b.d.p(e.AlternativeNote)
-	}
+	b.d.List(items...)
 }
 
 func (b *builder) assumptions() {
-	b.d.h(2, "Assumptions")
-	given := 0
-	var groups []string
-	rows := map[string]*table{}
-	for _, a := range b.r.Assumptions {
-		if a.Source == "plan" {
-			given++
-			continue
-		}
-		g := a.Section
-		if a.Segment != "" {
-			g += " (" + a.Segment + ")"
-		}
-		t := rows[g]
-		if t == nil {
-			t = newTable("Field", "Value", "Source")
-			rows[g] = t
-			groups = append(groups, g)
-		}
-		t.row("`"+a.Name+"`", shortValue(a.Value), a.Source)
+	b.d.H(2, "Assumptions")
+	t := doc.NewTable("Input", "Value", "Source")
+	for _, a := range b.r.GetAssumptions() {
+		t.Row(a.GetName(), a.GetValue(), a.GetSource())
 	}
-	b.d.p(fmt.Sprintf("The values the services and the planner worked out or took as defaults, with their sources (seeds, documented assumptions, or the planner's own rule), by the call that used them. The %d values the plan gives are used as written; the JSON report lists them too.", given))
-	for _, g := range groups {
-		b.d.h(3, strings.ToUpper(g[:1])+g[1:])
-		b.d.add(rows[g])
-	}
+	b.d.Add(t)
 }
 
-// shortValue rounds a long decimal for reading: 70.74468085106383 -> 70.7447.
-func shortValue(v string) string {
-	var x float64
-	if _, err := fmt.Sscan(v, &x); err != nil || !strings.Contains(v, ".") || len(v) <= 8 {
-		return v
+func first(ms []*csplanv1.PlanMonth) *csplanv1.PlanMonth {
+	if len(ms) == 0 {
+		return nil
 	}
-	return strconv.FormatFloat(x, 'f', 4, 64)
+	return ms[0]
 }
 
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
+func techFirst(b bool) string {
+	if b {
+		return "first"
 	}
-	return fmt.Sprintf("%d %ss", n, word)
+	return "-"
 }

@@ -4,17 +4,19 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/csplan/csplan/planner"
+	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
+	"github.com/csplan/csplan/report/doc"
 )
 
-// RenderDiff writes a comparison of two plans in format: text (or table),
-// markdown or json.
-func RenderDiff(w io.Writer, format string, d *planner.Diff) error {
+// RenderDiff writes a ComparePlans answer in format: text (or table),
+// markdown or json (the protojson of the response, as the REST route
+// gives it).
+func RenderDiff(w io.Writer, format string, d *csplanv1.ComparePlansResponse, files [2]string) error {
 	switch format {
 	case "text", "table", "":
-		return writeText(w, buildDiff(d))
+		return doc.WriteText(w, buildDiff(d, files))
 	case "markdown", "md":
-		return writeMarkdown(w, buildDiff(d))
+		return doc.WriteMarkdown(w, buildDiff(d, files))
 	case "json":
 		return JSON(w, d)
 	default:
@@ -22,86 +24,64 @@ func RenderDiff(w io.Writer, format string, d *planner.Diff) error {
 	}
 }
 
+// measureLabels name the deltas' measures for people.
 var measureLabels = map[string]string{
-	"csms":             "CSMs today",
-	"neededNow":        "CSMs needed now",
-	"neededIn12Months": "CSMs needed in 12 months",
-	"requisitions":     "Requisitions",
-	"firstRequisition": "First requisition opens",
-	"hireCrossing":     "Hire threshold crossed",
-	"currentCost":      "Current team cost a year",
-	"neededCost":       "Cost of the needed CSMs",
-	"neededShare":      "Cost share, needed today",
-	"in12MonthsCost":   "Cost in 12 months",
-	"in12MonthsShare":  "Cost share in 12 months",
-	"firstYearCost":    "First-year cost of a hire",
-	"verdict":          "Hiring verdict",
-	"hireByMonth":      "Hire by",
+	"accounts":                  "Accounts",
+	"arr":                       "ARR",
+	"csms_today":                "CSMs today",
+	"csms_needed_now":           "CSMs needed now",
+	"csms_needed_in12_months":   "CSMs needed in 12 months",
+	"capacity_accounts_per_csm": "Accounts per CSM (capacity)",
+	"requisitions":              "Requisitions",
+	"requisitions_due_now":      "Requisitions due now",
+	"cost_needed":               "Cost of the need, a year",
+	"cost_share_needed":         "Cost share of the need",
+	"horizon_total_cost":        "Total cost over the horizon",
 }
 
-// side names one plan: its company and file.
-func side(s planner.DiffSide) string {
-	switch {
-	case s.File == "":
-		return or(s.Company)
-	case s.Company == "":
-		return "`" + s.File + "`"
-	}
-	return s.Company + " (`" + s.File + "`)"
-}
+var moneyMeasures = map[string]bool{"arr": true, "cost_needed": true, "horizon_total_cost": true}
 
-func buildDiff(d *planner.Diff) document {
-	var doc document
-	cur := d.Reports[0].Currency
-	doc.h(1, "Plan comparison: "+side(d.Base)+" vs "+side(d.WhatIf))
-	doc.p(fmt.Sprintf("Base: %s from %s. What-if: %s from %s. Changed measures are marked with *.",
-		side(d.Base), d.Base.StartMonth, side(d.WhatIf), d.WhatIf.StartMonth))
-	t := newTable("Group", "Measure", ">Base", ">What-if", ">Change", "")
-	prev := ""
-	for _, x := range d.Deltas {
-		g := x.Group
-		if g == prev {
-			g = ""
+func buildDiff(d *csplanv1.ComparePlansResponse, files [2]string) doc.Document {
+	var out doc.Document
+	base, whatIf := d.GetBase(), d.GetWhatIf()
+	out.H(1, "Plan comparison")
+	out.P(fmt.Sprintf("Base: `%s` (%s). What-if: `%s` (%s).", files[0], base.GetCompany(), files[1], whatIf.GetCompany()))
+	verdict := func(r *csplanv1.PlanResult) string {
+		v := label(r.GetSummary().GetVerdict())
+		if m := r.GetSummary().GetHireByMonth(); m != "" {
+			v += " by " + m
 		}
-		prev = x.Group
-		var b, w, c string
-		switch x.Kind {
-		case "count":
-			b, w, c = num(x.Base, 0), num(x.WhatIf, 0), signed(int(x.Change))
-		case "money":
-			b, w, c = money(x.Base, cur), money(x.WhatIf, cur), money(x.Change, cur)
-			if x.Change > 0 {
-				c = "+" + c
-			}
-		case "share":
-			b, w = pct(x.Base), pct(x.WhatIf)
-			c = num(x.Change*100, 1) + " pts"
-			if x.Change > 0 {
-				c = "+" + c
-			}
-		case "month":
-			b, w = or(x.BaseText), or(x.WhatIfText)
-			c = "-"
-			if x.BaseText != "" && x.WhatIfText != "" {
-				c = fmt.Sprintf("%s months", signed(int(x.Change)))
-			}
-		default:
-			b, w, c = label(x.BaseText), label(x.WhatIfText), "-"
-		}
-		mark := ""
-		if x.Changed {
-			mark = "*"
-		}
-		t.row(g, measureLabels[x.Measure], b, w, c, mark)
+		return v
 	}
-	doc.add(t)
-	for i, r := range d.Reports {
-		name := "Base"
-		if i == 1 {
-			name = "What-if"
-		}
-		doc.h(2, name+" summary: "+or(r.Company))
-		doc.list(r.Summary.Actions...)
+	out.P(fmt.Sprintf("**Verdict:** %s -> %s.", verdict(base), verdict(whatIf)))
+
+	out.H(2, "What changed in the inputs")
+	if len(d.GetInputChanges()) == 0 {
+		out.P("The two plans give the same inputs.")
 	}
-	return doc
+	t := doc.NewTable("Input", "Base", "What-if")
+	for _, c := range d.GetInputChanges() {
+		t.Row("`"+c.GetField()+"`", or(c.GetBase()), or(c.GetWhatIf()))
+	}
+	out.Add(t)
+
+	out.H(2, "What it changes")
+	dt := doc.NewTable("Group", "Measure", ">Base", ">What-if", ">Change")
+	for _, x := range d.GetDeltas() {
+		f := func(v *float64) string {
+			switch {
+			case v == nil:
+				return "-"
+			case moneyMeasures[x.GetMeasure()]:
+				return money(*v, base.GetCurrency())
+			case x.GetMeasure() == "cost_share_needed":
+				return pct(*v)
+			default:
+				return num(*v, 1)
+			}
+		}
+		dt.Row(x.GetGroup(), measureLabels[x.GetMeasure()], f(x.Base), f(x.WhatIf), f(x.Change))
+	}
+	out.Add(dt)
+	return out
 }

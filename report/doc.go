@@ -1,5 +1,7 @@
-// Package report renders a planner.Report for people and programs: an
-// aligned terminal report readable in 100 columns, Markdown, JSON, and
-// (through report/html) one self-contained HTML file with charts. It reads
-// the report as data and never calls the services.
+// Package report renders a PlanResult for people and programs: an aligned
+// terminal report readable in 100 columns, Markdown, the protojson the REST
+// route gives, and (through report/html) one self-contained HTML file with
+// charts. All of them are laid out from one document (report/doc), so each
+// shows the same figures; the package formats the service's figures and
+// computes none.
 package report

@@ -3,7 +3,7 @@ package report
 import (
 	"strings"
 
-	"github.com/csplan/csplan/report/numfmt"
+	"github.com/csplan/csplan/internal/numfmt"
 )
 
 // The figures of the text and Markdown report are numfmt's, as in the
@@ -16,9 +16,9 @@ func num(x float64, decimals int) string { return numfmt.Dec(x, decimals) }
 
 func count(n int) string { return numfmt.Count(n) }
 
-func pct(x float64) string { return numfmt.Pct(x) }
+func count32(n int32) string { return numfmt.Count(int(n)) }
 
-func signed(n int) string { return numfmt.Signed(n) }
+func pct(x float64) string { return numfmt.Pct(x) }
 
 // or writes s, or a dash for nothing.
 func or(s string) string {
@@ -28,10 +28,24 @@ func or(s string) string {
 	return s
 }
 
-// label writes an enum-like value for people: HIRE_LATER -> hire later.
-func label(s string) string {
-	if s == "" {
+// label writes a contract enum for people, without its type's prefix:
+// VERDICT_HIRE_LATER -> hire later; the unspecified value is a dash.
+func label[E interface {
+	~int32
+	String() string
+}](e E) string {
+	if e == 0 {
 		return "-"
+	}
+	s := e.String()
+	for _, p := range enumPrefixes {
+		if rest, ok := strings.CutPrefix(s, p); ok {
+			s = rest
+			break
+		}
 	}
 	return strings.ToLower(strings.ReplaceAll(s, "_", " "))
 }
+
+var enumPrefixes = []string{"TOUCH_MODEL_", "PRODUCT_COMPLEXITY_", "LOAD_STATUS_", "TRIGGER_STATUS_", "COST_BAND_", "OPTION_KIND_",
+	"FACTOR_", "SEVERITY_", "VERDICT_", "SIZING_BASIS_", "SIZING_POLICY_", "REQUISITION_KIND_", "COST_SCOPE_"}

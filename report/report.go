@@ -1,13 +1,16 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
 
-	"github.com/csplan/csplan/planner"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+
+	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
+	"github.com/csplan/csplan/report/doc"
 	"github.com/csplan/csplan/report/html"
 )
 
@@ -16,16 +19,16 @@ var Formats = []string{"text", "markdown", "json", "html"}
 
 // Render writes r in format: "text" (or "table", the CLI's name for it),
 // "markdown" (or "md"), "json" or "html".
-func Render(w io.Writer, format string, r *planner.Report) error {
+func Render(w io.Writer, format string, r *csplanv1.PlanResult) error {
 	switch format {
 	case "text", "table", "":
 		return Text(w, r)
 	case "markdown", "md":
 		return Markdown(w, r)
 	case "json":
-		return JSON(w, r)
+		return JSON(w, &csplanv1.RunPlanResponse{Result: r})
 	case "html":
-		return html.Render(w, r)
+		return html.Render(w, r, build(r))
 	default:
 		return fmt.Errorf("unknown format %q: use %s", format, strings.Join(Formats, ", "))
 	}
@@ -36,21 +39,24 @@ func KnownFormat(format string) bool {
 	return slices.Contains(Formats, format) || format == "table" || format == "md"
 }
 
-// JSON writes r as indented JSON: the shape of planner.Report, every field
-// present, zero values included (documented in examples/README.md).
-func JSON(w io.Writer, r any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+// JSON writes m as the REST routes do: protojson with lowerCamelCase
+// names, enums as names and every field present, zero values included.
+func JSON(w io.Writer, m proto.Message) error {
+	data, err := protojson.MarshalOptions{EmitUnpopulated: true}.Marshal(m)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(data, '\n'))
+	return err
 }
 
 // Text writes r for a terminal: headings, wrapped paragraphs and aligned
 // tables, at most about 100 columns wide.
-func Text(w io.Writer, r *planner.Report) error {
-	return writeText(w, build(r))
+func Text(w io.Writer, r *csplanv1.PlanResult) error {
+	return doc.WriteText(w, build(r))
 }
 
 // Markdown writes r as GitHub-flavoured Markdown.
-func Markdown(w io.Writer, r *planner.Report) error {
-	return writeMarkdown(w, build(r))
+func Markdown(w io.Writer, r *csplanv1.PlanResult) error {
+	return doc.WriteMarkdown(w, build(r))
 }

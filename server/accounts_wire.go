@@ -39,6 +39,10 @@ import (
 type accountFrame struct {
 	payload framePayload
 	rules   *csplanv1.SegmentRules
+	// planHead makes field 1 a Plan, as in StreamRunPlanRequest, whose
+	// batches are field 2 as here.
+	planHead bool
+	plan     *csplanv1.Plan
 
 	accounts []wireAccount
 	attrs    []wireAttr // the attribute entries of all accounts, in wire order
@@ -112,6 +116,14 @@ func newAccountFrame() *accountFrame {
 	return f
 }
 
+// newPlanFrame is StreamRunPlan's frame: the plan, then the batches.
+func newPlanFrame() *accountFrame {
+	f := newAccountFrame()
+	f.planHead = true
+	f.refl.Message = (&csplanv1.StreamRunPlanRequest{}).ProtoReflect()
+	return f
+}
+
 // ProtoReflect makes the frame a proto.Message.
 func (f *accountFrame) ProtoReflect() protoreflect.Message { return &f.refl }
 
@@ -146,7 +158,7 @@ func (f *accountFrame) Len() int { return len(f.accounts) }
 // reset empties the frame for the next message, keeping its buffers
 // unless they grew past the retained sizes.
 func (f *accountFrame) reset() {
-	f.payload, f.rules = payloadNone, nil
+	f.payload, f.rules, f.plan = payloadNone, nil, nil
 	f.resetBatch()
 }
 
@@ -188,15 +200,19 @@ func (f *accountFrame) unmarshal(b []byte) error {
 			if num == fieldRules {
 				if f.payload != payloadRules {
 					f.resetBatch()
-					f.payload, f.rules = payloadRules, new(csplanv1.SegmentRules)
+					f.payload, f.rules, f.plan = payloadRules, new(csplanv1.SegmentRules), new(csplanv1.Plan)
 				}
-				if err := (proto.UnmarshalOptions{Merge: true}).Unmarshal(v, f.rules); err != nil {
+				var head proto.Message = f.rules
+				if f.planHead {
+					head = f.plan
+				}
+				if err := (proto.UnmarshalOptions{Merge: true}).Unmarshal(v, head); err != nil {
 					return err
 				}
 				continue
 			}
 			if f.payload != payloadBatch {
-				f.payload, f.rules = payloadBatch, nil
+				f.payload, f.rules, f.plan = payloadBatch, nil, nil
 			}
 			if err := f.unmarshalBatch(v); err != nil {
 				return err

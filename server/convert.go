@@ -195,7 +195,6 @@ func benchmarksToProto(b capacity.Benchmarks) *csplanv1.Benchmarks {
 }
 
 func teamRequestFromProto(r *csplanv1.EvaluateTeamRequest) capacity.TeamRequest {
-	sig := orEmpty(r.GetSignals())
 	return capacity.TeamRequest{
 		CSMCount:       r.GetCsmCount(),
 		Accounts:       r.GetAccounts(),
@@ -204,13 +203,8 @@ func teamRequestFromProto(r *csplanv1.EvaluateTeamRequest) capacity.TeamRequest 
 		Complexity:     capacity.Complexity(r.GetComplexity()),
 		WorkloadCSMFTE: r.WorkloadCsmFte,
 		Benchmarks:     benchmarkOverridesFromProto(r.GetBenchmarks()),
-		Signals: capacity.Signals{
-			ChurnRate:                         sig.ChurnRate,
-			PreviousChurnRate:                 sig.PreviousChurnRate,
-			CSMWeeklyHours:                    sig.CsmWeeklyHours,
-			TouchpointCompletionRate:          sig.TouchpointCompletionRate,
-			AccountsWithoutRecentContactShare: sig.AccountsWithoutRecentContactShare,
-		},
+		Signals:        signalsFromProto(r.GetSignals()),
+		Currency:       r.GetCurrency(),
 	}
 }
 
@@ -439,6 +433,7 @@ func hireCostToProto(c capacity.HireCost) *csplanv1.EstimateHireCostResponse {
 func hireEvaluationRequestFromProto(r *csplanv1.EvaluateHireRequest) capacity.HireEvaluationRequest {
 	load, alt := orEmpty(r.GetLoad()), orEmpty(r.GetTechTouchAlternative())
 	return capacity.HireEvaluationRequest{
+		Currency:      r.GetCurrency(),
 		ARR:           r.GetArr(),
 		CSMCount:      r.GetCsmCount(),
 		TouchModel:    capacity.TouchModel(r.GetTouchModel()),

@@ -123,6 +123,7 @@ func coverageRequestFromProto(r *csplanv1.PlanCoverageRequest) capacity.Coverage
 		MinCostShare:            r.MinCostShare,
 		MaxCostShare:            r.MaxCostShare,
 		TechTouchAccountsPerCSM: r.TechTouchAccountsPerCsm,
+		Currency:                r.GetCurrency(),
 	}
 	for i, s := range r.GetSegments() {
 		out.Segments[i] = capacity.CoverageSegment{
@@ -146,7 +147,7 @@ func coveragePlanToProto(p capacity.CoveragePlan) *csplanv1.PlanCoverageResponse
 		TotalCost:         p.TotalCost,
 		CostShare:         p.CostShare,
 		Band:              csplanv1.CostBand(p.Band),
-		Options:           make([]*csplanv1.CoverageOption, len(p.Options)),
+		Options:           coverageOptionsToProto(p.Options),
 		Assumptions:       assumptionsToProto(p.Assumptions),
 	}
 	for i, s := range p.Segments {
@@ -159,7 +160,12 @@ func coveragePlanToProto(p capacity.CoveragePlan) *csplanv1.PlanCoverageResponse
 			CostShare:      s.CostShare,
 		}
 	}
-	for i, o := range p.Options {
+	return out
+}
+
+func coverageOptionsToProto(options []capacity.CoverageOption) []*csplanv1.CoverageOption {
+	out := make([]*csplanv1.CoverageOption, len(options))
+	for i, o := range options {
 		opt := &csplanv1.CoverageOption{
 			Kind:           csplanv1.OptionKind(o.Kind),
 			Description:    o.Description,
@@ -178,7 +184,7 @@ func coveragePlanToProto(p capacity.CoveragePlan) *csplanv1.PlanCoverageResponse
 				Cost:           s.Cost,
 			}
 		}
-		out.Options[i] = opt
+		out[i] = opt
 	}
 	return out
 }

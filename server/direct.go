@@ -84,3 +84,17 @@ func (d directHiring) EstimateHireCost(ctx context.Context, r *csplanv1.Estimate
 func (d directHiring) EvaluateHire(ctx context.Context, r *csplanv1.EvaluateHireRequest) (*csplanv1.EvaluateHireResponse, error) {
 	return invoke(ctx, d.chain, d.svc, csplanv1.HiringService_EvaluateHire_FullMethodName, r, d.svc.EvaluateHire)
 }
+
+type directPlanning struct {
+	csplanv1.UnimplementedPlanningServiceServer
+	chain grpc.UnaryServerInterceptor
+	svc   *planningService
+}
+
+func (d directPlanning) RunPlan(ctx context.Context, r *csplanv1.RunPlanRequest) (*csplanv1.RunPlanResponse, error) {
+	return invoke(ctx, d.chain, d.svc, csplanv1.PlanningService_RunPlan_FullMethodName, r, d.svc.RunPlan)
+}
+
+func (d directPlanning) ComparePlans(ctx context.Context, r *csplanv1.ComparePlansRequest) (*csplanv1.ComparePlansResponse, error) {
+	return invoke(ctx, d.chain, d.svc, csplanv1.PlanningService_ComparePlans_FullMethodName, r, d.svc.ComparePlans)
+}

@@ -27,7 +27,7 @@ import (
 
 // streamRoutes are the NDJSON client streams: bounded per line and in
 // accounts by the services, with their own deadline, instead of a body size.
-var streamRoutes = []string{"/v1/segments:assignStream", "/v1/segments:suggestStream"}
+var streamRoutes = []string{"/v1/segments:assignStream", "/v1/segments:suggestStream", "/v1/plans:runStream"}
 
 // ndjsonType is the media type the stream routes decode with: one JSON
 // message after another.
@@ -96,8 +96,14 @@ func (s *Server) httpHandler(ctx context.Context, conn *grpc.ClientConn) (http.H
 	if err := csplanv1.RegisterHiringServiceHandlerServer(ctx, gw, directHiring{chain: s.unary, svc: s.hiring}); err != nil {
 		return nil, err
 	}
+	if err := csplanv1.RegisterPlanningServiceHandlerServer(ctx, gw, directPlanning{chain: s.unary, svc: s.planning}); err != nil {
+		return nil, err
+	}
 	streams := s.gatewayMux(true)
 	if err := csplanv1.RegisterSegmentationServiceHandler(ctx, streams, conn); err != nil {
+		return nil, err
+	}
+	if err := csplanv1.RegisterPlanningServiceHandler(ctx, streams, conn); err != nil {
 		return nil, err
 	}
 	mux := http.NewServeMux()

@@ -104,10 +104,10 @@ func TestEvaluateHireGRPC(t *testing.T) {
 	}
 	named := false
 	for _, r := range got.GetReasons() {
-		named = named || (strings.Contains(r, "$0.67M") && strings.Contains(r, "$1.00M"))
+		named = named || (strings.Contains(r, "$667K") && strings.Contains(r, "$1.00M"))
 	}
 	if !named {
-		t.Errorf("reasons %q do not name $0.67M per CSM against the $1.00M milestone", got.GetReasons())
+		t.Errorf("reasons %q do not name $667K per CSM against the $1.00M milestone", got.GetReasons())
 	}
 }
 

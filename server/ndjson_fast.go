@@ -32,7 +32,7 @@ type fastDecoder struct {
 
 func (f *fastDecoder) decode(frame []byte, msg proto.Message) bool {
 	switch msg.(type) {
-	case *csplanv1.StreamSegmentAccountsRequest, *csplanv1.StreamSuggestSegmentsRequest:
+	case *csplanv1.StreamSegmentAccountsRequest, *csplanv1.StreamSuggestSegmentsRequest, *csplanv1.StreamRunPlanRequest:
 	default:
 		return false
 	}
@@ -50,6 +50,9 @@ func (f *fastDecoder) decode(frame []byte, msg proto.Message) bool {
 	case *csplanv1.StreamSuggestSegmentsRequest:
 		m.Reset()
 		m.Payload = &csplanv1.StreamSuggestSegmentsRequest_Batch{Batch: batch}
+	case *csplanv1.StreamRunPlanRequest:
+		m.Reset()
+		m.Payload = &csplanv1.StreamRunPlanRequest_Batch{Batch: batch}
 	}
 	return true
 }

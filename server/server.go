@@ -191,6 +191,7 @@ type Server struct {
 	capacity     *capacityService
 	segmentation *segmentationService
 	hiring       *hiringService
+	planning     *planningService
 }
 
 // New builds a Server with every service, health, reflection and metrics
@@ -240,10 +241,12 @@ func New(cfg Config) *Server {
 		maxStreamAccounts: cfg.MaxStreamAccounts,
 	}
 	s.hiring = &hiringService{logger: cfg.Logger, now: cfg.Now}
+	s.planning = &planningService{logger: cfg.Logger, now: cfg.Now, maxUnaryAccounts: cfg.MaxUnaryAccounts, maxStreamAccounts: cfg.MaxStreamAccounts}
 	s.unary = unary
 	gs.RegisterService(door.guard(&csplanv1.CapacityService_ServiceDesc), s.capacity)
 	gs.RegisterService(door.guard(&csplanv1.SegmentationService_ServiceDesc), s.segmentation)
 	gs.RegisterService(door.guard(&csplanv1.HiringService_ServiceDesc), s.hiring)
+	gs.RegisterService(door.guard(&csplanv1.PlanningService_ServiceDesc), s.planning)
 
 	hs := health.NewServer()
 	healthpb.RegisterHealthServer(gs, hs)

@@ -50,7 +50,7 @@ func TestHireFigures(t *testing.T) {
 		{"seed 004 cost", "baseSalary: 100000\n", []string{"hire", "cost", "-f", "-"},
 			[]string{"$150,000 a year, $12,500 a month", "$37,500 of the loaded cost"}},
 		{"seed 004 team", "arr: 4000000\ncsmCount: 5\nhire: {baseSalary: 100000}\nload: {workloadCsmFte: 5.5}\n", []string{"hire", "evaluate", "-f", "-"},
-			[]string{"Verdict: HOLD", "$0.67M", "$1.00M milestone"}},
+			[]string{"Verdict: HOLD", "$667K", "$1.00M milestone"}},
 		{"hire later", "arr: 6000000\ncsmCount: 5\nhire: {baseSalary: 100000}\ntriggerMonth: \"2031-06\"\nasOfMonth: \"2031-01\"\n", []string{"hire", "evaluate", "-f", "-"},
 			[]string{"Verdict: HIRE_LATER (hire by 2031-06)"}},
 	} {

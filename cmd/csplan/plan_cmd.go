@@ -49,7 +49,7 @@ func runPlan(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer release()
-	r, err := planner.Analyze(ctx, c, p, planOptions(&cf, e))
+	r, err := planner.Run(ctx, c, p, planOptions(&cf, e))
 	if err != nil {
 		return err
 	}

@@ -9,8 +9,8 @@ import (
 	"github.com/csplan/csplan/report"
 )
 
-// runPlanDiff analyses two plans and prints them side by side with the
-// deltas that matter.
+// runPlanDiff compares two plans through ComparePlans: the inputs that
+// changed and what they change.
 func runPlanDiff(ctx context.Context, args []string, e env) error {
 	fs := flag.NewFlagSet("plan diff", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
@@ -42,13 +42,9 @@ func runPlanDiff(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer release()
-	var reports [2]*planner.Report
-	for i, p := range plans {
-		if reports[i], err = planner.Analyze(ctx, c, p, planOptions(&cf, e)); err != nil {
-			return err
-		}
+	d, err := planner.Compare(ctx, c, plans[0], plans[1], planOptions(&cf, e))
+	if err != nil {
+		return err
 	}
-	d := planner.Compare(reports[0], reports[1])
-	d.Base.File, d.WhatIf.File = files[0], files[1]
-	return writeOutput(e, *out, func(w io.Writer) error { return report.RenderDiff(w, cf.output, d) })
+	return writeOutput(e, *out, func(w io.Writer) error { return report.RenderDiff(w, cf.output, d, [2]string(files)) })
 }

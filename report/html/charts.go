@@ -6,245 +6,176 @@ import (
 	"math"
 	"strings"
 
-	"github.com/csplan/csplan/planner"
+	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
+	"github.com/csplan/csplan/internal/numfmt"
 	"github.com/csplan/csplan/report/html/internal/svgchart"
 )
 
-// Chart element ids. Load charts get the segment's position appended
-// ("chart-load-0-accounts"): segment names are free text and never become
-// ids.
+// The charts the document can place, by name: each draws series the
+// PlanResult carries, never a figure computed here.
 const (
-	idLoad      = "chart-load"
-	idARR       = "chart-arr-by-segment"
-	idCostShare = "chart-cost-share"
+	ChartHeadcount = "headcount"
+	ChartCost      = "cost"
+	ChartQuarters  = "quarters"
+	// ChartLoadPrefix + a segment's name is that segment's load chart.
+	ChartLoadPrefix = "load:"
 )
 
-// Colours of the hiring markers on the load charts.
-const (
-	colorRequisition = "#6a3d9a"
-	colorRamp        = "#009e73"
-	colorPlanned     = "#555555"
-)
+type charts struct{ r *csplanv1.PlanResult }
 
-// loadChart is one segment's forecast drawn as two panels: accounts and ARR
-// per effective CSM against the thresholds, with the hiring plan's
-// requisitions and ramps marked.
-type loadChart struct {
-	ID       string
-	Segment  string
-	Accounts template.HTML
-	ARR      template.HTML
+func newCharts(r *csplanv1.PlanResult) charts { return charts{r} }
+
+// draw returns the named chart's SVG ("" when it has nothing to show) and
+// whether the name is known.
+func (c charts) draw(name string) (template.HTML, bool) {
+	switch {
+	case name == ChartHeadcount:
+		return c.headcount(), true
+	case name == ChartCost:
+		return c.cost(), true
+	case name == ChartQuarters:
+		return c.quarters(), true
+	case strings.HasPrefix(name, ChartLoadPrefix):
+		for i, s := range c.r.GetSegments() {
+			if s.GetName() == strings.TrimPrefix(name, ChartLoadPrefix) {
+				return c.load(i, s), true
+			}
+		}
+	}
+	return "", false
 }
 
-func (p *page) loadCharts() []loadChart {
-	var out []loadChart
-	for i, f := range p.R.Forecast.Segments {
-		if len(f.Months) == 0 {
-			continue
-		}
-		id := fmt.Sprintf("%s-%d", idLoad, i)
-		labels := make([]string, len(f.Months))
-		perAccounts := make([]float64, len(f.Months))
-		perARR := make([]float64, len(f.Months))
-		for j, m := range f.Months {
-			labels[j] = monthLabel(m.Month)
-			perAccounts[j], perARR[j] = m.AccountsPerCSM, m.ARRPerCSM
-			if m.EffectiveCSMs <= 0 {
-				// No one in seat yet: the ratio is undefined, leave a gap.
-				perAccounts[j], perARR[j] = math.NaN(), math.NaN()
-			}
-		}
-		base, _ := monthIndex(f.Months[0].Month)
-		markers, spans, legend := hiringMarks(f, base)
+func (c charts) money(x float64) string { return numfmt.Money(x, c.r.GetCurrency()) }
 
-		th := f.Thresholds
-		var accountLines []svgchart.HLine
-		for _, l := range []svgchart.HLine{
-			{Label: "Review", Value: th.ReviewAccountsPerCSM, Color: svgchart.ColorReview},
-			{Label: "Hire", Value: th.HireAccountsPerCSM, Color: svgchart.ColorHire},
-			{Label: "Critical", Value: th.CriticalAccountsPerCSM, Color: svgchart.ColorCritical},
-		} {
-			if l.Value > 0 {
-				accountLines = append(accountLines, l)
-			}
-		}
-		var arrLines []svgchart.HLine
-		if th.ARRPerCSM > 0 {
-			arrLines = append(arrLines, svgchart.HLine{Label: "ARR threshold", Value: th.ARRPerCSM, Color: svgchart.ColorHire})
-		}
-		span := ""
-		if len(labels) > 0 {
-			span = labels[0] + " to " + labels[len(labels)-1]
-		}
-		out = append(out, loadChart{
-			ID:      id,
-			Segment: f.Name,
-			Accounts: template.HTML(svgchart.LineChart{
-				ID:      id + "-accounts",
-				Title:   "Accounts per effective CSM: " + f.Name,
-				Desc:    describeLoad(f, "accounts per effective CSM", span, perAccounts, func(v float64) string { return dec(v, 1) }),
-				XLabels: labels,
-				YLabel:  "Accounts per effective CSM",
-				YFormat: func(v float64) string { return dec(v, 1) },
-				Series:  []svgchart.Series{{Name: "Accounts per effective CSM", Values: perAccounts, Color: svgchart.Palette[0]}},
-				HLines:  accountLines,
-				Markers: markers,
-				Spans:   spans,
-				Legend:  legend,
-			}.SVG()),
-			ARR: template.HTML(svgchart.LineChart{
-				ID:      id + "-arr",
-				Title:   "ARR per effective CSM: " + f.Name,
-				Desc:    describeLoad(f, "ARR per effective CSM", span, perARR, p.moneyShort),
-				XLabels: labels,
-				YLabel:  "ARR per effective CSM",
-				YFormat: p.moneyShort,
-				Series:  []svgchart.Series{{Name: "ARR per effective CSM", Values: perARR, Color: svgchart.Palette[2]}},
-				HLines:  arrLines,
-				Markers: markers,
-				Spans:   spans,
-				Legend:  legend,
-				Height:  300,
-			}.SVG()),
-		})
+func labels(ms []*csplanv1.PlanMonth) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = monthLabel(m.GetMonth())
 	}
 	return out
 }
 
-// hiringMarks turns a segment's hiring plan and planned hires into markers
-// (requisition opens, CSM ramped), ramp spans and their legend entries.
-func hiringMarks(f planner.SegmentForecast, base int) ([]svgchart.Marker, []svgchart.Span, []svgchart.LegendItem) {
-	var markers []svgchart.Marker
-	var spans []svgchart.Span
-	var legend []svgchart.LegendItem
-	at := func(month string) (float64, bool) {
-		m, ok := monthIndex(month)
-		return float64(m - base), ok
+func series(ms []*csplanv1.PlanMonth, f func(*csplanv1.PlanMonth) float64) []float64 {
+	out := make([]float64, len(ms))
+	for i, m := range ms {
+		out[i] = f(m)
 	}
-	for i, h := range f.HiringPlan {
-		n := i + 1
-		if x, ok := at(h.RequisitionMonth); ok {
-			label := fmt.Sprintf("Req %d", n)
-			if x < 0 {
-				label += " (" + monthLabel(h.RequisitionMonth) + ")"
-			}
-			markers = append(markers, svgchart.Marker{At: x, Label: label, Color: colorRequisition})
-		}
-		s, okS := at(h.StartMonth)
-		r, okR := at(h.RampedMonth)
-		if okS && okR {
-			spans = append(spans, svgchart.Span{From: s, To: r, Color: colorRamp,
-				Label: fmt.Sprintf("Hire %d ramping: starts %s, ramped %s", n, monthLabel(h.StartMonth), monthLabel(h.RampedMonth))})
-		}
-		if okR {
-			markers = append(markers, svgchart.Marker{At: r, Label: fmt.Sprintf("Ramped %d", n), Color: colorRamp, Dashed: true})
-		}
-	}
-	for _, m := range f.PlannedHireMonths {
-		if x, ok := at(m); ok {
-			markers = append(markers, svgchart.Marker{At: x, Label: "Planned start", Color: colorPlanned, Dashed: true})
-		}
-	}
-	if len(f.HiringPlan) > 0 {
-		legend = append(legend,
-			svgchart.LegendItem{Label: "Requisition opens", Color: colorRequisition, Kind: "line"},
-			svgchart.LegendItem{Label: "Ramp (start to ramped)", Color: colorRamp, Kind: "box"})
-	}
-	if len(f.PlannedHireMonths) > 0 {
-		legend = append(legend, svgchart.LegendItem{Label: "Planned hire starts", Color: colorPlanned, Kind: "dash"})
-	}
-	return markers, spans, legend
+	return out
 }
 
-// describeLoad is a load chart's text alternative: the range of the series
-// and the hires it marks.
-func describeLoad(f planner.SegmentForecast, what, span string, vals []float64, format func(float64) string) string {
-	first, last := math.NaN(), math.NaN()
-	peak := math.Inf(-1)
-	for _, v := range vals {
-		if !finite(v) {
-			continue
-		}
-		if !finite(first) {
-			first = v
-		}
-		last = v
-		peak = math.Max(peak, v)
+func span(ls []string) string {
+	if len(ls) == 0 {
+		return ""
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s in segment %s, %s", capitalize(what), f.Name, span)
-	if finite(first) {
-		fmt.Fprintf(&b, ": from %s to %s, peak %s", format(first), format(last), format(peak))
-	}
-	b.WriteString(".")
-	if n := len(f.HiringPlan); n > 0 {
-		fmt.Fprintf(&b, " %d hire(s) marked; first requisition %s.", n, monthLabel(f.HiringPlan[0].RequisitionMonth))
-	}
-	return b.String()
+	return ls[0] + " to " + ls[len(ls)-1]
 }
 
-func capitalize(s string) string {
-	if s == "" {
-		return s
+// load is a segment's accounts per effective CSM with and without the
+// plan's hires, against its capacity.
+func (c charts) load(i int, s *csplanv1.PlanSegmentResult) template.HTML {
+	ms := s.GetMonths()
+	if len(ms) == 0 {
+		return ""
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-// arrChart is ARR by segment, unassigned accounts last.
-func (p *page) arrChart() template.HTML {
-	seg := p.R.Segmentation
-	var bars []svgchart.Bar
-	var desc []string
-	for i, s := range seg.Segments {
-		bars = append(bars, svgchart.Bar{Label: s.Name, Value: s.ARR, Note: "(" + pct(s.ARRShare) + ")", Color: svgchart.Palette[i%len(svgchart.Palette)]})
-		desc = append(desc, s.Name+" "+p.moneyShort(s.ARR))
+	gap := func(v, eff float64) float64 {
+		if eff <= 0 {
+			return math.NaN() // no one in seat: the ratio is undefined
+		}
+		return v
 	}
-	if u := seg.Unassigned; u.Accounts > 0 {
-		bars = append(bars, svgchart.Bar{Label: "Unassigned", Value: u.ARR, Note: "(" + pct(u.ARRShare) + ")", Color: "#999999"})
-		desc = append(desc, "unassigned "+p.moneyShort(u.ARR))
-	}
-	return template.HTML(svgchart.BarChart{
-		ID:      idARR,
-		Title:   "ARR by segment",
-		Desc:    "ARR by segment: " + strings.Join(desc, "; ") + ".",
-		Bars:    bars,
-		XLabel:  "ARR (" + p.currency() + ")",
-		XFormat: p.moneyShort,
+	with := series(ms, func(m *csplanv1.PlanMonth) float64 { return gap(m.GetAccountsPerEffectiveCsm(), m.GetEffectiveCsms()) })
+	without := series(ms, func(m *csplanv1.PlanMonth) float64 {
+		return gap(m.GetAccountsPerEffectiveCsmWithoutPlan(), m.GetEffectiveCsmsWithoutPlan())
+	})
+	capacity := series(ms, (*csplanv1.PlanMonth).GetCapacityAccountsPerCsm)
+	ls := labels(ms)
+	f := func(v float64) string { return dec(v, 1) }
+	return template.HTML(svgchart.LineChart{
+		ID:    fmt.Sprintf("load-%d", i),
+		Title: "Accounts per effective CSM: " + s.GetName(),
+		Desc: fmt.Sprintf("%s, %s: with the plan's hires from %s to %s accounts per effective CSM, without them to %s, against a capacity of %s.",
+			s.GetName(), span(ls), f(with[0]), f(with[len(with)-1]), f(without[len(without)-1]), f(capacity[0])),
+		XLabels: ls, YLabel: "Accounts per effective CSM", YFormat: f,
+		Series: []svgchart.Series{
+			{Name: "With the plan's hires", Values: with, Color: svgchart.Palette[0]},
+			{Name: "Without them", Values: without, Color: svgchart.Palette[1]},
+			{Name: "Capacity", Values: capacity, Color: svgchart.ColorBand},
+		},
 	}.SVG())
 }
 
-// costChart is CS cost as a share of revenue against the band: today's
-// team, the coverage plan now and in 12 months, and each way out.
-func (p *page) costChart() template.HTML {
-	cs := p.R.Summary.CostShare
-	lo, hi := cs.Min, cs.Max
-	if lo == 0 && hi == 0 {
-		lo, hi = p.R.Coverage.MinCostShare, p.R.Coverage.MaxCostShare
+// headcount is the company's expected and effective heads, the need and
+// the managers over time.
+func (c charts) headcount() template.HTML {
+	ms := c.r.GetMonths()
+	if len(ms) == 0 {
+		return ""
 	}
-	rows := []svgchart.Bar{
-		{Label: "Current team", Value: cs.Current},
-		{Label: "Coverage plan, today", Value: cs.Needed},
+	ls := labels(ms)
+	ss := []svgchart.Series{
+		{Name: "Expected headcount", Values: series(ms, (*csplanv1.PlanMonth).GetHeadcount), Color: svgchart.Palette[0]},
+		{Name: "Effective CSMs", Values: series(ms, (*csplanv1.PlanMonth).GetEffectiveCsms), Color: svgchart.Palette[2]},
+		{Name: "CSMs needed", Values: series(ms, func(m *csplanv1.PlanMonth) float64 { return float64(m.GetNeededCsms()) }), Color: svgchart.ColorHire},
+		{Name: "Headcount without the plan", Values: series(ms, (*csplanv1.PlanMonth).GetHeadcountWithoutPlan), Color: svgchart.Palette[7]},
 	}
-	if cs.In12MonthsCost > 0 || cs.In12Months > 0 {
-		rows = append(rows, svgchart.Bar{Label: "Coverage plan, in 12 months", Value: cs.In12Months})
+	if ms[len(ms)-1].GetManagers() > 0 {
+		ss = append(ss, svgchart.Series{Name: "Managers", Values: series(ms, func(m *csplanv1.PlanMonth) float64 { return float64(m.GetManagers()) }), Color: svgchart.Palette[3]})
 	}
-	for _, o := range p.R.Coverage.Options {
-		rows = append(rows, svgchart.Bar{Label: "Option: " + humanize(o.Kind), Value: o.CostShare})
-	}
-	var desc []string
-	for _, r := range rows {
-		desc = append(desc, r.Label+" "+pct(r.Value))
-	}
-	return template.HTML(svgchart.BandChart{
-		ID:          idCostShare,
-		Title:       "CS cost as a share of revenue",
-		Desc:        fmt.Sprintf("CS cost share against the %s to %s band: %s.", pct(lo), pct(hi), strings.Join(desc, "; ")),
-		BandMin:     lo,
-		BandMax:     hi,
-		BandLabel:   "Target band",
-		Rows:        rows,
-		XLabel:      "CS cost as a share of revenue",
-		XFormat:     pctAxis,
-		ValueFormat: pct,
+	last := ms[len(ms)-1]
+	return template.HTML(svgchart.LineChart{
+		ID: "headcount", Title: "Headcount, effective CSMs and the need",
+		Desc: fmt.Sprintf("%s: expected headcount from %s to %s, effective CSMs to %s, CSMs needed from %d to %d.", span(ls),
+			dec(ms[0].GetHeadcount(), 1), dec(last.GetHeadcount(), 1), dec(last.GetEffectiveCsms(), 1), ms[0].GetNeededCsms(), last.GetNeededCsms()),
+		XLabels: ls, YLabel: "CSMs", YFormat: func(v float64) string { return dec(v, 1) }, Series: ss,
 	}.SVG())
+}
+
+// cost is the company's monthly cost share against the band.
+func (c charts) cost() template.HTML {
+	ms := c.r.GetMonths()
+	if len(ms) == 0 {
+		return ""
+	}
+	ls := labels(ms)
+	share := series(ms, (*csplanv1.PlanMonth).GetCostShare)
+	s := c.r.GetSummary()
+	return template.HTML(svgchart.LineChart{
+		ID: "cost-share", Title: "CS cost share of revenue against the band",
+		Desc: fmt.Sprintf("%s: the run-rate cost share goes from %s to %s, against a band of %s to %s.", span(ls),
+			numfmt.Pct(share[0]), numfmt.Pct(share[len(share)-1]), numfmt.Pct(s.GetMinCostShare()), numfmt.Pct(s.GetMaxCostShare())),
+		XLabels: ls, YLabel: "Share of revenue", YFormat: pctAxis, Height: 300,
+		Series: []svgchart.Series{{Name: "Cost share", Values: share, Color: svgchart.Palette[0]}},
+		HLines: []svgchart.HLine{
+			{Label: "Band minimum", Value: s.GetMinCostShare(), Color: svgchart.ColorBand},
+			{Label: "Band maximum", Value: s.GetMaxCostShare(), Color: svgchart.ColorCritical},
+		},
+	}.SVG())
+}
+
+// quarters is the cost of each fiscal quarter, with growth hires and
+// backfills as separate series.
+func (c charts) quarters() template.HTML {
+	qs := c.r.GetCostByQuarter()
+	if len(qs) == 0 {
+		return ""
+	}
+	ls := make([]string, len(qs))
+	cost, growth, backfill := make([]float64, len(qs)), make([]float64, len(qs)), make([]float64, len(qs))
+	bars := make([]svgchart.Bar, len(qs))
+	for i, q := range qs {
+		ls[i] = q.GetPeriod()
+		cost[i], growth[i], backfill[i] = q.GetTotalCost(), float64(q.GetGrowthHires()), float64(q.GetBackfillHires())
+		bars[i] = svgchart.Bar{Label: q.GetPeriod(), Value: q.GetTotalCost()}
+		if q.GetPartial() {
+			bars[i].Note = "(part)"
+		}
+	}
+	costChart := svgchart.BarChart{ID: "quarter-cost", Title: "Cost by fiscal quarter", Desc: "The total CS cost of each fiscal quarter of the horizon.",
+		Bars: bars, XLabel: "Total cost", XFormat: c.money}.SVG()
+	hires := svgchart.LineChart{ID: "quarter-hires", Title: "Hires starting by fiscal quarter: growth and backfill",
+		Desc:    "Requisitions' hires by the quarter they start in, growth hires and backfills apart.",
+		XLabels: ls, YLabel: "Hires", YFormat: func(v float64) string { return dec(v, 0) }, Height: 260,
+		Series: []svgchart.Series{{Name: "Growth hires", Values: growth, Color: svgchart.Palette[0]},
+			{Name: "Backfills", Values: backfill, Color: svgchart.Palette[1]}}}.SVG()
+	return template.HTML(costChart + hires)
 }

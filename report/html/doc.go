@@ -1,15 +1,12 @@
-// Package html renders a planner.Report as one self-contained HTML5 page: a
-// summary a CS leader can act on (CSMs needed now and in 12 months, the
-// binding factor, requisitions, CS cost share against the band, the hiring
-// verdict), then every section of the analysis in detail, with charts of
-// load against the thresholds, ARR by segment and cost share against the
-// band.
+// Package html writes the plan's report as one self-contained HTML5 page:
+// the document package report lays out (the same headings, sentences and
+// tables as the text and Markdown report), with charts where the
+// document places them: load per effective CSM with and without the
+// plan's hires, headcount and the need, the cost share against the band,
+// cost and hires by fiscal quarter.
 //
-// Styles and charts are inline (the charts are SVG drawn by
-// internal/svgchart), so the file opens offline and prints; it loads no
-// script, font, stylesheet or image. All report text goes through
-// html/template and is escaped.
-//
-// The package reads the report as data: it imports planner for its types
-// only and never calls the services, the client or the server.
+// Styles and charts are inline (SVG drawn by internal/svgchart), so the
+// file opens offline and prints; it loads no script, font, stylesheet or
+// image. All text goes through html/template and is escaped. The package
+// formats the PlanResult's figures and computes none.
 package html

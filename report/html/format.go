@@ -1,20 +1,17 @@
 package html
 
 import (
+	"html/template"
 	"math"
 	"strings"
 	"time"
 
-	"github.com/csplan/csplan/report/numfmt"
+	"github.com/csplan/csplan/internal/numfmt"
 )
 
 // Figures are written by numfmt, as in the text report: one way to write
 // each, in every format.
-var (
-	pct    = numfmt.Pct
-	dec    = numfmt.Dec
-	signed = numfmt.Signed
-)
+var dec = numfmt.Dec
 
 // pctAxis formats a fraction as a percentage for an axis tick.
 func pctAxis(v float64) string {
@@ -24,25 +21,9 @@ func pctAxis(v float64) string {
 	return numfmt.Dec(v*100, 2) + "%"
 }
 
-// count formats a whole number with thousands separators.
-func count(v float64) string { return numfmt.Dec(v, 0) }
-
-// monthIndex reads "YYYY-MM" as a count of months; ok is false for
-// anything else.
-func monthIndex(s string) (int, bool) {
-	t, err := time.Parse("2006-01", s)
-	if err != nil {
-		return 0, false
-	}
-	return t.Year()*12 + int(t.Month()) - 1, true
-}
-
 // monthLabel writes "2026-03" as "Mar 2026"; anything unreadable is
-// returned as given, and "" as an em dash.
+// returned as given.
 func monthLabel(s string) string {
-	if s == "" {
-		return "—"
-	}
 	t, err := time.Parse("2006-01", s)
 	if err != nil {
 		return s
@@ -50,37 +31,52 @@ func monthLabel(s string) string {
 	return t.Format("Jan 2006")
 }
 
-// humanize turns a contract enum such as "DUE_NOW" into "Due now" and
-// "HIRE_NOW" into "Hire now"; "ARR" stays "ARR".
-func humanize(s string) string {
-	if s == "" {
-		return "—"
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// inline writes the document's inline markup (**bold**, `code`) as HTML,
+// escaping everything else.
+func inline(s string) template.HTML {
+	var b strings.Builder
+	bold, code := false, false
+	for len(s) > 0 {
+		switch {
+		case strings.HasPrefix(s, "**") && !code:
+			b.WriteString(map[bool]string{false: "<strong>", true: "</strong>"}[bold])
+			bold, s = !bold, s[2:]
+		case s[0] == '`':
+			b.WriteString(map[bool]string{false: "<code>", true: "</code>"}[code])
+			code, s = !code, s[1:]
+		default:
+			i := strings.IndexAny(s, "*`")
+			if i <= 0 {
+				i = max(i, 1)
+				if strings.IndexAny(s, "*`") < 0 {
+					i = len(s)
+				}
+			}
+			b.WriteString(template.HTMLEscapeString(s[:i]))
+			s = s[i:]
+		}
 	}
-	switch strings.ToUpper(s) {
-	case "ARR", "CSV":
-		return strings.ToUpper(s)
-	case "NOT_REACHED":
-		return "Not reached"
+	if code {
+		b.WriteString("</code>")
 	}
-	words := strings.Split(strings.ToLower(s), "_")
-	words[0] = strings.ToUpper(words[0][:1]) + words[0][1:]
-	return strings.Join(words, " ")
+	if bold {
+		b.WriteString("</strong>")
+	}
+	return template.HTML(b.String())
 }
 
-// tone is the badge colour class of a status, verdict, band or severity.
-func tone(s string) string {
-	switch strings.ToUpper(s) {
-	case "OVER", "CRITICAL", "OVERDUE", "ABOVE", "HOLD":
-		return "bad"
-	case "STRETCHED", "WARNING", "DUE_NOW", "HIRE_LATER":
-		return "warn"
-	case "HEALTHY", "WITHIN", "HIRE_NOW":
+// tone is the colour class of a verdict.
+func tone(verdict string) string {
+	switch verdict {
+	case "hire now":
 		return "good"
-	case "UNDER", "BELOW", "UPCOMING", "INFO":
-		return "info"
+	case "hire later":
+		return "warn"
+	case "hold":
+		return "bad"
 	default:
 		return "neutral"
 	}
 }
-
-func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

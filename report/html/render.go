@@ -9,8 +9,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/csplan/csplan/planner"
-	"github.com/csplan/csplan/report/numfmt"
+	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
+	"github.com/csplan/csplan/report/doc"
 )
 
 //go:embed report.html.tmpl
@@ -19,231 +19,146 @@ var reportTemplate string
 //go:embed style.css
 var styleSheet string
 
-var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
-	"pct":      pct,
-	"count":    func(v any) string { return count(toFloat(v)) },
-	"dec":      func(v float64, d int) string { return dec(v, d) },
-	"signed":   signed,
-	"month":    monthLabel,
-	"humanize": humanize,
-	"tone":     tone,
-	"join":     strings.Join,
-	"inc":      func(i int) int { return i + 1 },
-	"lower":    strings.ToLower,
-	"triggerName": func(name string) string {
-		if strings.EqualFold(name, "arr") {
-			return "ARR"
-		}
-		return strings.ToLower(name)
-	},
-}).Parse(reportTemplate))
+var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{"inline": inline, "inc": func(i int) int { return i + 1 }}).Parse(reportTemplate))
 
-// Render writes r as one self-contained HTML5 document: styles and charts
-// (SVG) are inline, and nothing is fetched from the network, so the file
-// opens offline and prints. Every piece of text from the report is escaped.
-// Nothing is written when rendering fails.
-func Render(w io.Writer, r *planner.Report) error {
+// Render writes the report's document as one self-contained HTML5 page,
+// with the charts drawn from r where the document places them. Styles and
+// charts (SVG) are inline and nothing is fetched, so the file opens
+// offline and prints. Every text is escaped. Nothing is written when
+// rendering fails.
+func Render(w io.Writer, r *csplanv1.PlanResult, d doc.Document) error {
 	if r == nil {
 		return errors.New("html: nil report")
 	}
-	p := newPage(r)
+	p, err := newPage(r, d)
+	if err != nil {
+		return err
+	}
 	var buf bytes.Buffer
 	if err := tmpl.Execute(&buf, p); err != nil {
 		return fmt.Errorf("html: render report: %w", err)
 	}
-	_, err := buf.WriteTo(w)
+	_, err = buf.WriteTo(w)
 	return err
 }
 
-// page is the template's view of a report: the report itself, the charts
-// drawn from it and the few groupings the template cannot express.
+// page is the template's view: the title, the verdict badge, the table of
+// contents and the blocks in order.
 type page struct {
-	R   *planner.Report
-	CSS template.CSS
-
-	LoadCharts []loadChart
-	ARRChart   template.HTML
-	CostChart  template.HTML
-
-	// Evaluations lists the company-wide evaluation first, then each
-	// segment's.
-	Evaluations []planner.TeamEvaluation
-	Assumptions []assumptionGroup
-	// CostBand is the band the cost share is measured against.
-	CostBandMin, CostBandMax float64
+	Title, Meta string
+	Verdict     string
+	Tone        string
+	CSS         template.CSS
+	TOC         []tocEntry
+	Blocks      []block
 }
 
-type assumptionGroup struct {
-	Section string
-	Items   []planner.Assumption
+type tocEntry struct{ ID, Text string }
+
+// block is one document block, shaped for the template: exactly one of
+// its fields is set.
+type block struct {
+	Heading *heading
+	Para    template.HTML
+	Bullets []template.HTML
+	Table   *table
+	Chart   template.HTML
 }
 
-func newPage(r *planner.Report) *page {
-	p := &page{R: r, CSS: template.CSS(styleSheet)}
-	p.CostBandMin, p.CostBandMax = r.Summary.CostShare.Min, r.Summary.CostShare.Max
-	if p.CostBandMin == 0 && p.CostBandMax == 0 {
-		p.CostBandMin, p.CostBandMax = r.Coverage.MinCostShare, r.Coverage.MaxCostShare
-	}
-	p.LoadCharts = p.loadCharts()
-	p.ARRChart = p.arrChart()
-	p.CostChart = p.costChart()
-	if len(r.Evaluation.Overall.Factors) > 0 || r.Evaluation.Overall.CSMs > 0 {
-		o := r.Evaluation.Overall
-		if o.Name == "" {
-			o.Name = "Company"
-		}
-		p.Evaluations = append(p.Evaluations, o)
-	}
-	p.Evaluations = append(p.Evaluations, r.Evaluation.Segments...)
-	index := map[string]int{}
-	for _, a := range r.Assumptions {
-		i, ok := index[a.Section]
-		if !ok {
-			i = len(p.Assumptions)
-			index[a.Section] = i
-			p.Assumptions = append(p.Assumptions, assumptionGroup{Section: a.Section})
-		}
-		p.Assumptions[i].Items = append(p.Assumptions[i].Items, a)
-	}
-	return p
+type heading struct {
+	Level int
+	ID    string
+	Text  string
 }
 
-// Money formats whole currency units in the report's currency.
-func (p *page) Money(v float64) string { return numfmt.MoneyWhole(v, p.R.Currency) }
-
-// MoneyShort formats money compactly ("$1.25M").
-func (p *page) MoneyShort(v float64) string { return p.moneyShort(v) }
-
-func (p *page) moneyShort(v float64) string { return numfmt.Money(v, p.R.Currency) }
-
-// MoneyOpt formats money that may be unset (a median of a book given as
-// totals) compactly, and unset as a dash: never as 0.
-func (p *page) MoneyOpt(v *float64) string {
-	if v == nil {
-		return "—"
-	}
-	return p.moneyShort(*v)
+type table struct {
+	Head  []cell
+	Rows  [][]cell
+	Total bool
 }
 
-func (p *page) currency() string {
-	if c := strings.TrimSpace(p.R.Currency); c != "" {
-		return strings.ToUpper(c)
-	}
-	return "USD"
+type cell struct {
+	Text  template.HTML
+	Right bool
 }
 
-// Currency is the report's currency code.
-func (p *page) Currency() string { return p.currency() }
-
-// HasCapacity reports whether the bottom-up model ran for any segment.
-func (p *page) HasCapacity() bool { return len(p.R.Capacity.Segments) > 0 }
-
-// Overdue lists the triggers, across segments, whose requisition is late.
-func (p *page) Overdue() []segmentTrigger {
-	var out []segmentTrigger
-	for _, f := range p.R.Forecast.Segments {
-		for _, t := range f.Triggers {
-			if t.Status == "OVERDUE" || t.Status == "DUE_NOW" {
-				out = append(out, segmentTrigger{Segment: f.Name, Trigger: t})
+func newPage(r *csplanv1.PlanResult, d doc.Document) (*page, error) {
+	p := &page{CSS: template.CSS(styleSheet)}
+	charts := newCharts(r)
+	ids := map[string]int{}
+	for i, b := range d {
+		switch b := b.(type) {
+		case doc.Heading:
+			if b.Level == 1 {
+				p.Title = b.Text
+				continue
+			}
+			id := anchor(b.Text, ids)
+			if b.Level == 2 {
+				p.TOC = append(p.TOC, tocEntry{id, b.Text})
+			}
+			p.Blocks = append(p.Blocks, block{Heading: &heading{Level: b.Level, ID: id, Text: b.Text}})
+		case doc.Para:
+			if i == 1 && p.Meta == "" {
+				p.Meta = string(b)
+				continue
+			}
+			p.Blocks = append(p.Blocks, block{Para: inline(string(b))})
+		case doc.Bullets:
+			items := make([]template.HTML, len(b))
+			for j, s := range b {
+				items[j] = inline(s)
+			}
+			p.Blocks = append(p.Blocks, block{Bullets: items})
+		case *doc.Table:
+			t := &table{Total: b.Total}
+			for j, h := range b.Head {
+				t.Head = append(t.Head, cell{inline(h), b.Right[j]})
+			}
+			for _, row := range b.Rows {
+				cells := make([]cell, len(row))
+				for j, c := range row {
+					cells[j] = cell{inline(c), j < len(b.Right) && b.Right[j]}
+				}
+				t.Rows = append(t.Rows, cells)
+			}
+			p.Blocks = append(p.Blocks, block{Table: t})
+		case doc.Chart:
+			svg, ok := charts.draw(string(b))
+			if !ok {
+				return nil, fmt.Errorf("html: the report places a chart %q that does not exist", string(b))
+			}
+			if svg != "" {
+				p.Blocks = append(p.Blocks, block{Chart: svg})
 			}
 		}
 	}
-	return out
+	p.Verdict = strings.ToLower(strings.ReplaceAll(strings.TrimPrefix(r.GetSummary().GetVerdict().String(), "VERDICT_"), "_", " "))
+	p.Tone = tone(p.Verdict)
+	return p, nil
 }
 
-type segmentTrigger struct {
-	Segment string
-	planner.Trigger
-}
-
-// ThresholdLabel names a trigger's threshold with its unit.
-func (p *page) ThresholdLabel(t planner.Trigger) string {
-	if t.Name == "arr" {
-		return p.moneyShort(t.Threshold) + " ARR per CSM"
-	}
-	return dec(t.Threshold, 1) + " accounts per CSM"
-}
-
-// FactorValue formats a factor's value in its unit.
-func (p *page) FactorValue(factor string, v float64) string {
-	switch factor {
-	case "ARR":
-		return p.moneyShort(v)
-	case "WORKLOAD":
-		return pct(v)
-	default:
-		return dec(v, 1)
-	}
-}
-
-// FactorRange formats a factor's healthy band and limit.
-func (p *page) FactorRange(f planner.FactorResult) string {
-	return p.FactorValue(f.Factor, f.HealthyMin) + " to " + p.FactorValue(f.Factor, f.HealthyMax)
-}
-
-// FactorName names a factor for people.
-func FactorName(f string) string {
-	switch f {
-	case "ARR":
-		return "ARR per CSM"
-	case "VOLUME":
-		return "Accounts per CSM"
-	case "WORKLOAD":
-		return "Workload (utilisation)"
-	case "":
-		return "—"
-	default:
-		return humanize(f)
-	}
-}
-
-// BindingShift names the binding factor today and, where it changes, in 12
-// months: "ARR", "Volume → ARR".
-func (p *page) BindingShift(now, later string) string {
-	short := func(f string) string {
-		switch f {
-		case "ARR":
-			return "ARR"
-		case "VOLUME":
-			return "Accounts"
-		default:
-			return humanize(f)
+// anchor is a heading's id: its words in lower case, joined by dashes,
+// numbered when two headings share it.
+func anchor(text string, seen map[string]int) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(text) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
 		}
 	}
-	if later == "" || later == now {
-		return short(now)
+	id := strings.TrimSuffix(b.String(), "-")
+	if id == "" {
+		id = "section"
 	}
-	return short(now) + " → " + short(later) + " (12 mo)"
-}
-
-// FactorName is the template's access to the package function.
-func (p *page) FactorName(f string) string { return FactorName(f) }
-
-// VerdictText is the verdict as a headline: "Hire now", "Hire later, by
-// Jun 2026", "Hold".
-func (p *page) VerdictText() string {
-	s := p.R.Summary
-	v := humanize(s.Verdict)
-	if s.Verdict == "HIRE_LATER" && s.HireByMonth != "" {
-		v += ", by " + monthLabel(s.HireByMonth)
+	seen[id]++
+	if n := seen[id]; n > 1 {
+		id = fmt.Sprintf("%s-%d", id, n)
 	}
-	if s.Verdict == "" {
-		v = "No verdict"
-	}
-	return v
-}
-
-func toFloat(v any) float64 {
-	switch x := v.(type) {
-	case int:
-		return float64(x)
-	case int32:
-		return float64(x)
-	case int64:
-		return float64(x)
-	case float64:
-		return x
-	default:
-		return 0
-	}
+	return id
 }

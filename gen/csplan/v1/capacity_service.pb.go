@@ -507,7 +507,9 @@ type EvaluateTeamRequest struct {
 	// Overrides of single benchmark values.
 	Benchmarks *Benchmarks `protobuf:"bytes,7,opt,name=benchmarks,proto3" json:"benchmarks,omitempty"`
 	// Optional observations that the model needs refinement.
-	Signals       *Signals `protobuf:"bytes,8,opt,name=signals,proto3" json:"signals,omitempty"`
+	Signals *Signals `protobuf:"bytes,8,opt,name=signals,proto3" json:"signals,omitempty"`
+	// The display code of the findings' money (default USD).
+	Currency      *string `protobuf:"bytes,9,opt,name=currency,proto3,oneof" json:"currency,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -596,6 +598,13 @@ func (x *EvaluateTeamRequest) GetSignals() *Signals {
 		return x.Signals
 	}
 	return nil
+}
+
+func (x *EvaluateTeamRequest) GetCurrency() string {
+	if x != nil && x.Currency != nil {
+		return *x.Currency
+	}
+	return ""
 }
 
 // Signals are seed 000's natural indicators that a coverage model needs
@@ -1653,7 +1662,7 @@ const file_csplan_v1_capacity_service_proto_rawDesc = "" +
 	"\varr_per_csm\x18\a \x01(\x01R\tarrPerCsm\"[\n" +
 	"\x0eHoursBreakdown\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x125\n" +
-	"\x17hours_per_account_month\x18\x02 \x01(\x01R\x14hoursPerAccountMonth\"\xff\x02\n" +
+	"\x17hours_per_account_month\x18\x02 \x01(\x01R\x14hoursPerAccountMonth\"\xad\x03\n" +
 	"\x13EvaluateTeamRequest\x12\x1b\n" +
 	"\tcsm_count\x18\x01 \x01(\x05R\bcsmCount\x12\x1a\n" +
 	"\baccounts\x18\x02 \x01(\x05R\baccounts\x12\x10\n" +
@@ -1667,8 +1676,10 @@ const file_csplan_v1_capacity_service_proto_rawDesc = "" +
 	"\n" +
 	"benchmarks\x18\a \x01(\v2\x15.csplan.v1.BenchmarksR\n" +
 	"benchmarks\x12,\n" +
-	"\asignals\x18\b \x01(\v2\x12.csplan.v1.SignalsR\asignalsB\x13\n" +
-	"\x11_workload_csm_fte\"\xb0\x03\n" +
+	"\asignals\x18\b \x01(\v2\x12.csplan.v1.SignalsR\asignals\x12\x1f\n" +
+	"\bcurrency\x18\t \x01(\tH\x01R\bcurrency\x88\x01\x01B\x13\n" +
+	"\x11_workload_csm_fteB\v\n" +
+	"\t_currency\"\xb0\x03\n" +
 	"\aSignals\x12\"\n" +
 	"\n" +
 	"churn_rate\x18\x01 \x01(\x01H\x00R\tchurnRate\x88\x01\x01\x123\n" +

@@ -438,6 +438,124 @@ func (Severity) EnumDescriptor() ([]byte, []int) {
 	return file_csplan_v1_common_proto_rawDescGZIP(), []int{6}
 }
 
+// SizingPolicy says how a segment's capacity is chosen (planning.md).
+type SizingPolicy int32
+
+const (
+	// The default: PLAYBOOK_FIRST.
+	SizingPolicy_SIZING_POLICY_UNSPECIFIED SizingPolicy = 0
+	// Size from the segment's own journey: its playbook, else its coverage
+	// ratio, else the benchmark; the other factors are guardrails (seeds 002
+	// and 003).
+	SizingPolicy_SIZING_POLICY_PLAYBOOK_FIRST SizingPolicy = 1
+	// The largest need of the three factors, for a leader who wants every
+	// benchmark met.
+	SizingPolicy_SIZING_POLICY_MOST_CONSTRAINED SizingPolicy = 2
+)
+
+// Enum value maps for SizingPolicy.
+var (
+	SizingPolicy_name = map[int32]string{
+		0: "SIZING_POLICY_UNSPECIFIED",
+		1: "SIZING_POLICY_PLAYBOOK_FIRST",
+		2: "SIZING_POLICY_MOST_CONSTRAINED",
+	}
+	SizingPolicy_value = map[string]int32{
+		"SIZING_POLICY_UNSPECIFIED":      0,
+		"SIZING_POLICY_PLAYBOOK_FIRST":   1,
+		"SIZING_POLICY_MOST_CONSTRAINED": 2,
+	}
+)
+
+func (x SizingPolicy) Enum() *SizingPolicy {
+	p := new(SizingPolicy)
+	*p = x
+	return p
+}
+
+func (x SizingPolicy) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (SizingPolicy) Descriptor() protoreflect.EnumDescriptor {
+	return file_csplan_v1_common_proto_enumTypes[7].Descriptor()
+}
+
+func (SizingPolicy) Type() protoreflect.EnumType {
+	return &file_csplan_v1_common_proto_enumTypes[7]
+}
+
+func (x SizingPolicy) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use SizingPolicy.Descriptor instead.
+func (SizingPolicy) EnumDescriptor() ([]byte, []int) {
+	return file_csplan_v1_common_proto_rawDescGZIP(), []int{7}
+}
+
+// SizingBasis says where a segment's capacity comes from.
+type SizingBasis int32
+
+const (
+	// Never in a response.
+	SizingBasis_SIZING_BASIS_UNSPECIFIED SizingBasis = 0
+	// Available customer hours over the playbook's hours per account.
+	SizingBasis_SIZING_BASIS_PLAYBOOK SizingBasis = 1
+	// The company's own accounts per CSM.
+	SizingBasis_SIZING_BASIS_COVERAGE_RATIO SizingBasis = 2
+	// The touch model's ideal maximum (scaled by complexity) or the ARR
+	// ceiling, whichever needs more CSMs.
+	SizingBasis_SIZING_BASIS_BENCHMARK SizingBasis = 3
+	// A pooled team sized as a queue.
+	SizingBasis_SIZING_BASIS_POOLED_QUEUE SizingBasis = 4
+)
+
+// Enum value maps for SizingBasis.
+var (
+	SizingBasis_name = map[int32]string{
+		0: "SIZING_BASIS_UNSPECIFIED",
+		1: "SIZING_BASIS_PLAYBOOK",
+		2: "SIZING_BASIS_COVERAGE_RATIO",
+		3: "SIZING_BASIS_BENCHMARK",
+		4: "SIZING_BASIS_POOLED_QUEUE",
+	}
+	SizingBasis_value = map[string]int32{
+		"SIZING_BASIS_UNSPECIFIED":    0,
+		"SIZING_BASIS_PLAYBOOK":       1,
+		"SIZING_BASIS_COVERAGE_RATIO": 2,
+		"SIZING_BASIS_BENCHMARK":      3,
+		"SIZING_BASIS_POOLED_QUEUE":   4,
+	}
+)
+
+func (x SizingBasis) Enum() *SizingBasis {
+	p := new(SizingBasis)
+	*p = x
+	return p
+}
+
+func (x SizingBasis) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (SizingBasis) Descriptor() protoreflect.EnumDescriptor {
+	return file_csplan_v1_common_proto_enumTypes[8].Descriptor()
+}
+
+func (SizingBasis) Type() protoreflect.EnumType {
+	return &file_csplan_v1_common_proto_enumTypes[8]
+}
+
+func (x SizingBasis) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use SizingBasis.Descriptor instead.
+func (SizingBasis) EnumDescriptor() ([]byte, []int) {
+	return file_csplan_v1_common_proto_rawDescGZIP(), []int{8}
+}
+
 // CsmTime describes one CSM's month. Unset fields take their defaults,
 // which the response echoes in `assumptions`.
 type CsmTime struct {
@@ -1514,7 +1632,17 @@ const file_csplan_v1_common_proto_rawDesc = "" +
 	"\x14SEVERITY_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rSEVERITY_INFO\x10\x01\x12\x14\n" +
 	"\x10SEVERITY_WARNING\x10\x02\x12\x15\n" +
-	"\x11SEVERITY_CRITICAL\x10\x03B1Z/github.com/csplan/csplan/gen/csplan/v1;csplanv1b\x06proto3"
+	"\x11SEVERITY_CRITICAL\x10\x03*s\n" +
+	"\fSizingPolicy\x12\x1d\n" +
+	"\x19SIZING_POLICY_UNSPECIFIED\x10\x00\x12 \n" +
+	"\x1cSIZING_POLICY_PLAYBOOK_FIRST\x10\x01\x12\"\n" +
+	"\x1eSIZING_POLICY_MOST_CONSTRAINED\x10\x02*\xa2\x01\n" +
+	"\vSizingBasis\x12\x1c\n" +
+	"\x18SIZING_BASIS_UNSPECIFIED\x10\x00\x12\x19\n" +
+	"\x15SIZING_BASIS_PLAYBOOK\x10\x01\x12\x1f\n" +
+	"\x1bSIZING_BASIS_COVERAGE_RATIO\x10\x02\x12\x1a\n" +
+	"\x16SIZING_BASIS_BENCHMARK\x10\x03\x12\x1d\n" +
+	"\x19SIZING_BASIS_POOLED_QUEUE\x10\x04B1Z/github.com/csplan/csplan/gen/csplan/v1;csplanv1b\x06proto3"
 
 var (
 	file_csplan_v1_common_proto_rawDescOnce sync.Once
@@ -1528,7 +1656,7 @@ func file_csplan_v1_common_proto_rawDescGZIP() []byte {
 	return file_csplan_v1_common_proto_rawDescData
 }
 
-var file_csplan_v1_common_proto_enumTypes = make([]protoimpl.EnumInfo, 7)
+var file_csplan_v1_common_proto_enumTypes = make([]protoimpl.EnumInfo, 9)
 var file_csplan_v1_common_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_csplan_v1_common_proto_goTypes = []any{
 	(TouchModel)(0),              // 0: csplan.v1.TouchModel
@@ -1538,27 +1666,29 @@ var file_csplan_v1_common_proto_goTypes = []any{
 	(Factor)(0),                  // 4: csplan.v1.Factor
 	(LoadStatus)(0),              // 5: csplan.v1.LoadStatus
 	(Severity)(0),                // 6: csplan.v1.Severity
-	(*CsmTime)(nil),              // 7: csplan.v1.CsmTime
-	(*InternalActivity)(nil),     // 8: csplan.v1.InternalActivity
-	(*Touchpoint)(nil),           // 9: csplan.v1.Touchpoint
-	(*InboundActivity)(nil),      // 10: csplan.v1.InboundActivity
-	(*Playbook)(nil),             // 11: csplan.v1.Playbook
-	(*Assumption)(nil),           // 12: csplan.v1.Assumption
-	(*Benchmarks)(nil),           // 13: csplan.v1.Benchmarks
-	(*TouchModelBenchmark)(nil),  // 14: csplan.v1.TouchModelBenchmark
-	(*ComplexityMultiplier)(nil), // 15: csplan.v1.ComplexityMultiplier
-	(*SignalThresholds)(nil),     // 16: csplan.v1.SignalThresholds
-	(*FactorResult)(nil),         // 17: csplan.v1.FactorResult
-	(*Finding)(nil),              // 18: csplan.v1.Finding
+	(SizingPolicy)(0),            // 7: csplan.v1.SizingPolicy
+	(SizingBasis)(0),             // 8: csplan.v1.SizingBasis
+	(*CsmTime)(nil),              // 9: csplan.v1.CsmTime
+	(*InternalActivity)(nil),     // 10: csplan.v1.InternalActivity
+	(*Touchpoint)(nil),           // 11: csplan.v1.Touchpoint
+	(*InboundActivity)(nil),      // 12: csplan.v1.InboundActivity
+	(*Playbook)(nil),             // 13: csplan.v1.Playbook
+	(*Assumption)(nil),           // 14: csplan.v1.Assumption
+	(*Benchmarks)(nil),           // 15: csplan.v1.Benchmarks
+	(*TouchModelBenchmark)(nil),  // 16: csplan.v1.TouchModelBenchmark
+	(*ComplexityMultiplier)(nil), // 17: csplan.v1.ComplexityMultiplier
+	(*SignalThresholds)(nil),     // 18: csplan.v1.SignalThresholds
+	(*FactorResult)(nil),         // 19: csplan.v1.FactorResult
+	(*Finding)(nil),              // 20: csplan.v1.Finding
 }
 var file_csplan_v1_common_proto_depIdxs = []int32{
-	8,  // 0: csplan.v1.CsmTime.internal_activities:type_name -> csplan.v1.InternalActivity
+	10, // 0: csplan.v1.CsmTime.internal_activities:type_name -> csplan.v1.InternalActivity
 	2,  // 1: csplan.v1.Touchpoint.cadence:type_name -> csplan.v1.Cadence
-	9,  // 2: csplan.v1.Playbook.touchpoints:type_name -> csplan.v1.Touchpoint
-	10, // 3: csplan.v1.Playbook.inbound:type_name -> csplan.v1.InboundActivity
-	14, // 4: csplan.v1.Benchmarks.touch_models:type_name -> csplan.v1.TouchModelBenchmark
-	15, // 5: csplan.v1.Benchmarks.complexity_multipliers:type_name -> csplan.v1.ComplexityMultiplier
-	16, // 6: csplan.v1.Benchmarks.signal_thresholds:type_name -> csplan.v1.SignalThresholds
+	11, // 2: csplan.v1.Playbook.touchpoints:type_name -> csplan.v1.Touchpoint
+	12, // 3: csplan.v1.Playbook.inbound:type_name -> csplan.v1.InboundActivity
+	16, // 4: csplan.v1.Benchmarks.touch_models:type_name -> csplan.v1.TouchModelBenchmark
+	17, // 5: csplan.v1.Benchmarks.complexity_multipliers:type_name -> csplan.v1.ComplexityMultiplier
+	18, // 6: csplan.v1.Benchmarks.signal_thresholds:type_name -> csplan.v1.SignalThresholds
 	0,  // 7: csplan.v1.TouchModelBenchmark.touch_model:type_name -> csplan.v1.TouchModel
 	1,  // 8: csplan.v1.ComplexityMultiplier.complexity:type_name -> csplan.v1.ProductComplexity
 	4,  // 9: csplan.v1.FactorResult.factor:type_name -> csplan.v1.Factor
@@ -1587,7 +1717,7 @@ func file_csplan_v1_common_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_csplan_v1_common_proto_rawDesc), len(file_csplan_v1_common_proto_rawDesc)),
-			NumEnums:      7,
+			NumEnums:      9,
 			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   0,

@@ -603,8 +603,10 @@ type EvaluateHireRequest struct {
 	AsOfMonth *string `protobuf:"bytes,15,opt,name=as_of_month,json=asOfMonth,proto3,oneof" json:"as_of_month,omitempty"`
 	// Investing in tech touch instead, to compare with the hire.
 	TechTouchAlternative *TechTouchAlternative `protobuf:"bytes,16,opt,name=tech_touch_alternative,json=techTouchAlternative,proto3" json:"tech_touch_alternative,omitempty"`
-	unknownFields        protoimpl.UnknownFields
-	sizeCache            protoimpl.SizeCache
+	// The display code of the reasons' money (default USD).
+	Currency      *string `protobuf:"bytes,17,opt,name=currency,proto3,oneof" json:"currency,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *EvaluateHireRequest) Reset() {
@@ -747,6 +749,13 @@ func (x *EvaluateHireRequest) GetTechTouchAlternative() *TechTouchAlternative {
 		return x.TechTouchAlternative
 	}
 	return nil
+}
+
+func (x *EvaluateHireRequest) GetCurrency() string {
+	if x != nil && x.Currency != nil {
+		return *x.Currency
+	}
+	return ""
 }
 
 // AlternativeComparison compares the tech-touch alternative with the hire.
@@ -1053,7 +1062,7 @@ const file_csplan_v1_hiring_service_proto_rawDesc = "" +
 	"\x14TechTouchAlternative\x12%\n" +
 	"\x0eaccounts_moved\x18\x01 \x01(\x05R\raccountsMoved\x12@\n" +
 	"\x1dhours_saved_per_account_month\x18\x02 \x01(\x01R\x19hoursSavedPerAccountMonth\x123\n" +
-	"\x16platform_cost_per_year\x18\x03 \x01(\x01R\x13platformCostPerYear\"\xd0\x06\n" +
+	"\x16platform_cost_per_year\x18\x03 \x01(\x01R\x13platformCostPerYear\"\xfe\x06\n" +
 	"\x13EvaluateHireRequest\x12\x10\n" +
 	"\x03arr\x18\x01 \x01(\x01R\x03arr\x12\x1b\n" +
 	"\tcsm_count\x18\x02 \x01(\x05R\bcsmCount\x126\n" +
@@ -1074,7 +1083,8 @@ const file_csplan_v1_hiring_service_proto_rawDesc = "" +
 	"\bcsm_time\x18\r \x01(\v2\x12.csplan.v1.CsmTimeR\acsmTime\x12(\n" +
 	"\rtrigger_month\x18\x0e \x01(\tH\x06R\ftriggerMonth\x88\x01\x01\x12#\n" +
 	"\vas_of_month\x18\x0f \x01(\tH\aR\tasOfMonth\x88\x01\x01\x12U\n" +
-	"\x16tech_touch_alternative\x18\x10 \x01(\v2\x1f.csplan.v1.TechTouchAlternativeR\x14techTouchAlternativeB\x12\n" +
+	"\x16tech_touch_alternative\x18\x10 \x01(\v2\x1f.csplan.v1.TechTouchAlternativeR\x14techTouchAlternative\x12\x1f\n" +
+	"\bcurrency\x18\x11 \x01(\tH\bR\bcurrency\x88\x01\x01B\x12\n" +
 	"\x10_current_cs_costB\n" +
 	"\n" +
 	"\b_revenueB\x11\n" +
@@ -1083,7 +1093,8 @@ const file_csplan_v1_hiring_service_proto_rawDesc = "" +
 	"\x05_cashB\x0f\n" +
 	"\r_monthly_burnB\x10\n" +
 	"\x0e_trigger_monthB\x0e\n" +
-	"\f_as_of_month\"\xa7\x01\n" +
+	"\f_as_of_monthB\v\n" +
+	"\t_currency\"\xa7\x01\n" +
 	"\x15AlternativeComparison\x12\"\n" +
 	"\rcsm_fte_freed\x18\x01 \x01(\x01R\vcsmFteFreed\x12\x12\n" +
 	"\x04cost\x18\x02 \x01(\x01R\x04cost\x12+\n" +

@@ -1744,8 +1744,10 @@ type PlanCoverageRequest struct {
 	// Accounts per CSM of the pooled tech-touch team that COVER_SUBSET moves
 	// segments to. Default the TECH ideal max, 1000.
 	TechTouchAccountsPerCsm *float64 `protobuf:"fixed64,7,opt,name=tech_touch_accounts_per_csm,json=techTouchAccountsPerCsm,proto3,oneof" json:"tech_touch_accounts_per_csm,omitempty"`
-	unknownFields           protoimpl.UnknownFields
-	sizeCache               protoimpl.SizeCache
+	// The display code of the options' money (default USD).
+	Currency      *string `protobuf:"bytes,8,opt,name=currency,proto3,oneof" json:"currency,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *PlanCoverageRequest) Reset() {
@@ -1825,6 +1827,13 @@ func (x *PlanCoverageRequest) GetTechTouchAccountsPerCsm() float64 {
 		return *x.TechTouchAccountsPerCsm
 	}
 	return 0
+}
+
+func (x *PlanCoverageRequest) GetCurrency() string {
+	if x != nil && x.Currency != nil {
+		return *x.Currency
+	}
+	return ""
 }
 
 // SegmentCoverage is the staffing and cost of one segment.
@@ -2353,7 +2362,7 @@ const file_csplan_v1_segmentation_service_proto_rawDesc = "" +
 	"\bplaybook\x18\x06 \x01(\v2\x13.csplan.v1.PlaybookR\bplaybook\x12=\n" +
 	"\x18customer_lifetime_months\x18\a \x01(\x01H\x01R\x16customerLifetimeMonths\x88\x01\x01B\x13\n" +
 	"\x11_accounts_per_csmB\x1b\n" +
-	"\x19_customer_lifetime_months\"\xae\x03\n" +
+	"\x19_customer_lifetime_months\"\xdc\x03\n" +
 	"\x13PlanCoverageRequest\x126\n" +
 	"\bsegments\x18\x01 \x03(\v2\x1a.csplan.v1.CoverageSegmentR\bsegments\x12-\n" +
 	"\bcsm_time\x18\x02 \x01(\v2\x12.csplan.v1.CsmTimeR\acsmTime\x12&\n" +
@@ -2361,12 +2370,14 @@ const file_csplan_v1_segmentation_service_proto_rawDesc = "" +
 	"\arevenue\x18\x04 \x01(\x01H\x00R\arevenue\x88\x01\x01\x12)\n" +
 	"\x0emin_cost_share\x18\x05 \x01(\x01H\x01R\fminCostShare\x88\x01\x01\x12)\n" +
 	"\x0emax_cost_share\x18\x06 \x01(\x01H\x02R\fmaxCostShare\x88\x01\x01\x12A\n" +
-	"\x1btech_touch_accounts_per_csm\x18\a \x01(\x01H\x03R\x17techTouchAccountsPerCsm\x88\x01\x01B\n" +
+	"\x1btech_touch_accounts_per_csm\x18\a \x01(\x01H\x03R\x17techTouchAccountsPerCsm\x88\x01\x01\x12\x1f\n" +
+	"\bcurrency\x18\b \x01(\tH\x04R\bcurrency\x88\x01\x01B\n" +
 	"\n" +
 	"\b_revenueB\x11\n" +
 	"\x0f_min_cost_shareB\x11\n" +
 	"\x0f_max_cost_shareB\x1e\n" +
-	"\x1c_tech_touch_accounts_per_csm\"\xc0\x01\n" +
+	"\x1c_tech_touch_accounts_per_csmB\v\n" +
+	"\t_currency\"\xc0\x01\n" +
 	"\x0fSegmentCoverage\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12(\n" +
 	"\x10accounts_per_csm\x18\x02 \x01(\x01R\x0eaccountsPerCsm\x12\x17\n" +

@@ -1,0 +1,60 @@
+package planner
+
+import (
+	"context"
+	"os"
+
+	"github.com/csplan/csplan/accountcsv"
+	"github.com/csplan/csplan/client"
+	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
+)
+
+// Compare runs two plans through ComparePlans: both results, the inputs
+// that changed and the deltas. Each side's accounts CSV is read whole
+// (the unary call's bound applies); two plans on one file send it once.
+// A refused field comes back as a PlanError at its plan file's line.
+func Compare(ctx context.Context, c *client.Client, base, whatIf *Plan, opts Options) (*csplanv1.ComparePlansResponse, error) {
+	req := &csplanv1.ComparePlansRequest{Base: base.Proto(), WhatIf: whatIf.Proto()}
+	req.Base.Book, req.WhatIf.Book = nil, nil
+	var err error
+	bp, wp := base.AccountsPath(), whatIf.AccountsPath()
+	switch {
+	case bp != "" && bp == wp:
+		req.Accounts, err = readAccounts(bp)
+	default:
+		if bp != "" {
+			if req.BaseAccounts, err = readAccounts(bp); err != nil {
+				return nil, err
+			}
+		}
+		if wp != "" {
+			req.WhatIfAccounts, err = readAccounts(wp)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if opts.CallTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opts.CallTimeout)
+		defer cancel()
+	}
+	resp, err := c.Planning.ComparePlans(ctx, req)
+	if err != nil {
+		return nil, explainSides(err, base, whatIf)
+	}
+	return resp, nil
+}
+
+func readAccounts(path string) ([]*csplanv1.Account, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	rd, err := accountcsv.NewReader(f, path)
+	if err != nil {
+		return nil, err
+	}
+	return rd.ReadAll()
+}
