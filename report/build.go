@@ -57,9 +57,12 @@ func (b *builder) title() {
 		src = "the accounts"
 	}
 	s := r.GetSummary()
-	b.d.P(fmt.Sprintf("From %s, over %d months, sized %s. Book: %s accounts and %s ARR, from %s; revenue %s.",
-		r.GetStartMonth(), r.GetHorizonMonths(), policyText(r.GetSizingPolicy()), count32(r.GetSegmentation().GetTotalAccounts()),
-		b.money(r.GetSegmentation().GetTotalArr()), src, b.money(s.GetRevenue())))
+	book := fmt.Sprintf("%s accounts and %s ARR, from %s", count32(r.GetSegmentation().GetTotalAccounts()), b.money(r.GetSegmentation().GetTotalArr()), src)
+	if u := r.GetSegmentation().GetUnassigned(); u.GetAccounts() > 0 {
+		book += fmt.Sprintf(", of which %s accounts (%s ARR) match no segment and are not planned", count32(u.GetAccounts()), b.money(u.GetArr()))
+	}
+	b.d.P(fmt.Sprintf("From %s, over %d months, sized %s. Book: %s; revenue %s.",
+		r.GetStartMonth(), r.GetHorizonMonths(), policyText(r.GetSizingPolicy()), book, b.money(s.GetRevenue())))
 }
 
 func policyText(p csplanv1.SizingPolicy) string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/csplan/csplan/accountcsv"
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
+	"github.com/csplan/csplan/internal/numfmt"
 	"github.com/csplan/csplan/planner"
 	"github.com/csplan/csplan/server"
 )
@@ -208,7 +210,6 @@ func TestPlanJSONIsTheRESTAnswer(t *testing.T) {
 	}
 }
 
-
 // TestPlanRemote runs the plan and the diff against a real server with
 // --server and expects the in-process output byte for byte.
 func TestPlanRemote(t *testing.T) {
@@ -369,5 +370,46 @@ func TestPlanAtCapacityNeedsNobody(t *testing.T) {
 	}
 	if strings.Contains(strings.ToLower(stdout), "tech touch first") {
 		t.Error("a team that needs nobody is sent to tech touch first")
+	}
+}
+
+// TestPlanFiguresAgreeAcrossFormats: the need, its cost and share, the
+// verdict and each requisition read the same in the terminal, Markdown
+// and HTML reports as in the JSON they are formatted from.
+func TestPlanFiguresAgreeAcrossFormats(t *testing.T) {
+	for _, plan := range []string{sproutPlan, meridianPlan} {
+		out, stderr, code := runCLI(t, "", "plan", "-f", plan, "-o", "json")
+		if code != 0 {
+			t.Fatalf("%s: %s", plan, stderr)
+		}
+		var resp csplanv1.RunPlanResponse
+		if err := protojson.Unmarshal([]byte(out), &resp); err != nil {
+			t.Fatal(err)
+		}
+		r := resp.GetResult()
+		s := r.GetSummary()
+		cur := r.GetCurrency()
+		want := []string{
+			fmt.Sprintf("The need now (%d CSMs)", s.GetCsmsNeededNow()),
+			fmt.Sprintf("Today's team (%d CSMs)", s.GetCsmsToday()),
+			numfmt.Money(s.GetCostNeeded(), cur), numfmt.Pct(s.GetCostShareNeeded()),
+			"Verdict: " + strings.ToLower(strings.ReplaceAll(strings.TrimPrefix(s.GetVerdict().String(), "VERDICT_"), "_", " ")),
+		}
+		for _, q := range r.GetRequisitions() {
+			want = append(want, numfmt.Money(q.GetIncrementalCost(), cur), q.GetOpenByMonth())
+		}
+		for _, format := range []string{"table", "markdown", "html"} {
+			text, stderr, code := runCLI(t, "", "plan", "-f", plan, "-o", format)
+			if code != 0 {
+				t.Fatalf("%s -o %s: %s", plan, format, stderr)
+			}
+			text = strings.ReplaceAll(strings.ReplaceAll(text, "<strong>", ""), "</strong>", "")
+			text = strings.ReplaceAll(text, "&#39;", "'")
+			for _, w := range want {
+				if !strings.Contains(strings.ReplaceAll(text, "**", ""), w) {
+					t.Errorf("%s -o %s lacks %q", plan, format, w)
+				}
+			}
+		}
 	}
 }
