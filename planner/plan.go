@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -51,8 +50,10 @@ type Plan struct {
 	// path is the file the plan was read from ("" for Parse without a
 	// name); relative paths in the plan are relative to its directory.
 	path string
-	// lines maps a key path (segments[1].team.csms) to its line.
+	// lines maps a key path (segments[1].team.csms) to its line, and
+	// files to the file it is in when that is a base's (or "--set").
 	lines map[string]int
+	files map[string]string
 }
 
 // CSMTime is one CSM's time (design section 1); unset fields take the
@@ -334,13 +335,9 @@ func enumValue(n *yaml.Node, what, prefix string, values map[string]int32) (int3
 }
 
 // Load reads and validates the plan file at path.
-func Load(path string) (*Plan, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return Parse(data, path)
-}
+// A file with `base: other.yaml` holds only the keys it changes (see
+// LoadWith).
+func Load(path string) (*Plan, error) { return LoadWith(path, nil) }
 
 // Parse reads and validates a plan; name is the file it came from, for
 // errors and for resolving relative paths. Unknown keys, values of the
@@ -375,10 +372,27 @@ func (p *Plan) Path() string { return p.path }
 // ("" when the book is inline).
 func (p *Plan) AccountsPath() string {
 	f := p.Book.AccountsCSV
-	if f == "" || filepath.IsAbs(f) || p.path == "" {
+	dir := p.fileOf("book.accounts_csv")
+	if f == "" || filepath.IsAbs(f) || dir == "" {
 		return f
 	}
-	return filepath.Join(filepath.Dir(p.path), f)
+	return filepath.Join(filepath.Dir(dir), f)
+}
+
+// fileOf is the file a key path is written in: the plan's own, or the base
+// that gave it.
+func (p *Plan) fileOf(key string) string {
+	for k := key; k != ""; {
+		if f, ok := p.files[k]; ok {
+			return f
+		}
+		i := strings.LastIndexAny(k, ".[")
+		if i < 0 {
+			break
+		}
+		k = k[:i]
+	}
+	return p.path
 }
 
 var (
@@ -462,7 +476,7 @@ type checker struct {
 
 func (c *checker) fail(key, format string, args ...any) {
 	line := c.p.lineOf(key)
-	c.errs = append(c.errs, &PlanError{File: c.p.path, Line: line, Key: key, Reason: fmt.Sprintf(format, args...)})
+	c.errs = append(c.errs, &PlanError{File: c.p.fileOf(key), Line: line, Key: key, Reason: fmt.Sprintf(format, args...)})
 }
 
 // validate checks what only the plan file can say: where its book comes

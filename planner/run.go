@@ -133,7 +133,7 @@ func explainSides(err error, p, whatIf *Plan) error {
 			default:
 				return err
 			}
-			out = append(out, &PlanError{File: side.path, Line: side.lineOf(key), Key: key, Reason: v.GetDescription()})
+			out = append(out, &PlanError{File: side.fileOf(key), Line: side.lineOf(key), Key: key, Reason: v.GetDescription()})
 		}
 	}
 	if len(out) == 0 {
@@ -143,8 +143,11 @@ func explainSides(err error, p, whatIf *Plan) error {
 }
 
 // lineOf is the line of a key path, or of its nearest parent the file
-// gives (0 when none).
+// gives (0 when none, and for a value --set gave).
 func (p *Plan) lineOf(key string) int {
+	if p.fileOf(key) == "--set" {
+		return 0
+	}
 	for k := key; k != ""; {
 		if line := p.lines[k]; line > 0 {
 			return line

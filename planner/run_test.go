@@ -3,6 +3,7 @@ package planner_test
 import (
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -120,5 +121,58 @@ signals: { churn_rate: 25 }
 	}
 	if _, err := planner.Run(context.Background(), c, p, planner.Options{}); err != nil {
 		t.Errorf("a contraction of 2%% a month = %v, want accepted", err)
+	}
+}
+
+// TestOverlayAndSet: a what-if file holds only what it changes over its
+// base, segments merged by name; --set changes one key path; errors name
+// the file and line they are in.
+func TestOverlayAndSet(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, src string) string {
+		path := dir + "/" + name
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	write("base.yaml", `company: Base Co
+segments:
+  - name: Core
+    accounts: 100
+    arr: 2000000
+    team: { csms: 3 }
+  - name: Growth
+    accounts: 50
+    arr: 500000
+hiring: { base_salary: 100000 }
+growth: { new_accounts_per_month: 4 }
+`)
+	over := write("whatif.yaml", "base: base.yaml\ngrowth: { new_accounts_per_month: 8 }\nsegments:\n  - name: Core\n    team: { csms: 5 }\n  - name: New\n    accounts: 10\n    arr: 100000\n")
+	p, err := planner.LoadWith(over, []planner.Set{{Path: "segments.Growth.team.csms", Value: "2"}, {Path: "finance.max_cost_share", Value: "0.2"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Company != "Base Co" || *p.Growth.NewAccountsPerMonth != 8 || len(p.Segments) != 3 || p.Segments[0].Team.CSMs != 5 ||
+		*p.Segments[0].Accounts != 100 || p.Segments[1].Team.CSMs != 2 || p.Segments[2].Name != "New" || *p.Finance.MaxCostShare != 0.2 {
+		t.Errorf("merged plan = %+v", p)
+	}
+	bad := write("bad.yaml", "base: base.yaml\ngrowth: { new_acounts_per_month: 8 }\n")
+	if _, err := planner.Load(bad); err == nil || !strings.Contains(err.Error(), "bad.yaml") || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("an unknown key in an overlay: %v", err)
+	}
+	if _, err := planner.LoadWith(over, []planner.Set{{Path: "segments.Nope.team.csms", Value: "1"}}); err == nil || !strings.Contains(err.Error(), `no segment "Nope"`) {
+		t.Errorf("--set on a missing segment: %v", err)
+	}
+	// A value the service refuses is reported in the base file when the
+	// base gave it.
+	write("neg.yaml", "company: Neg\nsegments:\n  - name: A\n    accounts: -1\n    arr: 1\nhiring: { base_salary: 1 }\n")
+	onNeg := write("on-neg.yaml", "base: neg.yaml\ncompany: Other\n")
+	p, err = planner.Load(onNeg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := planner.Run(context.Background(), inProcess(t), p, planner.Options{}); err == nil || !strings.Contains(err.Error(), "neg.yaml:4: segments[0].accounts") {
+		t.Errorf("a base's bad value: %v", err)
 	}
 }

@@ -94,21 +94,21 @@ type Requisition struct {
 
 // Month is one month of a bridge; costs are monthly expected spend.
 type Month struct {
-	Month                                 string
-	Accounts, ARR, Revenue                float64
-	Headcount, EffectiveCSMs              float64
-	NeededCSMs                            int32
-	AccountsPerEffectiveCSM               float64
-	Managers                              int32
-	CSMCost, ManagerCost, OtherCost       float64
-	OneTimeCost, TotalCost                float64
-	CostShare                             float64
-	BandMinCostShare, BandMaxCostShare    float64
-	HeadcountWithoutPlan                  float64
-	EffectiveCSMsWithoutPlan              float64
-	AccountsPerEffectiveCSMWithoutPlan    float64
-	Capacity                              float64
-	growthStarts, backfillStarts, planned int
+	Month                              string
+	Accounts, ARR, Revenue             float64
+	Headcount, EffectiveCSMs           float64
+	NeededCSMs                         int32
+	AccountsPerEffectiveCSM            float64
+	Managers                           int32
+	CSMCost, ManagerCost, OtherCost    float64
+	OneTimeCost, TotalCost             float64
+	CostShare                          float64
+	BandMinCostShare, BandMaxCostShare float64
+	HeadcountWithoutPlan               float64
+	EffectiveCSMsWithoutPlan           float64
+	AccountsPerEffectiveCSMWithoutPlan float64
+	Capacity                           float64
+	growthStarts, backfillStarts       int
 }
 
 // PeriodCost is a fiscal quarter or year.

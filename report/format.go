@@ -14,8 +14,6 @@ func money(x float64, currency string) string { return numfmt.Money(x, currency)
 // num writes x with at most decimals digits after the point.
 func num(x float64, decimals int) string { return numfmt.Dec(x, decimals) }
 
-func count(n int) string { return numfmt.Count(n) }
-
 func count32(n int32) string { return numfmt.Count(int(n)) }
 
 func pct(x float64) string { return numfmt.Pct(x) }

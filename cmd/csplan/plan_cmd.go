@@ -25,6 +25,7 @@ func runPlan(ctx context.Context, args []string, e env) error {
 	setOutputUsage(fs)
 	file := fs.String("f", "", "plan file, YAML (see examples/README.md)")
 	out := fs.String("out", "", "write the report to this file instead of stdout")
+	sets := setFlag(fs)
 	files, err := parseArgsAnywhere(fs, args)
 	if err != nil {
 		return err
@@ -40,7 +41,7 @@ func runPlan(ctx context.Context, args []string, e env) error {
 	if err := validatePlanFlags(&cf); err != nil {
 		return err
 	}
-	p, err := planner.Load(*file)
+	p, err := planner.LoadWith(*file, *sets)
 	if err != nil {
 		return err
 	}
@@ -54,6 +55,20 @@ func runPlan(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	return writeOutput(e, *out, func(w io.Writer) error { return report.Render(w, cf.output, r) })
+}
+
+// setFlag registers --set, repeatable: key=value changes over the plan
+// file, keys as paths with segments named (segments.Core.team.csms=5).
+func setFlag(fs *flag.FlagSet) *[]planner.Set {
+	var sets []planner.Set
+	fs.Func("set", "change one input: key=value, a key path of the plan with segments named (segments.Core.team.csms=5); repeatable", func(v string) error {
+		s, err := planner.ParseSet(v)
+		if err == nil {
+			sets = append(sets, s)
+		}
+		return err
+	})
+	return &sets
 }
 
 // setOutputUsage documents the plan's formats on the shared -o flag.

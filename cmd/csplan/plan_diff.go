@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"io"
 
 	"github.com/csplan/csplan/planner"
@@ -18,12 +19,17 @@ func runPlanDiff(ctx context.Context, args []string, e env) error {
 	cf.register(fs, e)
 	fs.Lookup("o").Usage = "output: table (aligned text for a terminal), markdown or json"
 	out := fs.String("out", "", "write the comparison to this file instead of stdout")
+	sets := setFlag(fs)
 	files, err := parseArgsAnywhere(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(files) != 2 {
-		return usagef("plan diff takes two plan files, BASE.yaml and WHATIF.yaml, got %d", len(files))
+	switch {
+	case len(files) == 1 && len(*sets) > 0:
+		// The what-if is the base with the --set changes.
+		files = append(files, files[0])
+	case len(files) != 2:
+		return usagef("plan diff takes two plan files, BASE.yaml and WHATIF.yaml (or one and --set changes), got %d", len(files))
 	}
 	if err := validatePlanFlags(&cf); err != nil {
 		return err
@@ -32,10 +38,11 @@ func runPlanDiff(ctx context.Context, args []string, e env) error {
 		return usagef("-o html is for one plan; plan diff writes table, markdown or json")
 	}
 	var plans [2]*planner.Plan
-	for i, f := range files {
-		if plans[i], err = planner.Load(f); err != nil {
-			return err
-		}
+	if plans[0], err = planner.Load(files[0]); err != nil {
+		return err
+	}
+	if plans[1], err = planner.LoadWith(files[1], *sets); err != nil {
+		return err
 	}
 	c, release, err := cf.connect(ctx)
 	if err != nil {
@@ -46,5 +53,9 @@ func runPlanDiff(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	return writeOutput(e, *out, func(w io.Writer) error { return report.RenderDiff(w, cf.output, d, [2]string(files)) })
+	labels := [2]string(files)
+	for _, s := range *sets {
+		labels[1] += fmt.Sprintf(" --set %s=%s", s.Path, s.Value)
+	}
+	return writeOutput(e, *out, func(w io.Writer) error { return report.RenderDiff(w, cf.output, d, labels) })
 }

@@ -47,12 +47,10 @@ func inline(s string) template.HTML {
 			b.WriteString(map[bool]string{false: "<code>", true: "</code>"}[code])
 			code, s = !code, s[1:]
 		default:
-			i := strings.IndexAny(s, "*`")
-			if i <= 0 {
-				i = max(i, 1)
-				if strings.IndexAny(s, "*`") < 0 {
-					i = len(s)
-				}
+			// Up to the next mark, or one lone "*" that is no mark.
+			i := strings.IndexAny(s[1:], "*`") + 1
+			if i == 0 {
+				i = len(s)
 			}
 			b.WriteString(template.HTMLEscapeString(s[:i]))
 			s = s[i:]
