@@ -23,6 +23,14 @@ type TeamRequest struct {
 	Signals        Signals
 	// Currency is the display code of the findings' money (default USD).
 	Currency string
+	// Policy is PLAYBOOK_FIRST (the default): the need is the workload's
+	// when WorkloadCSMFTE is given, the ratio's when AccountsPerCSM is,
+	// else the larger of volume and ARR; MOST_CONSTRAINED takes the
+	// factor that needs most CSMs.
+	Policy SizingPolicy
+	// AccountsPerCSM is the company's own coverage ratio: the volume
+	// factor's healthy maximum, as given (not with WorkloadCSMFTE).
+	AccountsPerCSM *float64
 }
 
 // Signals are optional observations that a model needs refinement (seed
@@ -48,6 +56,9 @@ type TeamEvaluation struct {
 	Findings    []Finding
 	Benchmarks  Benchmarks
 	Assumptions []Assumption
+	// Basis is what the need comes from, Policy how it was chosen.
+	Basis  SizingBasis
+	Policy SizingPolicy
 }
 
 // FactorResult is one factor's value placed in its band.
@@ -112,9 +123,14 @@ func EvaluateTeam(req TeamRequest) (TeamEvaluation, error) {
 		return TeamEvaluation{}, v.err()
 	}
 
-	binding := bindingFactor(factors)
+	policy := req.Policy
+	if policy == SizingPolicyUnspecified {
+		policy = SizingPolicyPlaybookFirst
+	}
+	binding, basis := sizeBy(req, factors, policy)
 	ctx := findingContext{model: model, complexity: complexity, req: req}
 	findings := factorFindings(factors, ctx)
+	findings = append(findings, capGuardrail(req, factors[1], basis, ctx)...)
 	findings = append(findings, signalFindings(req.Signals, bench.SignalThresholds)...)
 	return TeamEvaluation{
 		ARRPerCSM:      factors[0].Value,
@@ -126,7 +142,61 @@ func EvaluateTeam(req TeamRequest) (TeamEvaluation, error) {
 		Findings:       findings,
 		Benchmarks:     bench,
 		Assumptions:    as,
+		Basis:          basis,
+		Policy:         policy,
 	}, nil
+}
+
+// sizeBy is the factor that sets the need and the basis it stands for.
+// Under PLAYBOOK_FIRST the company's own journey or ratio sets it, else
+// the larger of volume and ARR; under MOST_CONSTRAINED the factor that
+// needs most CSMs.
+func sizeBy(req TeamRequest, factors []FactorResult, policy SizingPolicy) (FactorResult, SizingBasis) {
+	basisOf := func(f FactorResult) SizingBasis {
+		switch {
+		case f.Factor == FactorWorkload:
+			return SizingBasisPlaybook
+		case f.Factor == FactorVolume && req.AccountsPerCSM != nil:
+			return SizingBasisCoverageRatio
+		default:
+			return SizingBasisBenchmark
+		}
+	}
+	if policy == SizingPolicyMostConstrained {
+		b := bindingFactor(factors)
+		return b, basisOf(b)
+	}
+	switch {
+	case req.WorkloadCSMFTE != nil:
+		return factors[2], SizingBasisPlaybook
+	case req.AccountsPerCSM != nil:
+		return factors[1], SizingBasisCoverageRatio
+	default:
+		return bindingFactor(factors[:2]), SizingBasisBenchmark
+	}
+}
+
+// capGuardrail warns when the basis implies more accounts per CSM than
+// the cap (scaled by complexity): the ratio, or accounts over the
+// playbook's FTE.
+func capGuardrail(req TeamRequest, volume FactorResult, basis SizingBasis, ctx findingContext) []Finding {
+	var implied float64
+	var what string
+	switch {
+	case basis == SizingBasisCoverageRatio:
+		implied, what = *req.AccountsPerCSM, "Your ratio of "+numberText(*req.AccountsPerCSM)+" accounts per CSM"
+	case basis == SizingBasisPlaybook && req.WorkloadCSMFTE != nil && *req.WorkloadCSMFTE > 0:
+		implied = float64(req.Accounts) / *req.WorkloadCSMFTE
+		what = "The playbook's " + numberText(implied) + " accounts per CSM"
+	default:
+		return nil
+	}
+	if !above(implied, volume.Limit) {
+		return nil
+	}
+	return []Finding{{Severity: SeverityWarning, Factor: FactorVolume, Value: implied, Threshold: volume.Limit,
+		Message: fmt.Sprintf("%s is above the cap of %s for %s with a %s product: check the journey's hours or plan below the cap.",
+			what, numberText(volume.Limit), touchModelText(ctx.model), complexityText(ctx.complexity))}}
 }
 
 // teamDefaults resolves the touch model (default HIGH) and complexity
@@ -150,10 +220,14 @@ func teamDefaults(req TeamRequest) (TouchModel, Complexity, []Assumption) {
 // WORKLOAD, in that order (bindingFactor relies on it).
 func scoreFactors(req TeamRequest, tm TouchModelBenchmark, mult float64) []FactorResult {
 	csms := float64(req.CSMCount)
-	factors := []FactorResult{
-		arrFactor(req.ARR, csms, tm),
-		volumeFactor(float64(req.Accounts), csms, tm, mult),
+	volume := volumeFactor(float64(req.Accounts), csms, tm, mult)
+	if r := req.AccountsPerCSM; r != nil {
+		// The company's own ratio is the healthy maximum, as given.
+		volume.HealthyMax = *r
+		volume.CSMsNeeded = factorCSMs(float64(req.Accounts) / *r)
+		volume.Status = bandStatus(float64(req.Accounts), csms, volume)
 	}
+	factors := []FactorResult{arrFactor(req.ARR, csms, tm), volume}
 	if req.WorkloadCSMFTE != nil {
 		factors = append(factors, workloadFactor(*req.WorkloadCSMFTE, csms))
 	}
@@ -186,6 +260,17 @@ func validateTeam(req TeamRequest) *violations {
 	}
 	if w := req.WorkloadCSMFTE; w != nil && (!finite(*w) || *w < 0) {
 		v.add("workload_csm_fte", "must be 0 or more FTE, got %s", formatFloat(*w))
+	}
+	if r := req.AccountsPerCSM; r != nil {
+		switch {
+		case req.WorkloadCSMFTE != nil:
+			v.add("accounts_per_csm", "give workload_csm_fte (a playbook's FTE) or accounts_per_csm (a ratio), not both")
+		case !finite(*r) || *r <= 0:
+			v.add("accounts_per_csm", "must be above 0 accounts, got %s", formatFloat(*r))
+		}
+	}
+	if req.Policy < 0 || req.Policy > SizingPolicyMostConstrained {
+		v.add("sizing_policy", "%d is not a sizing policy: use SIZING_POLICY_PLAYBOOK_FIRST or SIZING_POLICY_MOST_CONSTRAINED", int32(req.Policy))
 	}
 	s := req.Signals
 	checkShare(v, "signals.churn_rate", s.ChurnRate)

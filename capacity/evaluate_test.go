@@ -71,7 +71,7 @@ func TestEvaluateTeamSeed004(t *testing.T) {
 func TestEvaluateTeamFullResult(t *testing.T) {
 	// 4 CSMs, 220 accounts (55 each: past the cap of 50), $10M (2.5M each:
 	// over the $2M ceiling), a bottom-up plan needing 3.6 FTE (0.9 each).
-	req := TeamRequest{CSMCount: 4, Accounts: 220, ARR: 10_000_000, WorkloadCSMFTE: capFloat(3.6)}
+	req := TeamRequest{CSMCount: 4, Accounts: 220, ARR: 10_000_000, WorkloadCSMFTE: capFloat(3.6), Policy: SizingPolicyMostConstrained}
 	got := mustEvaluate(t, req)
 	want := TeamEvaluation{
 		ARRPerCSM:      2_500_000,
@@ -93,7 +93,11 @@ func TestEvaluateTeamFullResult(t *testing.T) {
 			{Name: "touch_model", Value: "TOUCH_MODEL_HIGH", Source: sourceDefaultTouchModel},
 			{Name: "complexity", Value: "PRODUCT_COMPLEXITY_MODERATE", Source: sourceDefaultComplexity},
 		},
+		Basis:  SizingBasisBenchmark,
+		Policy: SizingPolicyMostConstrained,
 	}
+	// Under MOST_CONSTRAINED the binding factor, volume, sets the need: a
+	// benchmark basis.
 	if diff := cmp.Diff(want, got, capFloatCmp, cmpopts.IgnoreFields(Finding{}, "Message")); diff != "" {
 		t.Errorf("EvaluateTeam(%+v) (-want +got):\n%s", req, diff)
 	}
@@ -201,6 +205,7 @@ func TestEvaluateTeamWorkloadBands(t *testing.T) {
 }
 
 func TestEvaluateTeamBinding(t *testing.T) {
+	// The most constrained factor binds under MOST_CONSTRAINED.
 	tests := []struct {
 		name     string
 		req      TeamRequest
@@ -218,6 +223,7 @@ func TestEvaluateTeamBinding(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			tt.req.Policy = SizingPolicyMostConstrained
 			got := mustEvaluate(t, tt.req)
 			if got.BindingFactor != tt.want || got.CSMsNeeded != tt.needed || got.CSMGap != tt.wantGap {
 				t.Errorf("EvaluateTeam(%+v) = binding %v, %d needed, gap %d; want %v, %d, %d",
@@ -436,5 +442,43 @@ func TestEvaluateTeamErrors(t *testing.T) {
 				t.Errorf("EvaluateTeam(%+v) error fields (-want +got):\n%s", tt.req, diff)
 			}
 		})
+	}
+}
+
+// TestEvaluateTeamPlaybookFirst: by default the company's own journey or
+// ratio sets the need, and the benchmarks stay as guardrails with their
+// own counts; the cap warning names the basis and the figure.
+func TestEvaluateTeamPlaybookFirst(t *testing.T) {
+	// A playbook needing 4 FTE for 150 accounts (37.5 each) on 4 CSMs: the
+	// volume benchmark alone would call for 5.
+	got := mustEvaluate(t, TeamRequest{CSMCount: 4, Accounts: 150, ARR: 4_000_000, WorkloadCSMFTE: capFloat(4)})
+	if got.BindingFactor != FactorWorkload || got.CSMsNeeded != 4 || got.Basis != SizingBasisPlaybook || got.Policy != SizingPolicyPlaybookFirst {
+		t.Errorf("playbook first = %v %d %v %v, want WORKLOAD 4 PLAYBOOK", got.BindingFactor, got.CSMsNeeded, got.Basis, got.Policy)
+	}
+	if got.Factors[1].CSMsNeeded != 5 {
+		t.Errorf("the volume guardrail lost its own count: %+v", got.Factors[1])
+	}
+	// A ratio of 36 sets the volume band's maximum and the need.
+	got = mustEvaluate(t, TeamRequest{CSMCount: 3, Accounts: 108, ARR: 4_000_000, AccountsPerCSM: capFloat(36)})
+	if got.BindingFactor != FactorVolume || got.CSMsNeeded != 3 || got.Basis != SizingBasisCoverageRatio || got.Factors[1].HealthyMax != 36 {
+		t.Errorf("a ratio of 36 = %v %d %v max %v", got.BindingFactor, got.CSMsNeeded, got.Basis, got.Factors[1].HealthyMax)
+	}
+	// A ratio past the cap: the warning says so, with both figures.
+	got = mustEvaluate(t, TeamRequest{CSMCount: 2, Accounts: 120, ARR: 2_000_000, AccountsPerCSM: capFloat(60)})
+	found := false
+	for _, f := range got.Findings {
+		found = found || f.Message == "Your ratio of 60 accounts per CSM is above the cap of 50 for high-touch with a moderately complex product: check the journey's hours or plan below the cap."
+	}
+	if !found {
+		t.Errorf("no cap warning for a ratio of 60: %+v", got.Findings)
+	}
+	for _, f := range mustEvaluate(t, TeamRequest{CSMCount: 3, Accounts: 108, ARR: 4_000_000, AccountsPerCSM: capFloat(36)}).Findings {
+		if f.Threshold == 50 && f.Factor == FactorVolume {
+			t.Errorf("a cap warning for a ratio of 36: %q", f.Message)
+		}
+	}
+	if _, err := EvaluateTeam(TeamRequest{CSMCount: 1, Accounts: 10, AccountsPerCSM: capFloat(10), WorkloadCSMFTE: capFloat(1)}); err == nil ||
+		!strings.Contains(err.Error(), "accounts_per_csm: give workload_csm_fte") {
+		t.Errorf("both a ratio and a workload: %v", err)
 	}
 }

@@ -357,6 +357,10 @@ type HireEvaluationRequest struct {
 	Alternative  TechTouchAlternative
 	// Currency is the display code of the reasons' money (default USD).
 	Currency string
+	// Policy is PLAYBOOK_FIRST (the default: the team needs capacity when
+	// its own sizing needs more CSMs than it has) or MOST_CONSTRAINED (when
+	// any factor is over its limit).
+	Policy SizingPolicy
 }
 
 // HireLoad is the team's load, for the capacity need. A nil field is not
@@ -396,6 +400,21 @@ type HireEvaluation struct {
 	Factors     []FactorResult
 	Alternative AlternativeComparison
 	Assumptions []Assumption
+	// Basis and Policy are the team evaluation's.
+	Basis  SizingBasis
+	Policy SizingPolicy
+}
+
+// basisText names a sizing basis in a sentence.
+func basisText(b SizingBasis) string {
+	switch b {
+	case SizingBasisPlaybook:
+		return "the playbook"
+	case SizingBasisCoverageRatio:
+		return "the coverage ratio"
+	default:
+		return "the benchmark"
+	}
 }
 
 // AlternativeComparison sets the tech-touch alternative against the hire.
@@ -451,6 +470,7 @@ func EvaluateHire(req HireEvaluationRequest, today Month) (HireEvaluation, error
 		TouchModel:     req.TouchModel,
 		Complexity:     req.Complexity,
 		WorkloadCSMFTE: req.Load.WorkloadCSMFTE,
+		Policy:         req.Policy,
 	})
 	if ve, ok := err.(*ValidationError); ok {
 		for _, fe := range ve.Violations {
@@ -519,7 +539,8 @@ func EvaluateHire(req HireEvaluationRequest, today Month) (HireEvaluation, error
 
 	model, _, _ := teamDefaults(TeamRequest{TouchModel: req.TouchModel})
 	r := hireReasons{e: &e, model: model, csmCount: req.CSMCount, maxShare: maxShare, margin: margin, currency: req.Currency}
-	r.decide(factors, trigger, asOf)
+	e.Basis, e.Policy = ev.Basis, ev.Policy
+	r.decide(factors, ev, trigger, asOf)
 	if req.Cash != nil {
 		r.add("Runway goes from %s to %s months with the hire's one-time costs and monthly loaded cost.",
 			numberText(e.RunwayMonthsBefore), numberText(e.RunwayMonthsAfter))
@@ -605,7 +626,7 @@ func (r *hireReasons) add(format string, args ...any) {
 // when ARR per CSM after the hire stays at or above the milestone and the
 // cost share at or under its maximum, else HOLD; without one HIRE_LATER
 // when the trigger month lies after as_of, else HOLD.
-func (r *hireReasons) decide(factors []FactorResult, trigger *Month, asOf Month) {
+func (r *hireReasons) decide(factors []FactorResult, ev TeamEvaluation, trigger *Month, asOf Month) {
 	e := r.e
 	var over []string
 	for _, f := range factors {
@@ -614,11 +635,25 @@ func (r *hireReasons) decide(factors []FactorResult, trigger *Month, asOf Month)
 		}
 	}
 	need := len(over) > 0
+	if ev.Policy != SizingPolicyMostConstrained {
+		need = ev.CSMsNeeded > r.csmCount
+	}
 	switch {
 	case need && r.csmCount == 0:
 		r.add("The team needs capacity: there are no CSMs for the book.")
+	case need && ev.Policy != SizingPolicyMostConstrained:
+		detail := ""
+		if len(over) > 0 {
+			detail = "; " + strings.Join(over, "; ")
+		}
+		r.add("The team needs capacity: %s needs %s, more than the %s on the team%s.", basisText(ev.Basis), csmCountText(ev.CSMsNeeded), csmCountText(r.csmCount), detail)
 	case need:
 		r.add("The team needs capacity: %s.", strings.Join(over, "; "))
+	case len(over) > 0:
+		r.add("The team has no capacity need today: %s needs %s, no more than the %s on the team (over a guardrail: %s).",
+			basisText(ev.Basis), csmCountText(ev.CSMsNeeded), csmCountText(r.csmCount), strings.Join(over, "; "))
+	case ev.Policy != SizingPolicyMostConstrained:
+		r.add("The team has no capacity need today: %s needs %s, no more than the %s on the team.", basisText(ev.Basis), csmCountText(ev.CSMsNeeded), csmCountText(r.csmCount))
 	default:
 		r.add("No factor is over its limit: the team has no capacity need today.")
 	}

@@ -319,6 +319,9 @@ func TestEvaluateHireSeed004(t *testing.T) {
 			{Factor: FactorWorkload, Value: 1.1, HealthyMin: 0.7, HealthyMax: 1, Limit: 1, Status: LoadStatusOver, CSMsNeeded: 6},
 		},
 		Alternative: AlternativeComparison{HireCostPerFTE: 150_000},
+		// The playbook (the workload) sets the need: 6 CSMs for a team of 5.
+		Basis:  SizingBasisPlaybook,
+		Policy: SizingPolicyPlaybookFirst,
 	}
 	if diff := cmp.Diff(want, got, capFloatCmp, cmpopts.IgnoreFields(HireEvaluation{}, "Reasons", "Assumptions")); diff != "" {
 		t.Errorf("EvaluateHire(seed 004) (-want +got):\n%s", diff)

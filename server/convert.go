@@ -205,6 +205,8 @@ func teamRequestFromProto(r *csplanv1.EvaluateTeamRequest) capacity.TeamRequest 
 		Benchmarks:     benchmarkOverridesFromProto(r.GetBenchmarks()),
 		Signals:        signalsFromProto(r.GetSignals()),
 		Currency:       r.GetCurrency(),
+		Policy:         capacity.SizingPolicy(r.GetSizingPolicy()),
+		AccountsPerCSM: r.AccountsPerCsm,
 	}
 }
 
@@ -218,6 +220,8 @@ func teamEvaluationToProto(e capacity.TeamEvaluation) *csplanv1.EvaluateTeamResp
 		CsmGap:         e.CSMGap,
 		Benchmarks:     benchmarksToProto(e.Benchmarks),
 		Assumptions:    assumptionsToProto(e.Assumptions),
+		SizingBasis:    csplanv1.SizingBasis(e.Basis),
+		SizingPolicy:   csplanv1.SizingPolicy(e.Policy),
 	}
 	for _, f := range e.Findings {
 		out.Findings = append(out.Findings, &csplanv1.Finding{
@@ -434,6 +438,7 @@ func hireEvaluationRequestFromProto(r *csplanv1.EvaluateHireRequest) capacity.Hi
 	load, alt := orEmpty(r.GetLoad()), orEmpty(r.GetTechTouchAlternative())
 	return capacity.HireEvaluationRequest{
 		Currency:      r.GetCurrency(),
+		Policy:        capacity.SizingPolicy(r.GetSizingPolicy()),
 		ARR:           r.GetArr(),
 		CSMCount:      r.GetCsmCount(),
 		TouchModel:    capacity.TouchModel(r.GetTouchModel()),
@@ -478,7 +483,9 @@ func hireEvaluationToProto(e capacity.HireEvaluation) *csplanv1.EvaluateHireResp
 			CostPerFteFreed: e.Alternative.CostPerFTEFreed,
 			HireCostPerFte:  e.Alternative.HireCostPerFTE,
 		},
-		Assumptions: assumptionsToProto(e.Assumptions),
+		Assumptions:  assumptionsToProto(e.Assumptions),
+		SizingBasis:  csplanv1.SizingBasis(e.Basis),
+		SizingPolicy: csplanv1.SizingPolicy(e.Policy),
 	}
 }
 

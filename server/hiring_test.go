@@ -91,7 +91,8 @@ func TestEvaluateHireGRPC(t *testing.T) {
 	want := &csplanv1.EvaluateHireResponse{
 		ArrPerCsmBefore: 800_000, ArrPerCsmAfter: 4_000_000.0 / 6, ArrPerCsmMilestone: 1_000_000,
 		CostShareBefore: 0.1875, CostShareAfter: 0.225, FirstYearCost: 150_000, PaybackArr: 187_500,
-		Verdict: csplanv1.Verdict_VERDICT_HOLD,
+		Verdict:     csplanv1.Verdict_VERDICT_HOLD,
+		SizingBasis: csplanv1.SizingBasis_SIZING_BASIS_PLAYBOOK, SizingPolicy: csplanv1.SizingPolicy_SIZING_POLICY_PLAYBOOK_FIRST,
 		Factors: []*csplanv1.FactorResult{
 			{Factor: csplanv1.Factor_FACTOR_ARR, Value: 800_000, HealthyMin: 1e6, HealthyMax: 2e6, Limit: 2e6, Status: csplanv1.LoadStatus_LOAD_STATUS_UNDER, CsmsNeeded: 2},
 			{Factor: csplanv1.Factor_FACTOR_WORKLOAD, Value: 1.1, HealthyMin: 0.7, HealthyMax: 1, Limit: 1, Status: csplanv1.LoadStatus_LOAD_STATUS_OVER, CsmsNeeded: 6},

@@ -509,9 +509,16 @@ type EvaluateTeamRequest struct {
 	// Optional observations that the model needs refinement.
 	Signals *Signals `protobuf:"bytes,8,opt,name=signals,proto3" json:"signals,omitempty"`
 	// The display code of the findings' money (default USD).
-	Currency      *string `protobuf:"bytes,9,opt,name=currency,proto3,oneof" json:"currency,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Currency *string `protobuf:"bytes,9,opt,name=currency,proto3,oneof" json:"currency,omitempty"`
+	// How the need is chosen (default PLAYBOOK_FIRST: the workload when
+	// workload_csm_fte is given, the ratio when accounts_per_csm is, else the
+	// larger of volume and ARR; the other factors are guardrails).
+	SizingPolicy SizingPolicy `protobuf:"varint,10,opt,name=sizing_policy,json=sizingPolicy,proto3,enum=csplan.v1.SizingPolicy" json:"sizing_policy,omitempty"`
+	// The company's own coverage ratio: the volume factor's healthy maximum,
+	// as given (not with workload_csm_fte).
+	AccountsPerCsm *float64 `protobuf:"fixed64,11,opt,name=accounts_per_csm,json=accountsPerCsm,proto3,oneof" json:"accounts_per_csm,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *EvaluateTeamRequest) Reset() {
@@ -605,6 +612,20 @@ func (x *EvaluateTeamRequest) GetCurrency() string {
 		return *x.Currency
 	}
 	return ""
+}
+
+func (x *EvaluateTeamRequest) GetSizingPolicy() SizingPolicy {
+	if x != nil {
+		return x.SizingPolicy
+	}
+	return SizingPolicy_SIZING_POLICY_UNSPECIFIED
+}
+
+func (x *EvaluateTeamRequest) GetAccountsPerCsm() float64 {
+	if x != nil && x.AccountsPerCsm != nil {
+		return *x.AccountsPerCsm
+	}
+	return 0
 }
 
 // Signals are seed 000's natural indicators that a coverage model needs
@@ -710,7 +731,11 @@ type EvaluateTeamResponse struct {
 	// The benchmarks used, overrides applied, with sources.
 	Benchmarks *Benchmarks `protobuf:"bytes,8,opt,name=benchmarks,proto3" json:"benchmarks,omitempty"`
 	// Every input used, with its source.
-	Assumptions   []*Assumption `protobuf:"bytes,9,rep,name=assumptions,proto3" json:"assumptions,omitempty"`
+	Assumptions []*Assumption `protobuf:"bytes,9,rep,name=assumptions,proto3" json:"assumptions,omitempty"`
+	// What the need comes from.
+	SizingBasis SizingBasis `protobuf:"varint,10,opt,name=sizing_basis,json=sizingBasis,proto3,enum=csplan.v1.SizingBasis" json:"sizing_basis,omitempty"`
+	// The policy the need was chosen by.
+	SizingPolicy  SizingPolicy `protobuf:"varint,11,opt,name=sizing_policy,json=sizingPolicy,proto3,enum=csplan.v1.SizingPolicy" json:"sizing_policy,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -806,6 +831,20 @@ func (x *EvaluateTeamResponse) GetAssumptions() []*Assumption {
 		return x.Assumptions
 	}
 	return nil
+}
+
+func (x *EvaluateTeamResponse) GetSizingBasis() SizingBasis {
+	if x != nil {
+		return x.SizingBasis
+	}
+	return SizingBasis_SIZING_BASIS_UNSPECIFIED
+}
+
+func (x *EvaluateTeamResponse) GetSizingPolicy() SizingPolicy {
+	if x != nil {
+		return x.SizingPolicy
+	}
+	return SizingPolicy_SIZING_POLICY_UNSPECIFIED
 }
 
 // ForecastCapacityRequest describes today's book and team and how they
@@ -1662,7 +1701,7 @@ const file_csplan_v1_capacity_service_proto_rawDesc = "" +
 	"\varr_per_csm\x18\a \x01(\x01R\tarrPerCsm\"[\n" +
 	"\x0eHoursBreakdown\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x125\n" +
-	"\x17hours_per_account_month\x18\x02 \x01(\x01R\x14hoursPerAccountMonth\"\xad\x03\n" +
+	"\x17hours_per_account_month\x18\x02 \x01(\x01R\x14hoursPerAccountMonth\"\xaf\x04\n" +
 	"\x13EvaluateTeamRequest\x12\x1b\n" +
 	"\tcsm_count\x18\x01 \x01(\x05R\bcsmCount\x12\x1a\n" +
 	"\baccounts\x18\x02 \x01(\x05R\baccounts\x12\x10\n" +
@@ -1677,9 +1716,13 @@ const file_csplan_v1_capacity_service_proto_rawDesc = "" +
 	"benchmarks\x18\a \x01(\v2\x15.csplan.v1.BenchmarksR\n" +
 	"benchmarks\x12,\n" +
 	"\asignals\x18\b \x01(\v2\x12.csplan.v1.SignalsR\asignals\x12\x1f\n" +
-	"\bcurrency\x18\t \x01(\tH\x01R\bcurrency\x88\x01\x01B\x13\n" +
+	"\bcurrency\x18\t \x01(\tH\x01R\bcurrency\x88\x01\x01\x12<\n" +
+	"\rsizing_policy\x18\n" +
+	" \x01(\x0e2\x17.csplan.v1.SizingPolicyR\fsizingPolicy\x12-\n" +
+	"\x10accounts_per_csm\x18\v \x01(\x01H\x02R\x0eaccountsPerCsm\x88\x01\x01B\x13\n" +
 	"\x11_workload_csm_fteB\v\n" +
-	"\t_currency\"\xb0\x03\n" +
+	"\t_currencyB\x13\n" +
+	"\x11_accounts_per_csm\"\xb0\x03\n" +
 	"\aSignals\x12\"\n" +
 	"\n" +
 	"churn_rate\x18\x01 \x01(\x01H\x00R\tchurnRate\x88\x01\x01\x123\n" +
@@ -1691,7 +1734,7 @@ const file_csplan_v1_capacity_service_proto_rawDesc = "" +
 	"\x14_previous_churn_rateB\x13\n" +
 	"\x11_csm_weekly_hoursB\x1d\n" +
 	"\x1b_touchpoint_completion_rateB(\n" +
-	"&_accounts_without_recent_contact_share\"\xa7\x03\n" +
+	"&_accounts_without_recent_contact_share\"\xa0\x04\n" +
 	"\x14EvaluateTeamResponse\x12\x1e\n" +
 	"\varr_per_csm\x18\x01 \x01(\x01R\tarrPerCsm\x12(\n" +
 	"\x10accounts_per_csm\x18\x02 \x01(\x01R\x0eaccountsPerCsm\x121\n" +
@@ -1704,7 +1747,10 @@ const file_csplan_v1_capacity_service_proto_rawDesc = "" +
 	"\n" +
 	"benchmarks\x18\b \x01(\v2\x15.csplan.v1.BenchmarksR\n" +
 	"benchmarks\x127\n" +
-	"\vassumptions\x18\t \x03(\v2\x15.csplan.v1.AssumptionR\vassumptions\"\xa6\x04\n" +
+	"\vassumptions\x18\t \x03(\v2\x15.csplan.v1.AssumptionR\vassumptions\x129\n" +
+	"\fsizing_basis\x18\n" +
+	" \x01(\x0e2\x16.csplan.v1.SizingBasisR\vsizingBasis\x12<\n" +
+	"\rsizing_policy\x18\v \x01(\x0e2\x17.csplan.v1.SizingPolicyR\fsizingPolicy\"\xa6\x04\n" +
 	"\x17ForecastCapacityRequest\x12\x1f\n" +
 	"\vstart_month\x18\x01 \x01(\tR\n" +
 	"startMonth\x12%\n" +
@@ -1840,11 +1886,13 @@ var file_csplan_v1_capacity_service_proto_goTypes = []any{
 	(TouchModel)(0),                  // 22: csplan.v1.TouchModel
 	(ProductComplexity)(0),           // 23: csplan.v1.ProductComplexity
 	(*Benchmarks)(nil),               // 24: csplan.v1.Benchmarks
-	(*FactorResult)(nil),             // 25: csplan.v1.FactorResult
-	(Factor)(0),                      // 26: csplan.v1.Factor
-	(*Finding)(nil),                  // 27: csplan.v1.Finding
-	(*EstimateHireCostRequest)(nil),  // 28: csplan.v1.EstimateHireCostRequest
-	(RampCurve)(0),                   // 29: csplan.v1.RampCurve
+	(SizingPolicy)(0),                // 25: csplan.v1.SizingPolicy
+	(*FactorResult)(nil),             // 26: csplan.v1.FactorResult
+	(Factor)(0),                      // 27: csplan.v1.Factor
+	(*Finding)(nil),                  // 28: csplan.v1.Finding
+	(SizingBasis)(0),                 // 29: csplan.v1.SizingBasis
+	(*EstimateHireCostRequest)(nil),  // 30: csplan.v1.EstimateHireCostRequest
+	(RampCurve)(0),                   // 31: csplan.v1.RampCurve
 }
 var file_csplan_v1_capacity_service_proto_depIdxs = []int32{
 	19, // 0: csplan.v1.ComputeCapacityRequest.csm_time:type_name -> csplan.v1.CsmTime
@@ -1857,37 +1905,40 @@ var file_csplan_v1_capacity_service_proto_depIdxs = []int32{
 	23, // 7: csplan.v1.EvaluateTeamRequest.complexity:type_name -> csplan.v1.ProductComplexity
 	24, // 8: csplan.v1.EvaluateTeamRequest.benchmarks:type_name -> csplan.v1.Benchmarks
 	7,  // 9: csplan.v1.EvaluateTeamRequest.signals:type_name -> csplan.v1.Signals
-	25, // 10: csplan.v1.EvaluateTeamResponse.factors:type_name -> csplan.v1.FactorResult
-	26, // 11: csplan.v1.EvaluateTeamResponse.binding_factor:type_name -> csplan.v1.Factor
-	27, // 12: csplan.v1.EvaluateTeamResponse.findings:type_name -> csplan.v1.Finding
-	24, // 13: csplan.v1.EvaluateTeamResponse.benchmarks:type_name -> csplan.v1.Benchmarks
-	21, // 14: csplan.v1.EvaluateTeamResponse.assumptions:type_name -> csplan.v1.Assumption
-	10, // 15: csplan.v1.ForecastCapacityRequest.growth:type_name -> csplan.v1.Growth
-	22, // 16: csplan.v1.ForecastCapacityRequest.touch_model:type_name -> csplan.v1.TouchModel
-	23, // 17: csplan.v1.ForecastCapacityRequest.complexity:type_name -> csplan.v1.ProductComplexity
-	11, // 18: csplan.v1.ForecastCapacityRequest.thresholds:type_name -> csplan.v1.Thresholds
-	12, // 19: csplan.v1.ForecastCapacityRequest.timeline:type_name -> csplan.v1.Timeline
-	28, // 20: csplan.v1.ForecastCapacityRequest.hire_cost:type_name -> csplan.v1.EstimateHireCostRequest
-	29, // 21: csplan.v1.Timeline.ramp_curve:type_name -> csplan.v1.RampCurve
-	14, // 22: csplan.v1.ForecastCapacityResponse.months:type_name -> csplan.v1.ForecastMonth
-	15, // 23: csplan.v1.ForecastCapacityResponse.triggers:type_name -> csplan.v1.Trigger
-	16, // 24: csplan.v1.ForecastCapacityResponse.hiring_plan:type_name -> csplan.v1.PlannedHire
-	21, // 25: csplan.v1.ForecastCapacityResponse.assumptions:type_name -> csplan.v1.Assumption
-	0,  // 26: csplan.v1.Trigger.status:type_name -> csplan.v1.TriggerStatus
-	24, // 27: csplan.v1.GetBenchmarksResponse.benchmarks:type_name -> csplan.v1.Benchmarks
-	1,  // 28: csplan.v1.CapacityService.ComputeCapacity:input_type -> csplan.v1.ComputeCapacityRequest
-	6,  // 29: csplan.v1.CapacityService.EvaluateTeam:input_type -> csplan.v1.EvaluateTeamRequest
-	9,  // 30: csplan.v1.CapacityService.ForecastCapacity:input_type -> csplan.v1.ForecastCapacityRequest
-	17, // 31: csplan.v1.CapacityService.GetBenchmarks:input_type -> csplan.v1.GetBenchmarksRequest
-	3,  // 32: csplan.v1.CapacityService.ComputeCapacity:output_type -> csplan.v1.ComputeCapacityResponse
-	8,  // 33: csplan.v1.CapacityService.EvaluateTeam:output_type -> csplan.v1.EvaluateTeamResponse
-	13, // 34: csplan.v1.CapacityService.ForecastCapacity:output_type -> csplan.v1.ForecastCapacityResponse
-	18, // 35: csplan.v1.CapacityService.GetBenchmarks:output_type -> csplan.v1.GetBenchmarksResponse
-	32, // [32:36] is the sub-list for method output_type
-	28, // [28:32] is the sub-list for method input_type
-	28, // [28:28] is the sub-list for extension type_name
-	28, // [28:28] is the sub-list for extension extendee
-	0,  // [0:28] is the sub-list for field type_name
+	25, // 10: csplan.v1.EvaluateTeamRequest.sizing_policy:type_name -> csplan.v1.SizingPolicy
+	26, // 11: csplan.v1.EvaluateTeamResponse.factors:type_name -> csplan.v1.FactorResult
+	27, // 12: csplan.v1.EvaluateTeamResponse.binding_factor:type_name -> csplan.v1.Factor
+	28, // 13: csplan.v1.EvaluateTeamResponse.findings:type_name -> csplan.v1.Finding
+	24, // 14: csplan.v1.EvaluateTeamResponse.benchmarks:type_name -> csplan.v1.Benchmarks
+	21, // 15: csplan.v1.EvaluateTeamResponse.assumptions:type_name -> csplan.v1.Assumption
+	29, // 16: csplan.v1.EvaluateTeamResponse.sizing_basis:type_name -> csplan.v1.SizingBasis
+	25, // 17: csplan.v1.EvaluateTeamResponse.sizing_policy:type_name -> csplan.v1.SizingPolicy
+	10, // 18: csplan.v1.ForecastCapacityRequest.growth:type_name -> csplan.v1.Growth
+	22, // 19: csplan.v1.ForecastCapacityRequest.touch_model:type_name -> csplan.v1.TouchModel
+	23, // 20: csplan.v1.ForecastCapacityRequest.complexity:type_name -> csplan.v1.ProductComplexity
+	11, // 21: csplan.v1.ForecastCapacityRequest.thresholds:type_name -> csplan.v1.Thresholds
+	12, // 22: csplan.v1.ForecastCapacityRequest.timeline:type_name -> csplan.v1.Timeline
+	30, // 23: csplan.v1.ForecastCapacityRequest.hire_cost:type_name -> csplan.v1.EstimateHireCostRequest
+	31, // 24: csplan.v1.Timeline.ramp_curve:type_name -> csplan.v1.RampCurve
+	14, // 25: csplan.v1.ForecastCapacityResponse.months:type_name -> csplan.v1.ForecastMonth
+	15, // 26: csplan.v1.ForecastCapacityResponse.triggers:type_name -> csplan.v1.Trigger
+	16, // 27: csplan.v1.ForecastCapacityResponse.hiring_plan:type_name -> csplan.v1.PlannedHire
+	21, // 28: csplan.v1.ForecastCapacityResponse.assumptions:type_name -> csplan.v1.Assumption
+	0,  // 29: csplan.v1.Trigger.status:type_name -> csplan.v1.TriggerStatus
+	24, // 30: csplan.v1.GetBenchmarksResponse.benchmarks:type_name -> csplan.v1.Benchmarks
+	1,  // 31: csplan.v1.CapacityService.ComputeCapacity:input_type -> csplan.v1.ComputeCapacityRequest
+	6,  // 32: csplan.v1.CapacityService.EvaluateTeam:input_type -> csplan.v1.EvaluateTeamRequest
+	9,  // 33: csplan.v1.CapacityService.ForecastCapacity:input_type -> csplan.v1.ForecastCapacityRequest
+	17, // 34: csplan.v1.CapacityService.GetBenchmarks:input_type -> csplan.v1.GetBenchmarksRequest
+	3,  // 35: csplan.v1.CapacityService.ComputeCapacity:output_type -> csplan.v1.ComputeCapacityResponse
+	8,  // 36: csplan.v1.CapacityService.EvaluateTeam:output_type -> csplan.v1.EvaluateTeamResponse
+	13, // 37: csplan.v1.CapacityService.ForecastCapacity:output_type -> csplan.v1.ForecastCapacityResponse
+	18, // 38: csplan.v1.CapacityService.GetBenchmarks:output_type -> csplan.v1.GetBenchmarksResponse
+	35, // [35:39] is the sub-list for method output_type
+	31, // [31:35] is the sub-list for method input_type
+	31, // [31:31] is the sub-list for extension type_name
+	31, // [31:31] is the sub-list for extension extendee
+	0,  // [0:31] is the sub-list for field type_name
 }
 
 func init() { file_csplan_v1_capacity_service_proto_init() }

@@ -604,7 +604,11 @@ type EvaluateHireRequest struct {
 	// Investing in tech touch instead, to compare with the hire.
 	TechTouchAlternative *TechTouchAlternative `protobuf:"bytes,16,opt,name=tech_touch_alternative,json=techTouchAlternative,proto3" json:"tech_touch_alternative,omitempty"`
 	// The display code of the reasons' money (default USD).
-	Currency      *string `protobuf:"bytes,17,opt,name=currency,proto3,oneof" json:"currency,omitempty"`
+	Currency *string `protobuf:"bytes,17,opt,name=currency,proto3,oneof" json:"currency,omitempty"`
+	// When the team needs capacity: PLAYBOOK_FIRST (the default) when its
+	// own sizing needs more CSMs than it has, MOST_CONSTRAINED when any
+	// factor is over its limit.
+	SizingPolicy  SizingPolicy `protobuf:"varint,18,opt,name=sizing_policy,json=sizingPolicy,proto3,enum=csplan.v1.SizingPolicy" json:"sizing_policy,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -758,6 +762,13 @@ func (x *EvaluateHireRequest) GetCurrency() string {
 	return ""
 }
 
+func (x *EvaluateHireRequest) GetSizingPolicy() SizingPolicy {
+	if x != nil {
+		return x.SizingPolicy
+	}
+	return SizingPolicy_SIZING_POLICY_UNSPECIFIED
+}
+
 // AlternativeComparison compares the tech-touch alternative with the hire.
 type AlternativeComparison struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -864,7 +875,10 @@ type EvaluateHireResponse struct {
 	// The tech-touch alternative compared with the hire.
 	Alternative *AlternativeComparison `protobuf:"bytes,14,opt,name=alternative,proto3" json:"alternative,omitempty"`
 	// Every input used, with its source.
-	Assumptions   []*Assumption `protobuf:"bytes,15,rep,name=assumptions,proto3" json:"assumptions,omitempty"`
+	Assumptions []*Assumption `protobuf:"bytes,15,rep,name=assumptions,proto3" json:"assumptions,omitempty"`
+	// What the team evaluation's need comes from, and its policy.
+	SizingBasis   SizingBasis  `protobuf:"varint,16,opt,name=sizing_basis,json=sizingBasis,proto3,enum=csplan.v1.SizingBasis" json:"sizing_basis,omitempty"`
+	SizingPolicy  SizingPolicy `protobuf:"varint,17,opt,name=sizing_policy,json=sizingPolicy,proto3,enum=csplan.v1.SizingPolicy" json:"sizing_policy,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1004,6 +1018,20 @@ func (x *EvaluateHireResponse) GetAssumptions() []*Assumption {
 	return nil
 }
 
+func (x *EvaluateHireResponse) GetSizingBasis() SizingBasis {
+	if x != nil {
+		return x.SizingBasis
+	}
+	return SizingBasis_SIZING_BASIS_UNSPECIFIED
+}
+
+func (x *EvaluateHireResponse) GetSizingPolicy() SizingPolicy {
+	if x != nil {
+		return x.SizingPolicy
+	}
+	return SizingPolicy_SIZING_POLICY_UNSPECIFIED
+}
+
 var File_csplan_v1_hiring_service_proto protoreflect.FileDescriptor
 
 const file_csplan_v1_hiring_service_proto_rawDesc = "" +
@@ -1062,7 +1090,7 @@ const file_csplan_v1_hiring_service_proto_rawDesc = "" +
 	"\x14TechTouchAlternative\x12%\n" +
 	"\x0eaccounts_moved\x18\x01 \x01(\x05R\raccountsMoved\x12@\n" +
 	"\x1dhours_saved_per_account_month\x18\x02 \x01(\x01R\x19hoursSavedPerAccountMonth\x123\n" +
-	"\x16platform_cost_per_year\x18\x03 \x01(\x01R\x13platformCostPerYear\"\xfe\x06\n" +
+	"\x16platform_cost_per_year\x18\x03 \x01(\x01R\x13platformCostPerYear\"\xbc\a\n" +
 	"\x13EvaluateHireRequest\x12\x10\n" +
 	"\x03arr\x18\x01 \x01(\x01R\x03arr\x12\x1b\n" +
 	"\tcsm_count\x18\x02 \x01(\x05R\bcsmCount\x126\n" +
@@ -1084,7 +1112,8 @@ const file_csplan_v1_hiring_service_proto_rawDesc = "" +
 	"\rtrigger_month\x18\x0e \x01(\tH\x06R\ftriggerMonth\x88\x01\x01\x12#\n" +
 	"\vas_of_month\x18\x0f \x01(\tH\aR\tasOfMonth\x88\x01\x01\x12U\n" +
 	"\x16tech_touch_alternative\x18\x10 \x01(\v2\x1f.csplan.v1.TechTouchAlternativeR\x14techTouchAlternative\x12\x1f\n" +
-	"\bcurrency\x18\x11 \x01(\tH\bR\bcurrency\x88\x01\x01B\x12\n" +
+	"\bcurrency\x18\x11 \x01(\tH\bR\bcurrency\x88\x01\x01\x12<\n" +
+	"\rsizing_policy\x18\x12 \x01(\x0e2\x17.csplan.v1.SizingPolicyR\fsizingPolicyB\x12\n" +
 	"\x10_current_cs_costB\n" +
 	"\n" +
 	"\b_revenueB\x11\n" +
@@ -1099,7 +1128,7 @@ const file_csplan_v1_hiring_service_proto_rawDesc = "" +
 	"\rcsm_fte_freed\x18\x01 \x01(\x01R\vcsmFteFreed\x12\x12\n" +
 	"\x04cost\x18\x02 \x01(\x01R\x04cost\x12+\n" +
 	"\x12cost_per_fte_freed\x18\x03 \x01(\x01R\x0fcostPerFteFreed\x12)\n" +
-	"\x11hire_cost_per_fte\x18\x04 \x01(\x01R\x0ehireCostPerFte\"\xbe\x05\n" +
+	"\x11hire_cost_per_fte\x18\x04 \x01(\x01R\x0ehireCostPerFte\"\xb7\x06\n" +
 	"\x14EvaluateHireResponse\x12+\n" +
 	"\x12arr_per_csm_before\x18\x01 \x01(\x01R\x0farrPerCsmBefore\x12)\n" +
 	"\x11arr_per_csm_after\x18\x02 \x01(\x01R\x0earrPerCsmAfter\x121\n" +
@@ -1117,7 +1146,9 @@ const file_csplan_v1_hiring_service_proto_rawDesc = "" +
 	"\rhire_by_month\x18\f \x01(\tR\vhireByMonth\x121\n" +
 	"\afactors\x18\r \x03(\v2\x17.csplan.v1.FactorResultR\afactors\x12B\n" +
 	"\valternative\x18\x0e \x01(\v2 .csplan.v1.AlternativeComparisonR\valternative\x127\n" +
-	"\vassumptions\x18\x0f \x03(\v2\x15.csplan.v1.AssumptionR\vassumptions*b\n" +
+	"\vassumptions\x18\x0f \x03(\v2\x15.csplan.v1.AssumptionR\vassumptions\x129\n" +
+	"\fsizing_basis\x18\x10 \x01(\x0e2\x16.csplan.v1.SizingBasisR\vsizingBasis\x12<\n" +
+	"\rsizing_policy\x18\x11 \x01(\x0e2\x17.csplan.v1.SizingPolicyR\fsizingPolicy*b\n" +
 	"\aVerdict\x12\x17\n" +
 	"\x13VERDICT_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10VERDICT_HIRE_NOW\x10\x01\x12\x16\n" +
@@ -1157,7 +1188,9 @@ var file_csplan_v1_hiring_service_proto_goTypes = []any{
 	(TouchModel)(0),                  // 12: csplan.v1.TouchModel
 	(ProductComplexity)(0),           // 13: csplan.v1.ProductComplexity
 	(*CsmTime)(nil),                  // 14: csplan.v1.CsmTime
-	(*FactorResult)(nil),             // 15: csplan.v1.FactorResult
+	(SizingPolicy)(0),                // 15: csplan.v1.SizingPolicy
+	(*FactorResult)(nil),             // 16: csplan.v1.FactorResult
+	(SizingBasis)(0),                 // 17: csplan.v1.SizingBasis
 }
 var file_csplan_v1_hiring_service_proto_depIdxs = []int32{
 	2,  // 0: csplan.v1.EstimateHireCostRequest.itemized:type_name -> csplan.v1.ItemizedCost
@@ -1170,19 +1203,22 @@ var file_csplan_v1_hiring_service_proto_depIdxs = []int32{
 	13, // 7: csplan.v1.EvaluateHireRequest.complexity:type_name -> csplan.v1.ProductComplexity
 	14, // 8: csplan.v1.EvaluateHireRequest.csm_time:type_name -> csplan.v1.CsmTime
 	5,  // 9: csplan.v1.EvaluateHireRequest.tech_touch_alternative:type_name -> csplan.v1.TechTouchAlternative
-	0,  // 10: csplan.v1.EvaluateHireResponse.verdict:type_name -> csplan.v1.Verdict
-	15, // 11: csplan.v1.EvaluateHireResponse.factors:type_name -> csplan.v1.FactorResult
-	7,  // 12: csplan.v1.EvaluateHireResponse.alternative:type_name -> csplan.v1.AlternativeComparison
-	11, // 13: csplan.v1.EvaluateHireResponse.assumptions:type_name -> csplan.v1.Assumption
-	1,  // 14: csplan.v1.HiringService.EstimateHireCost:input_type -> csplan.v1.EstimateHireCostRequest
-	6,  // 15: csplan.v1.HiringService.EvaluateHire:input_type -> csplan.v1.EvaluateHireRequest
-	3,  // 16: csplan.v1.HiringService.EstimateHireCost:output_type -> csplan.v1.EstimateHireCostResponse
-	8,  // 17: csplan.v1.HiringService.EvaluateHire:output_type -> csplan.v1.EvaluateHireResponse
-	16, // [16:18] is the sub-list for method output_type
-	14, // [14:16] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	15, // 10: csplan.v1.EvaluateHireRequest.sizing_policy:type_name -> csplan.v1.SizingPolicy
+	0,  // 11: csplan.v1.EvaluateHireResponse.verdict:type_name -> csplan.v1.Verdict
+	16, // 12: csplan.v1.EvaluateHireResponse.factors:type_name -> csplan.v1.FactorResult
+	7,  // 13: csplan.v1.EvaluateHireResponse.alternative:type_name -> csplan.v1.AlternativeComparison
+	11, // 14: csplan.v1.EvaluateHireResponse.assumptions:type_name -> csplan.v1.Assumption
+	17, // 15: csplan.v1.EvaluateHireResponse.sizing_basis:type_name -> csplan.v1.SizingBasis
+	15, // 16: csplan.v1.EvaluateHireResponse.sizing_policy:type_name -> csplan.v1.SizingPolicy
+	1,  // 17: csplan.v1.HiringService.EstimateHireCost:input_type -> csplan.v1.EstimateHireCostRequest
+	6,  // 18: csplan.v1.HiringService.EvaluateHire:input_type -> csplan.v1.EvaluateHireRequest
+	3,  // 19: csplan.v1.HiringService.EstimateHireCost:output_type -> csplan.v1.EstimateHireCostResponse
+	8,  // 20: csplan.v1.HiringService.EvaluateHire:output_type -> csplan.v1.EvaluateHireResponse
+	19, // [19:21] is the sub-list for method output_type
+	17, // [17:19] is the sub-list for method input_type
+	17, // [17:17] is the sub-list for extension type_name
+	17, // [17:17] is the sub-list for extension extendee
+	0,  // [0:17] is the sub-list for field type_name
 }
 
 func init() { file_csplan_v1_hiring_service_proto_init() }
