@@ -1,6 +1,7 @@
 package planning
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -166,4 +167,76 @@ func hasFinding(r Result, sub string) bool {
 		}
 	}
 	return false
+}
+
+// dueNow is a segment overloaded now: 120 accounts at a ratio of 20 on 4
+// CSMs with an instant hire, so its requisitions are due now.
+func dueNow(arr float64) Plan {
+	p := seedPlan(120, arr, 4)
+	p.Segments[0].AccountsPerCSM = f(20)
+	p.Hiring.Cost.TimeToHireMonths, p.Hiring.Cost.RampMonths = i32(0), i32(0)
+	return p
+}
+
+// TestVerdictSentences: each verdict sentence states figures that hold.
+func TestVerdictSentences(t *testing.T) {
+	// $12M over 6 CSMs is $2M each, above the $1M milestone; 6 x $150K is
+	// 7.5% of revenue, under 25%: hire now, and the reason says so.
+	r := mustRun(t, dueNow(12e6))
+	if r.Summary.Verdict != capacity.VerdictHireNow || r.Summary.RequisitionsDueNow != 2 {
+		t.Fatalf("verdict %v with %d due", r.Summary.Verdict, r.Summary.RequisitionsDueNow)
+	}
+	want := "In 2026-12, with every hire started by then, ARR per CSM is $2.00M against a blended milestone of $1.00M, and the CS cost share is 7.5% of revenue against the 25% maximum."
+	if !slices.Contains(r.Summary.Reasons, want) {
+		t.Errorf("reasons %q lack %q", r.Summary.Reasons, want)
+	}
+	if !strings.HasPrefix(r.Summary.Reasons[0], "2 requisitions are due now, the first opening by 2026-12") {
+		t.Errorf("first reason %q", r.Summary.Reasons[0])
+	}
+	// Seed 004: $4M over 6 CSMs is $667K each, under the milestone: hold,
+	// naming the guardrail and the ways out.
+	r = mustRun(t, dueNow(4e6))
+	if r.Summary.Verdict != capacity.VerdictHold {
+		t.Fatalf("verdict %v at $667K per CSM", r.Summary.Verdict)
+	}
+	if last := r.Summary.Reasons[len(r.Summary.Reasons)-1]; !strings.Contains(last, "ARR per CSM ($667K) would be below the milestone ($1.00M)") ||
+		strings.Contains(last, "cost share") || !strings.Contains(last, "tech touch") {
+		t.Errorf("hold reason %q", last)
+	}
+	// Tech touch that frees 3 FTE for $30K a year replaces both due
+	// requisitions: hold, tech touch first.
+	p := dueNow(12e6)
+	p.Segments[0].TechTouch = &capacity.TechTouchAlternative{AccountsMoved: 60, PlatformCostPerYear: 30000}
+	r = mustRun(t, p)
+	if r.Summary.Verdict != capacity.VerdictHold || !r.Requisitions[0].TechTouchFirst || r.Hiring.TechTouch.RequisitionsReplaced != 2 {
+		t.Fatalf("tech touch: verdict %v, %+v", r.Summary.Verdict, r.Hiring.TechTouch)
+	}
+	if !strings.Contains(strings.Join(r.Summary.Reasons, " "), "Tech touch first in Core: moving 60 accounts frees 3 CSM FTE at $10.0K per FTE a year") {
+		t.Errorf("reasons %q", r.Summary.Reasons)
+	}
+	// One that frees 1 FTE replaces none, and says why.
+	p.Segments[0].TechTouch.AccountsMoved = 20
+	r = mustRun(t, p)
+	if r.Summary.Verdict != capacity.VerdictHireNow || !strings.Contains(strings.Join(r.Summary.Reasons, " "), "it replaces none of the segment's 2 due requisitions") {
+		t.Errorf("a small tech touch: %v %q", r.Summary.Verdict, r.Summary.Reasons)
+	}
+}
+
+// TestCostScopeFinding: the payroll-only note prints only where the cost
+// is fully loaded and neither managers nor other cost are given.
+func TestCostScopeFinding(t *testing.T) {
+	const note = "The cost counts CSM payroll only"
+	if r := mustRun(t, seedPlan(40, 4e6, 2)); !hasFinding(r, note) {
+		t.Error("no payroll note without managers or other cost")
+	}
+	p := seedPlan(40, 4e6, 2)
+	p.Finance.CSMsPerManager = f(8)
+	if r := mustRun(t, p); hasFinding(r, note) || r.Months[0].Managers != 1 || r.Months[0].ManagerCost == 0 {
+		t.Errorf("with managers: note %v, managers %d", hasFinding(r, note), r.Months[0].Managers)
+	}
+	p = seedPlan(40, 4e6, 2)
+	p.Finance.Scope = CostScopeCSMPayroll
+	if r := mustRun(t, p); hasFinding(r, note) {
+		t.Error("a payroll note on a payroll scope")
+	}
 }
