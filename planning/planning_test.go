@@ -240,3 +240,41 @@ func TestCostScopeFinding(t *testing.T) {
 		t.Error("a payroll note on a payroll scope")
 	}
 }
+
+// TestLaterSentences: the hire-later reason names the first requisition's
+// months as the table has them; the ARR guardrail note names its month;
+// an alternative larger than its segment says it replaces nothing.
+func TestLaterSentences(t *testing.T) {
+	// 80 accounts at 20 a CSM on 5 CSMs, 2 more a month: past 100 in
+	// month 11, a requisition that opens in month 6.
+	p := seedPlan(80, 8e6, 5)
+	p.Segments[0].AccountsPerCSM = f(20)
+	p.Segments[0].Growth = Growth{NewAccountsPerMonth: f(2)}
+	r := mustRun(t, p)
+	if r.Summary.Verdict != capacity.VerdictHireLater || len(r.Requisitions) == 0 {
+		t.Fatalf("verdict %v, %d requisitions", r.Summary.Verdict, len(r.Requisitions))
+	}
+	q := r.Requisitions[0]
+	want := "No requisition is due now. The first, a growth hire for Core, opens by " + q.OpenByMonth + " so that the hire starts in " +
+		q.StartMonth + " and is ramped by " + q.RampedMonth + ", the first month Core's load would pass its capacity without it (" + q.NeededMonth + ")."
+	if r.Summary.Reasons[0] != want || r.Summary.HireByMonth != q.OpenByMonth {
+		t.Errorf("reason %q, hire by %s; want %q", r.Summary.Reasons[0], r.Summary.HireByMonth, want)
+	}
+	// $8M over 5 CSMs is $1.6M; growing, it passes the $2M ceiling: the
+	// note names the month the ARR trigger reports.
+	var arr capacity.Trigger
+	for _, tr := range r.Segments[0].Triggers {
+		if tr.Name == "arr" {
+			arr = tr
+		}
+	}
+	if arr.CrossingMonth != nil && !hasFinding(r, "Core's ARR per effective CSM passes $2.00M in "+arr.CrossingMonth.String()) {
+		t.Errorf("no ARR note for the crossing in %v: %v", arr.CrossingMonth, r.Findings)
+	}
+	p = dueNow(12e6)
+	p.Segments[0].TechTouch = &capacity.TechTouchAlternative{AccountsMoved: 500, PlatformCostPerYear: 1000}
+	r = mustRun(t, p)
+	if !hasFinding(r, "The tech-touch alternative moves 500 accounts, more than the 120 Core holds: it replaces no requisition.") || r.Requisitions[0].TechTouchFirst {
+		t.Errorf("an alternative larger than its segment: %v", r.Findings)
+	}
+}
