@@ -47,14 +47,24 @@ func Compare(ctx context.Context, c *client.Client, base, whatIf *Plan, opts Opt
 }
 
 func readAccounts(path string) ([]*csplanv1.Account, error) {
+	rd, closeFile, err := openAccounts(path)
+	if err != nil {
+		return nil, err
+	}
+	defer closeFile()
+	return rd.ReadAll()
+}
+
+// openAccounts opens a CRM export for reading, row by row.
+func openAccounts(path string) (*accountcsv.Reader, func() error, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	defer f.Close()
 	rd, err := accountcsv.NewReader(f, path)
 	if err != nil {
-		return nil, err
+		f.Close()
+		return nil, nil, err
 	}
-	return rd.ReadAll()
+	return rd, f.Close, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -12,7 +11,6 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"github.com/csplan/csplan/accountcsv"
 	"github.com/csplan/csplan/client"
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
 )
@@ -66,16 +64,11 @@ func stream(ctx context.Context, c *client.Client, p *Plan, plan *csplanv1.Plan,
 			opts.Progress(n)
 		}
 	}
-	path := p.AccountsPath()
-	f, err := os.Open(path)
+	rd, closeFile, err := openAccounts(p.AccountsPath())
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	rd, err := accountcsv.NewReader(f, path)
-	if err != nil {
-		return nil, err
-	}
+	defer closeFile()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	st, err := c.Planning.StreamRunPlan(ctx)
