@@ -72,7 +72,7 @@ func (r *run) triggers(s *seg) []capacity.Trigger {
 		if s.sizing.Basis == capacity.SizingBasisBenchmark {
 			return s.tm.AccountsCap * s.mult
 		}
-		return criticalShareOfCapacty * s.sizing.Capacity[t]
+		return criticalShareOfCapacity * s.sizing.Capacity[t]
 	})
 	arr := series(th.ARRPerCSM, func(int) float64 { return s.tm.ARRPerCSMCeiling })
 

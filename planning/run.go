@@ -12,10 +12,10 @@ import (
 
 // Defaults of a plan that its file does not set.
 const (
-	DefaultHorizonMonths   = 12
-	DefaultCurrency        = "USD"
-	reviewShareOfCapacity  = 0.9
-	criticalShareOfCapacty = 1.5
+	DefaultHorizonMonths    = 12
+	DefaultCurrency         = "USD"
+	reviewShareOfCapacity   = 0.9
+	criticalShareOfCapacity = 1.5
 	// managerCostMultiple prices a manager against a CSM (assumption).
 	managerCostMultiple = 1.3
 	tolerance           = 1e-9
