@@ -1,10 +1,5 @@
-// Package soak drives a real csplan server, built from this tree and run as
-// its own process, with concurrent mixed traffic for a bounded time, and
-// checks that it stays correct and does not leak. Run it longer with
-//
-//	go test ./soak -run TestSoak -v -soak-duration=2m
-//
-// It is skipped with -short.
+//go:build soak
+
 package soak
 
 import (
