@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/testing/protocmp"
@@ -108,7 +109,7 @@ func checkAccountFrame(t *testing.T, f *accountFrame, b []byte) {
 		t.Fatalf("frame refuses %x, which proto.Unmarshal accepts: %v", b, ferr)
 	}
 	want := protoAccountView(&m)
-	if diff := cmp.Diff(want, accountFrameViewOf(f), protocmp.Transform()); diff != "" {
+	if diff := cmp.Diff(want, accountFrameViewOf(f), protocmp.Transform(), cmpopts.EquateNaNs()); diff != "" {
 		t.Fatalf("frame decodes %x differently (-proto +frame):\n%s", b, diff)
 	}
 	for _, deterministic := range []bool{false, true} {
@@ -119,7 +120,7 @@ func checkAccountFrame(t *testing.T, f *accountFrame, b []byte) {
 		if err := proto.Unmarshal(out, f); err != nil {
 			t.Fatalf("frame refuses proto.Marshal's %x: %v", out, err)
 		}
-		if diff := cmp.Diff(want, accountFrameViewOf(f), protocmp.Transform()); diff != "" {
+		if diff := cmp.Diff(want, accountFrameViewOf(f), protocmp.Transform(), cmpopts.EquateNaNs()); diff != "" {
 			t.Fatalf("frame decodes proto.Marshal's %x differently (-proto +frame):\n%s", out, diff)
 		}
 	}
