@@ -70,12 +70,7 @@ type seg struct {
 // start month. A bad plan is a *capacity.ValidationError whose fields are
 // the plan's paths.
 func Run(p Plan, book Book, today capacity.Month) (Result, error) {
-	start := today
-	if p.StartMonth != "" {
-		if m, err := capacity.ParseMonth(p.StartMonth); err == nil {
-			start = m
-		}
-	}
+	start := startMonth(p, today)
 	if err := validate(p, book.Segmented != nil, start); err != nil {
 		return Result{}, err
 	}

@@ -93,13 +93,16 @@ func (c *checker) growth(prefix string, g Growth) {
 // Run checks the rest (the CSM's time, the hire, the playbooks) under the
 // same paths. today is month 0 of a plan without a start month.
 func Validate(p Plan, withAccounts bool, today capacity.Month) error {
-	start := today
-	if p.StartMonth != "" {
-		if m, err := capacity.ParseMonth(p.StartMonth); err == nil {
-			start = m
-		}
+	return validate(p, withAccounts, startMonth(p, today))
+}
+
+// startMonth is month 0: the plan's, or today's when it gives none (or
+// gives one validate refuses).
+func startMonth(p Plan, today capacity.Month) capacity.Month {
+	if m, err := capacity.ParseMonth(p.StartMonth); p.StartMonth != "" && err == nil {
+		return m
 	}
-	return validate(p, withAccounts, start)
+	return today
 }
 
 func validate(p Plan, withAccounts bool, start capacity.Month) error {
