@@ -27,6 +27,7 @@ import (
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
 	"github.com/csplan/csplan/internal/brake"
 	"github.com/csplan/csplan/internal/connguard"
+	"github.com/csplan/csplan/internal/vtcodec"
 )
 
 // Defaults of Config's zero values.
@@ -416,7 +417,7 @@ func (s *Server) dialInMemory() (*grpc.ClientConn, error) {
 			return s.mem.DialContext(ctx)
 		}),
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(s.cfg.MaxRecvMsgBytes)),
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(s.cfg.MaxRecvMsgBytes), grpc.ForceCodecV2(vtcodec.Codec{})),
 	)
 }
 

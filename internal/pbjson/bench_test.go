@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"testing"
 
-	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
+
+	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
 )
 
 // computeResponse is shaped like the server's answer to computeRequest:

@@ -3,6 +3,8 @@ package pbjson
 import (
 	"math/rand"
 	"testing"
+
+	"github.com/csplan/csplan/internal/protorand"
 )
 
 // TestOtherComma covers the separator this test binary does not use:
@@ -16,11 +18,11 @@ func TestOtherComma(t *testing.T) {
 		other = ","
 	}
 	r := rand.New(rand.NewSource(4))
-	for _, mt := range csplanTypes(t) {
+	for _, mt := range protorand.Types(t) {
 		for i := 0; i < 20; i++ {
-			g := gen{r: r}
+			g := protorand.Gen{R: r}
 			m := mt.New()
-			g.fill(m, 3)
+			g.Fill(m, 3)
 			want, err := marshalOptions.Marshal(m.Interface())
 			if err != nil {
 				continue

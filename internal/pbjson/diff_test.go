@@ -11,6 +11,8 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/testing/protocmp"
+
+	"github.com/csplan/csplan/internal/protorand"
 )
 
 // checkMarshal requires Marshal to give protojson's bytes, or protojson's
@@ -77,13 +79,13 @@ func TestDifferential(t *testing.T) {
 	if testing.Short() {
 		n = 30
 	}
-	for _, mt := range csplanTypes(t) {
+	for _, mt := range protorand.Types(t) {
 		t.Run(string(mt.Descriptor().Name()), func(t *testing.T) {
 			fast := 0
 			for i := 0; i < n; i++ {
-				g := gen{r: r, bad: 0.01, plain: i%2 == 0}
+				g := protorand.Gen{R: r, Bad: 0.01, Plain: i%2 == 0}
 				m := mt.New()
-				g.fill(m, 3)
+				g.Fill(m, 3)
 				out := checkMarshal(t, m.Interface())
 				if out == nil {
 					continue

@@ -12,6 +12,8 @@ import (
 	"google.golang.org/protobuf/types/descriptorpb"
 	"google.golang.org/protobuf/types/dynamicpb"
 
+	"github.com/csplan/csplan/internal/protorand"
+
 	_ "google.golang.org/protobuf/types/known/timestamppb" // for the WKT field
 )
 
@@ -176,9 +178,9 @@ func TestAllKindsDifferential(t *testing.T) {
 		t.Run(string(md.Name()), func(t *testing.T) {
 			fast := 0
 			for i := 0; i < 300; i++ {
-				g := gen{r: r, bad: 0.005, plain: i%2 == 0}
+				g := protorand.Gen{R: r, Bad: 0.005, Plain: i%2 == 0}
 				m := mt.New()
-				g.fill(m, 2)
+				g.Fill(m, 2)
 				out := checkMarshal(t, m.Interface())
 				if out == nil {
 					continue

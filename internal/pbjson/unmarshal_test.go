@@ -4,9 +4,10 @@ import (
 	"strings"
 	"testing"
 
-	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
+
+	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
 )
 
 var (

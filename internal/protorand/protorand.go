@@ -1,4 +1,8 @@
-package pbjson
+// Package protorand fills protobuf messages with random values at the
+// edges of their kinds (NaN, -0, the largest integers, control characters,
+// invalid UTF-8 when asked), for differential tests of codecs against the
+// protobuf reference implementations.
+package protorand
 
 import (
 	"math"
@@ -12,9 +16,9 @@ import (
 	_ "github.com/csplan/csplan/gen/csplan/v1" // registers csplan.v1
 )
 
-// csplanTypes lists every message type of package csplan.v1, sorted by name
+// Types lists every message type of package csplan.v1, sorted by name
 // so seeded runs are reproducible.
-func csplanTypes(t testing.TB) []protoreflect.MessageType {
+func Types(t testing.TB) []protoreflect.MessageType {
 	var types []protoreflect.MessageType
 	protoregistry.GlobalTypes.RangeMessages(func(mt protoreflect.MessageType) bool {
 		if mt.Descriptor().ParentFile().Package() == "csplan.v1" {
@@ -48,84 +52,85 @@ var edgeStrings = []string{
 // Invalid UTF-8, used rarely so most messages still marshal.
 var badStrings = []string{"\xff", "a\xc3", "\xed\xa0\x80", "ok\x80ok"}
 
-type gen struct {
-	r *rand.Rand
-	// bad is the probability of an invalid UTF-8 string.
-	bad float64
-	// plain: no NaN, infinities or unnamed enum numbers, which protojson
-	// writes in forms the fast decoder leaves to protojson.
-	plain bool
+// Gen makes random values; its zero value is not usable: set R.
+type Gen struct {
+	R *rand.Rand
+	// Bad is the probability of an invalid UTF-8 string.
+	Bad float64
+	// Plain: no NaN, infinities or unnamed enum numbers, which JSON writes
+	// as strings or numbers that a strict reader may leave to protojson.
+	Plain bool
 }
 
-func (g *gen) float() float64 {
+func (g *Gen) float() float64 {
 	f := g.anyFloat()
-	for g.plain && (math.IsNaN(f) || math.IsInf(f, 0)) {
+	for g.Plain && (math.IsNaN(f) || math.IsInf(f, 0)) {
 		f = g.anyFloat()
 	}
 	return f
 }
 
-func (g *gen) anyFloat() float64 {
-	if g.r.Intn(3) == 0 {
-		return edgeFloats[g.r.Intn(len(edgeFloats))]
+func (g *Gen) anyFloat() float64 {
+	if g.R.Intn(3) == 0 {
+		return edgeFloats[g.R.Intn(len(edgeFloats))]
 	}
-	switch g.r.Intn(4) {
+	switch g.R.Intn(4) {
 	case 0:
-		return float64(g.r.Intn(2000) - 1000)
+		return float64(g.R.Intn(2000) - 1000)
 	case 1:
-		return g.r.NormFloat64() * math.Pow(10, float64(g.r.Intn(40)-20))
+		return g.R.NormFloat64() * math.Pow(10, float64(g.R.Intn(40)-20))
 	case 2:
-		return math.Float64frombits(g.r.Uint64())
+		return math.Float64frombits(g.R.Uint64())
 	}
-	return g.r.Float64()
+	return g.R.Float64()
 }
 
-func (g *gen) str() string {
-	if g.r.Float64() < g.bad {
-		return badStrings[g.r.Intn(len(badStrings))]
+func (g *Gen) str() string {
+	if g.R.Float64() < g.Bad {
+		return badStrings[g.R.Intn(len(badStrings))]
 	}
-	if g.r.Intn(2) == 0 {
-		return edgeStrings[g.r.Intn(len(edgeStrings))]
+	if g.R.Intn(2) == 0 {
+		return edgeStrings[g.R.Intn(len(edgeStrings))]
 	}
-	n := g.r.Intn(12)
+	n := g.R.Intn(12)
 	b := make([]rune, n)
 	for i := range b {
-		switch g.r.Intn(6) {
+		switch g.R.Intn(6) {
 		case 0:
-			b[i] = rune(g.r.Intn(0x20))
+			b[i] = rune(g.R.Intn(0x20))
 		case 1:
-			b[i] = rune(0x80 + g.r.Intn(0x800))
+			b[i] = rune(0x80 + g.R.Intn(0x800))
 		case 2:
-			b[i] = rune(0x10000 + g.r.Intn(0x1000))
+			b[i] = rune(0x10000 + g.R.Intn(0x1000))
 		default:
-			b[i] = rune(0x20 + g.r.Intn(0x5f))
+			b[i] = rune(0x20 + g.R.Intn(0x5f))
 		}
 	}
 	return string(b)
 }
 
-func (g *gen) int64() int64 {
-	switch g.r.Intn(4) {
+func (g *Gen) int64() int64 {
+	switch g.R.Intn(4) {
 	case 0:
 		return 0
 	case 1:
-		return int64(g.r.Intn(200) - 100)
+		return int64(g.R.Intn(200) - 100)
 	case 2:
-		return []int64{math.MaxInt64, math.MinInt64, math.MaxInt32, math.MinInt32, math.MaxUint32}[g.r.Intn(5)]
+		return []int64{math.MaxInt64, math.MinInt64, math.MaxInt32, math.MinInt32, math.MaxUint32}[g.R.Intn(5)]
 	}
-	return int64(g.r.Uint64())
+	return int64(g.R.Uint64())
 }
 
-// scalar returns a random value of fd's (non-message) kind.
-func (g *gen) scalar(fd protoreflect.FieldDescriptor) protoreflect.Value {
+// Scalar returns a random value of fd's (non-message) kind.
+func (g *Gen) Scalar(fd protoreflect.FieldDescriptor) protoreflect.Value {
 	switch fd.Kind() {
 	case protoreflect.BoolKind:
-		return protoreflect.ValueOfBool(g.r.Intn(2) == 0)
+		return protoreflect.ValueOfBool(g.R.Intn(2) == 0)
 	case protoreflect.StringKind:
 		return protoreflect.ValueOfString(g.str())
 	case protoreflect.BytesKind:
-		b := make([]byte, g.r.Intn(8))
-		g.r.Read(b)
+		b := make([]byte, g.R.Intn(8))
+		g.R.Read(b)
 		return protoreflect.ValueOfBytes(b)
 	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind:
 		return protoreflect.ValueOfInt32(int32(g.int64()))
@@ -137,7 +142,7 @@ func (g *gen) scalar(fd protoreflect.FieldDescriptor) protoreflect.Value {
 		return protoreflect.ValueOfUint64(uint64(g.int64()))
 	case protoreflect.FloatKind:
 		f := float32(g.float())
-		if g.plain && math.IsInf(float64(f), 0) {
+		if g.Plain && math.IsInf(float64(f), 0) {
 			f = math.MaxFloat32
 		}
 		return protoreflect.ValueOfFloat32(f)
@@ -145,17 +150,17 @@ func (g *gen) scalar(fd protoreflect.FieldDescriptor) protoreflect.Value {
 		return protoreflect.ValueOfFloat64(g.float())
 	case protoreflect.EnumKind:
 		vals := fd.Enum().Values()
-		if !g.plain && g.r.Intn(8) == 0 {
-			return protoreflect.ValueOfEnum(protoreflect.EnumNumber(g.r.Intn(100) - 20)) // maybe unnamed
+		if !g.Plain && g.R.Intn(8) == 0 {
+			return protoreflect.ValueOfEnum(protoreflect.EnumNumber(g.R.Intn(100) - 20)) // maybe unnamed
 		}
-		return protoreflect.ValueOfEnum(vals.Get(g.r.Intn(vals.Len())).Number())
+		return protoreflect.ValueOfEnum(vals.Get(g.R.Intn(vals.Len())).Number())
 	}
 	panic("unexpected kind " + fd.Kind().String())
 }
 
-// fill populates m at random: presence, oneof choice, list lengths 0..3,
+// Fill populates m at random: presence, oneof choice, list lengths 0..3,
 // maps of 0..4 entries, nested messages down to depth.
-func (g *gen) fill(m protoreflect.Message, depth int) {
+func (g *Gen) Fill(m protoreflect.Message, depth int) {
 	fds := m.Descriptor().Fields()
 	oneofDone := map[int]bool{}
 	for i := 0; i < fds.Len(); i++ {
@@ -165,50 +170,50 @@ func (g *gen) fill(m protoreflect.Message, depth int) {
 				continue
 			}
 			oneofDone[od.Index()] = true
-			if g.r.Intn(od.Fields().Len()+1) == 0 {
+			if g.R.Intn(od.Fields().Len()+1) == 0 {
 				continue
 			}
-			fd = od.Fields().Get(g.r.Intn(od.Fields().Len()))
+			fd = od.Fields().Get(g.R.Intn(od.Fields().Len()))
 		}
 		switch {
 		case fd.IsList():
 			l := m.Mutable(fd).List()
-			for n := g.r.Intn(4); n > 0; n-- {
+			for n := g.R.Intn(4); n > 0; n-- {
 				if fd.Message() != nil {
 					if depth <= 0 {
 						break
 					}
 					v := l.NewElement()
-					g.fill(v.Message(), depth-1)
+					g.Fill(v.Message(), depth-1)
 					l.Append(v)
 				} else {
-					l.Append(g.scalar(fd))
+					l.Append(g.Scalar(fd))
 				}
 			}
 		case fd.IsMap():
 			mm := m.Mutable(fd).Map()
-			for n := g.r.Intn(5); n > 0; n-- {
-				k := g.scalar(fd.MapKey()).MapKey()
+			for n := g.R.Intn(5); n > 0; n-- {
+				k := g.Scalar(fd.MapKey()).MapKey()
 				if fd.MapValue().Message() != nil {
 					if depth <= 0 {
 						break
 					}
 					v := mm.NewValue()
-					g.fill(v.Message(), depth-1)
+					g.Fill(v.Message(), depth-1)
 					mm.Set(k, v)
 				} else {
-					mm.Set(k, g.scalar(fd.MapValue()))
+					mm.Set(k, g.Scalar(fd.MapValue()))
 				}
 			}
 		case fd.Message() != nil:
-			if depth > 0 && g.r.Intn(3) != 0 {
-				g.fill(m.Mutable(fd).Message(), depth-1)
+			if depth > 0 && g.R.Intn(3) != 0 {
+				g.Fill(m.Mutable(fd).Message(), depth-1)
 			}
 		default:
-			if fd.HasPresence() && g.r.Intn(2) == 0 {
+			if fd.HasPresence() && g.R.Intn(2) == 0 {
 				continue
 			}
-			m.Set(fd, g.scalar(fd))
+			m.Set(fd, g.Scalar(fd))
 		}
 	}
 }
