@@ -33,7 +33,7 @@ func TestDecodeFailuresAreHeldForOwnRequestsOnly(t *testing.T) {
 	if err := (serverCodec{}).Unmarshal(bad, other); err == nil {
 		t.Fatal("a bad health request was held, want it failed in the codec")
 	}
-	good := mem.BufferSlice{mem.SliceBuffer(mustMarshal(&csplanv1.EvaluateTeamRequest{CsmCount: 3}))}
+	good := mem.BufferSlice{mem.SliceBuffer(marshal(t, &csplanv1.EvaluateTeamRequest{CsmCount: 3}))}
 	if err := (serverCodec{}).Unmarshal(good, own); err != nil || own.GetCsmCount() != 3 || takeDecodeFailure(own) != nil {
 		t.Fatalf("a good request: %v, %v", err, own)
 	}

@@ -47,22 +47,6 @@ func playbookPtrFromProto(p *csplanv1.Playbook) *capacity.Playbook {
 	return &pb
 }
 
-// accountFromProto fills dst from a, sharing a's strings, health score
-// and attribute map rather than copying them: the stream reuses one dst
-// for every account, so that converting one allocates nothing.
-func accountFromProto(dst *capacity.Account, a *csplanv1.Account) {
-	*dst = capacity.Account{
-		ID:                 a.GetId(),
-		Name:               a.GetName(),
-		ARR:                a.GetArr(),
-		Stage:              a.GetStage(),
-		HealthScore:        a.HealthScore,
-		Complexity:         capacity.Complexity(a.GetComplexity()),
-		ExpansionPotential: a.GetExpansionPotential(),
-		Attributes:         a.GetAttributes(),
-	}
-}
-
 func segmentSummaryToProto(s capacity.SegmentSummary) *csplanv1.SegmentSummary {
 	out := &csplanv1.SegmentSummary{
 		Name:           s.Name,

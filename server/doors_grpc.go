@@ -20,6 +20,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/durationpb"
 
+	"github.com/csplan/csplan/internal/bookwire"
 	"github.com/csplan/csplan/internal/connguard"
 )
 
@@ -211,7 +212,7 @@ func takeDecodeFailure(v any) error {
 // are read through the doors (health's and reflection's are not).
 func ownRequest(v any) bool {
 	switch m := v.(type) {
-	case *accountFrame, *suggestFrame:
+	case *bookwire.Frame:
 		return true
 	case proto.Message:
 		return strings.HasPrefix(string(m.ProtoReflect().Descriptor().FullName()), "csplan.")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/csplan/csplan/capacity"
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
+	"github.com/csplan/csplan/internal/bookwire"
 	"github.com/csplan/csplan/planning"
 )
 
@@ -97,7 +98,7 @@ func (s *planningService) run(plan *csplanv1.Plan, accounts []*csplanv1.Account,
 	var acct capacity.Account
 	var bad []*capacity.FieldError
 	for i, a := range accounts {
-		accountFromProto(&acct, a)
+		bookwire.FromProto(&acct, a)
 		if err := capacity.ValidateAccount(&acct, field, i); err != nil {
 			if len(bad) < maxAccountViolations {
 				bad = append(bad, violationsOf(err)...)
@@ -119,7 +120,7 @@ func (s *planningService) run(plan *csplanv1.Plan, accounts []*csplanv1.Account,
 func (s *planningService) StreamRunPlan(stream csplanv1.PlanningService_StreamRunPlanServer) error {
 	ctx := stream.Context()
 	fail := func(err error) error { return toStatus(ctx, s.logger, err) }
-	frame := newPlanFrame()
+	frame := bookwire.New(&csplanv1.StreamRunPlanRequest{})
 	err := stream.RecvMsg(frame)
 	if errors.Is(err, io.EOF) {
 		return fail(&capacity.FieldError{Field: "plan", Reason: `the stream is empty: send the plan first ({"plan": {...}}), then batches of accounts`})
@@ -127,10 +128,10 @@ func (s *planningService) StreamRunPlan(stream csplanv1.PlanningService_StreamRu
 	if err != nil {
 		return fail(err)
 	}
-	if frame.payload != payloadRules {
+	if frame.Payload() != bookwire.Head {
 		return fail(&capacity.FieldError{Field: "plan", Reason: `the first message must carry the plan ({"plan": {"segments": [...]}}); batches of accounts follow it`})
 	}
-	p, book, err := s.begin(frame.plan, true, "plan.")
+	p, book, err := s.begin(frame.Head().(*csplanv1.Plan), true, "plan.")
 	if err != nil {
 		return fail(err)
 	}
@@ -147,17 +148,17 @@ func (s *planningService) StreamRunPlan(stream csplanv1.PlanningService_StreamRu
 		if err != nil {
 			return fail(err)
 		}
-		switch frame.payload {
-		case payloadRules:
+		switch frame.Payload() {
+		case bookwire.Head:
 			return fail(&capacity.FieldError{Field: "plan", Reason: fmt.Sprintf("message %d carries the plan again: only the first message carries it, the rest carry batches", msgNo)})
-		case payloadNone:
+		case bookwire.None:
 			return fail(&capacity.FieldError{Field: "payload", Reason: fmt.Sprintf(`message %d carries nothing: give a batch of accounts ({"batch": {"accounts": [...]}})`, msgNo)})
 		}
 		for j := range frame.Len() {
 			if book.seg.Accounts() >= int64(limit) {
 				return fail(&capacity.FieldError{Field: "batch.accounts", Reason: fmt.Sprintf("the stream passed %d accounts, the most one stream takes: plan the book in parts or raise the server's --max-stream-accounts", limit)})
 			}
-			frame.account(j, &acct)
+			frame.Account(j, &acct)
 			if err := capacity.ValidateAccount(&acct, "batch.accounts", j); err != nil {
 				return fail(annotateViolations(err, fmt.Sprintf("message %d, account %d of the stream (from 0)", msgNo, book.seg.Accounts())))
 			}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/csplan/csplan/capacity"
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
+	"github.com/csplan/csplan/internal/bookwire"
 )
 
 // segmentationService implements SegmentationService on the capacity
@@ -59,7 +60,7 @@ func (s *segmentationService) SegmentAccounts(ctx context.Context, req *csplanv1
 	var acct capacity.Account
 	badAccounts := 0
 	for i, a := range accounts {
-		accountFromProto(&acct, a)
+		bookwire.FromProto(&acct, a)
 		if err := capacity.ValidateAccount(&acct, "accounts", i); err != nil {
 			if badAccounts++; badAccounts <= maxAccountViolations {
 				bad = append(bad, violationsOf(err)...)
@@ -89,13 +90,13 @@ func (s *segmentationService) SegmentAccounts(ctx context.Context, req *csplanv1
 // StreamSegmentAccounts reads the rules from the first message, then
 // counts each account of each batch as it arrives: the server holds the
 // segments' counters and 8 bytes of ARR per account, never the messages.
-// Messages decode into one accountFrame, whose accounts and strings are
+// Messages decode into one bookwire.Frame, whose accounts and strings are
 // reused from batch to batch, so that an account costs no allocation.
 func (s *segmentationService) StreamSegmentAccounts(stream csplanv1.SegmentationService_StreamSegmentAccountsServer) error {
 	ctx := stream.Context()
 	fail := func(err error) error { return toStatus(ctx, s.logger, err) }
 
-	frame := newAccountFrame()
+	frame := bookwire.New(&csplanv1.StreamSegmentAccountsRequest{})
 	err := stream.RecvMsg(frame)
 	if errors.Is(err, io.EOF) {
 		return fail(&capacity.FieldError{Field: "rules", Reason: "the stream is empty: send the rules first ({\"rules\": {...}}), then batches of accounts"})
@@ -103,10 +104,11 @@ func (s *segmentationService) StreamSegmentAccounts(stream csplanv1.Segmentation
 	if err != nil {
 		return fail(err)
 	}
-	if frame.payload != payloadRules {
+	if frame.Payload() != bookwire.Head {
 		return fail(&capacity.FieldError{Field: "rules", Reason: "the first message must carry the rules ({\"rules\": {\"segments\": [...]}}); batches of accounts follow it"})
 	}
-	seg, err := capacity.NewSegmenter(segmentRulesFromProto(frame.rules.GetSegments(), frame.rules.GetCsmTime()))
+	rules := frame.Head().(*csplanv1.SegmentRules)
+	seg, err := capacity.NewSegmenter(segmentRulesFromProto(rules.GetSegments(), rules.GetCsmTime()))
 	if err != nil {
 		return fail(prefixViolations(err, "rules."))
 	}
@@ -124,10 +126,10 @@ func (s *segmentationService) StreamSegmentAccounts(stream csplanv1.Segmentation
 		if err != nil {
 			return fail(err)
 		}
-		switch frame.payload {
-		case payloadRules:
+		switch frame.Payload() {
+		case bookwire.Head:
 			return fail(&capacity.FieldError{Field: "rules", Reason: fmt.Sprintf("message %d carries rules again: only the first message carries them, the rest carry batches", msgNo)})
-		case payloadNone:
+		case bookwire.None:
 			return fail(&capacity.FieldError{Field: "payload", Reason: fmt.Sprintf("message %d carries nothing: give a batch of accounts ({\"batch\": {\"accounts\": [...]}})", msgNo)})
 		}
 		// The per-account path: nothing allocated.
@@ -135,7 +137,7 @@ func (s *segmentationService) StreamSegmentAccounts(stream csplanv1.Segmentation
 			if seg.Accounts() >= int64(limit) {
 				return fail(&capacity.FieldError{Field: "batch.accounts", Reason: fmt.Sprintf("the stream passed %d accounts, the most one stream takes: segment the book in parts or raise the server's --max-stream-accounts", limit)})
 			}
-			frame.account(j, &acct)
+			frame.Account(j, &acct)
 			if err := capacity.ValidateAccount(&acct, "batch.accounts", j); err != nil {
 				return fail(annotateViolations(err, fmt.Sprintf("message %d, account %d of the stream (from 0)", msgNo, seg.Accounts())))
 			}

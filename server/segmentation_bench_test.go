@@ -15,6 +15,7 @@ import (
 
 	"github.com/csplan/csplan/capacity"
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
+	"github.com/csplan/csplan/internal/bookwire"
 )
 
 // The benchmarks below count one op per account: run them with
@@ -131,7 +132,7 @@ func BenchmarkStreamSegmentAccounts(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		f := newAccountFrame()
+		f := bookwire.New(&csplanv1.StreamSegmentAccountsRequest{})
 		var acct capacity.Account
 		b.ReportAllocs()
 		b.ResetTimer()
@@ -140,7 +141,7 @@ func BenchmarkStreamSegmentAccounts(b *testing.B) {
 				b.Fatal(err)
 			}
 			for j := range f.Len() {
-				f.account(j, &acct)
+				f.Account(j, &acct)
 				if err := capacity.ValidateAccount(&acct, "batch.accounts", j); err != nil {
 					b.Fatal(err)
 				}

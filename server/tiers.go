@@ -8,6 +8,7 @@ import (
 
 	"github.com/csplan/csplan/capacity"
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
+	"github.com/csplan/csplan/internal/bookwire"
 )
 
 // SuggestSegments suggests revenue tiers for a book of at most
@@ -38,13 +39,13 @@ func (s *segmentationService) SuggestSegments(ctx context.Context, req *csplanv1
 
 // StreamSuggestSegments reads the settings from the first message, then
 // keeps the ARR of each account of each batch as it arrives, 8 bytes per
-// account: never the messages, and (through suggestFrame) never the
+// account: never the messages, and (through bookwire.Frame) never the
 // accounts' other fields either.
 func (s *segmentationService) StreamSuggestSegments(stream csplanv1.SegmentationService_StreamSuggestSegmentsServer) error {
 	ctx := stream.Context()
 	fail := func(err error) error { return toStatus(ctx, s.logger, err) }
 
-	frame := newSuggestFrame()
+	frame := bookwire.New(&csplanv1.StreamSuggestSegmentsRequest{})
 	err := stream.RecvMsg(frame)
 	if errors.Is(err, io.EOF) {
 		return fail(&capacity.FieldError{Field: "settings", Reason: `the stream is empty: send the settings first ({"settings": {"tiers": 3}}), then batches of accounts`})
@@ -52,10 +53,10 @@ func (s *segmentationService) StreamSuggestSegments(stream csplanv1.Segmentation
 	if err != nil {
 		return fail(err)
 	}
-	if frame.payload != payloadSettings {
+	if frame.Payload() != bookwire.Head {
 		return fail(&capacity.FieldError{Field: "settings", Reason: `the first message must carry the settings ({"settings": {"tiers": 3}}); batches of accounts follow it`})
 	}
-	sugg, err := capacity.NewTierSuggester(frame.tiers, "settings.tiers")
+	sugg, err := capacity.NewTierSuggester(frame.Head().(*csplanv1.SuggestSettings).GetTiers(), "settings.tiers")
 	if err != nil {
 		return fail(err)
 	}
@@ -72,18 +73,18 @@ func (s *segmentationService) StreamSuggestSegments(stream csplanv1.Segmentation
 		if err != nil {
 			return fail(err)
 		}
-		switch frame.payload {
-		case payloadSettings:
+		switch frame.Payload() {
+		case bookwire.Head:
 			return fail(&capacity.FieldError{Field: "settings", Reason: fmt.Sprintf("message %d carries settings again: only the first message carries them, the rest carry batches", msgNo)})
-		case payloadNone:
+		case bookwire.None:
 			return fail(&capacity.FieldError{Field: "payload", Reason: fmt.Sprintf(`message %d carries nothing: give a batch of accounts ({"batch": {"accounts": [...]}})`, msgNo)})
 		}
-		if sugg.Len()+len(frame.arr) > limit {
+		if sugg.Len()+frame.Len() > limit {
 			return fail(&capacity.FieldError{Field: "batch.accounts", Reason: fmt.Sprintf("message %d takes the stream past %d accounts, the most one stream takes: suggest tiers on a sample or raise the server's --max-stream-accounts", msgNo, limit)})
 		}
 		// The per-account path: a validated append, nothing allocated.
-		for i, arr := range frame.arr {
-			if err := sugg.Add(arr); err != nil {
+		for i := range frame.Len() {
+			if err := sugg.Add(frame.ARR(i)); err != nil {
 				return fail(streamARRError(err, msgNo, i, sugg.Len()))
 			}
 		}
