@@ -4,8 +4,11 @@
 // It builds and starts a real `csplan serve` (pinned to CPU 0 where
 // taskset and a second core exist), drives it from CPU 1 with ghz (gRPC)
 // and vegeta (REST) at one paced rate, and reads the server's CPU time and
-// peak RSS from /proc. Workloads and their baselines run interleaved,
-// round after round, so that machine noise hits both alike.
+// peak RSS from /proc. The HTTP floor, a bare net/http server answering a
+// fixed JSON body (bench/baseline), runs as a process of its own on the
+// server's CPU at the server's GOGC, its CPU time read the same way.
+// Workloads and their baselines run interleaved, round after round, so
+// that machine noise hits both alike.
 //
 //	go run ./bench                 # the full run the README reports
 //	go run ./bench -smoke          # a tiny run, as CI does, to keep it working
@@ -106,7 +109,7 @@ func bench(ctx context.Context, o options, dir string, stdout io.Writer) error {
 	if loadCPU != "" {
 		pinSelf(loadCPU)
 	}
-	s, err := startServer(ctx, tools.csplan, dir, o.logLevel, serverCPU, baselineBytes, o.profile != "")
+	s, err := startServer(ctx, tools.csplan, dir, o.logLevel, serverCPU, o.profile != "")
 	if err != nil {
 		return err
 	}
@@ -117,15 +120,20 @@ func bench(ctx context.Context, o options, dir string, stdout io.Writer) error {
 
 	res := newResults()
 	if o.runs("unary") {
-		u, err := unaryWorkloads(tools, s, loadCPU, dir)
+		base, err := startBaseline(ctx, tools.baseline, dir, s, baselineBytes, o.profile != "")
 		if err != nil {
 			return err
 		}
-		if err := runUnary(ctx, o, s, u, res); err != nil {
+		defer base.stop()
+		u, err := unaryWorkloads(tools, s, base, loadCPU, dir)
+		if err != nil {
+			return err
+		}
+		if err := runUnary(ctx, o, u, res); err != nil {
 			return err
 		}
 		if o.profile != "" {
-			if err := profileUnary(ctx, o, s, u); err != nil {
+			if err := profileUnary(ctx, o, u); err != nil {
 				return err
 			}
 		}
@@ -153,14 +161,17 @@ func bench(ctx context.Context, o options, dir string, stdout io.Writer) error {
 }
 
 // toolset are the binaries the harness runs.
-type toolset struct{ csplan, ghz, vegeta string }
+type toolset struct{ csplan, baseline, ghz, vegeta string }
 
-// prepare builds csplan from this tree and the pinned load generators.
+// prepare builds csplan and the bare net/http baseline from this tree,
+// and the pinned load generators.
 func prepare(ctx context.Context, dir string) (toolset, error) {
-	t := toolset{csplan: filepath.Join(dir, "csplan")}
-	build := exec.CommandContext(ctx, "go", "build", "-o", t.csplan, "./cmd/csplan")
-	if b, err := build.CombinedOutput(); err != nil {
-		return t, fmt.Errorf("go build ./cmd/csplan: %w\n%s", err, b)
+	t := toolset{csplan: filepath.Join(dir, "csplan"), baseline: filepath.Join(dir, "baseline")}
+	for pkg, out := range map[string]string{"./cmd/csplan": t.csplan, "./bench/baseline": t.baseline} {
+		build := exec.CommandContext(ctx, "go", "build", "-o", out, pkg)
+		if b, err := build.CombinedOutput(); err != nil {
+			return t, fmt.Errorf("go build %s: %w\n%s", pkg, err, b)
+		}
 	}
 	var err error
 	if t.ghz, err = toolPath(ctx, "ghz"); err != nil {

@@ -22,21 +22,28 @@ const (
 
 var unaryOrder = []string{health, computeGRPC, computeREST, bareHTTP, forecastGRPC}
 
-func unaryWorkloads(t toolset, s *served, cpu, dir string) (map[string]unaryRun, error) {
+// unaryWorkload is a request/response workload and the process whose
+// CPU it costs: the csplan server, or the bare net/http baseline.
+type unaryWorkload struct {
+	run unaryRun
+	on  *served
+}
+
+func unaryWorkloads(t toolset, s, base *served, cpu, dir string) (map[string]unaryWorkload, error) {
 	rest, err := vegetaRun(t.vegeta, cpu, "http://"+s.httpAddr+"/v1/capacity:compute", []byte(computeRequest), dir)
 	if err != nil {
 		return nil, err
 	}
-	bare, err := vegetaRun(t.vegeta, cpu, "http://"+s.httpAddr+"/bench/baseline", []byte(computeRequest), dir)
+	bare, err := vegetaRun(t.vegeta, cpu, "http://"+base.httpAddr+"/baseline", []byte(computeRequest), dir)
 	if err != nil {
 		return nil, err
 	}
-	return map[string]unaryRun{
-		health:       ghzRun(t.ghz, cpu, s.grpcAddr, "grpc.health.v1.Health/Check", "{}", dir),
-		computeGRPC:  ghzRun(t.ghz, cpu, s.grpcAddr, "csplan.v1.CapacityService/ComputeCapacity", computeRequest, dir),
-		computeREST:  rest,
-		bareHTTP:     bare,
-		forecastGRPC: ghzRun(t.ghz, cpu, s.grpcAddr, "csplan.v1.CapacityService/ForecastCapacity", forecastRequest, dir),
+	return map[string]unaryWorkload{
+		health:       {ghzRun(t.ghz, cpu, s.grpcAddr, "grpc.health.v1.Health/Check", "{}", dir), s},
+		computeGRPC:  {ghzRun(t.ghz, cpu, s.grpcAddr, "csplan.v1.CapacityService/ComputeCapacity", computeRequest, dir), s},
+		computeREST:  {rest, s},
+		bareHTTP:     {bare, base},
+		forecastGRPC: {ghzRun(t.ghz, cpu, s.grpcAddr, "csplan.v1.CapacityService/ForecastCapacity", forecastRequest, dir), s},
 	}, nil
 }
 
@@ -49,10 +56,10 @@ type unaryRound struct {
 // runUnary warms every workload up, then runs them round after round,
 // reversing the order every other round so that neither a workload nor
 // its baseline always goes first.
-func runUnary(ctx context.Context, o options, s *served, u map[string]unaryRun, res *results) error {
+func runUnary(ctx context.Context, o options, u map[string]unaryWorkload, res *results) error {
 	warm := min(o.duration, 2*time.Second)
 	for _, name := range unaryOrder {
-		if _, err := u[name](ctx, o.rate, warm); err != nil {
+		if _, err := u[name].run(ctx, o.rate, warm); err != nil {
 			return err
 		}
 	}
@@ -62,7 +69,7 @@ func runUnary(ctx context.Context, o options, s *served, u map[string]unaryRun, 
 			order = reversed(unaryOrder)
 		}
 		for _, name := range order {
-			ur, err := measureUnary(ctx, o, s, u[name])
+			ur, err := measureUnary(ctx, o, u[name])
 			if err != nil {
 				return fmt.Errorf("%s: %w", name, err)
 			}
@@ -73,16 +80,17 @@ func runUnary(ctx context.Context, o options, s *served, u map[string]unaryRun, 
 	return nil
 }
 
-func measureUnary(ctx context.Context, o options, s *served, run unaryRun) (unaryRound, error) {
-	before, err := s.cpuTime()
+// measureUnary runs w once and takes the CPU time its process spent.
+func measureUnary(ctx context.Context, o options, w unaryWorkload) (unaryRound, error) {
+	before, err := w.on.cpuTime()
 	if err != nil {
 		return unaryRound{}, err
 	}
-	l, err := run(ctx, o.rate, o.duration)
+	l, err := w.run(ctx, o.rate, o.duration)
 	if err != nil {
 		return unaryRound{}, err
 	}
-	after, err := s.cpuTime()
+	after, err := w.on.cpuTime()
 	if err != nil {
 		return unaryRound{}, err
 	}
@@ -147,9 +155,10 @@ func runTiers(o options, res *results) error {
 	return nil
 }
 
-// profileUnary runs each workload once more while the server records a
-// CPU profile, apart from the measured rounds since profiling costs CPU.
-func profileUnary(ctx context.Context, o options, s *served, u map[string]unaryRun) error {
+// profileUnary runs each workload once more while its process (the
+// server, or the baseline) records a CPU profile, apart from the measured
+// rounds since profiling costs CPU.
+func profileUnary(ctx context.Context, o options, u map[string]unaryWorkload) error {
 	if err := os.MkdirAll(o.profile, 0o755); err != nil {
 		return err
 	}
@@ -157,8 +166,8 @@ func profileUnary(ctx context.Context, o options, s *served, u map[string]unaryR
 	for i, name := range unaryOrder {
 		path := filepath.Join(o.profile, fmt.Sprintf("%d-%s.cpu.pprof", i+1, slug(name)))
 		got := make(chan error, 1)
-		go func() { got <- s.cpuProfile(ctx, secs, path) }()
-		if _, err := u[name](ctx, o.rate, time.Duration(secs)*time.Second+time.Second); err != nil {
+		go func() { got <- u[name].on.cpuProfile(ctx, secs, path) }()
+		if _, err := u[name].run(ctx, o.rate, time.Duration(secs)*time.Second+time.Second); err != nil {
 			return err
 		}
 		if err := <-got; err != nil {

@@ -20,53 +20,101 @@ import (
 // 100 on every Linux architecture Go supports.
 const clockTicks = 100
 
-// served is a running `csplan serve` and the addresses it listens on.
+// served is a running `csplan serve`, or the bare net/http baseline, and
+// the addresses it listens on.
 type served struct {
+	what      string // "csplan serve" or "the baseline", for errors
+	ready     string // the message of the log line that names the addresses
 	cmd       *exec.Cmd
 	pid       int
-	grpcAddr  string
+	grpcAddr  string // "" for the baseline
 	httpAddr  string
 	logFile   *os.File
 	exited    chan error
 	pinnedCPU string // "" when not pinned
 	pprofAddr string // "" unless started for -profile
-	gogc      string // the server's garbage collection percent
+	gogc      string // the process's garbage collection percent
 }
 
 // startServer runs bin serve on free loopback ports, pinned to cpu when
 // taskset is usable, and waits for its "csplan serving" log line.
-func startServer(ctx context.Context, bin, dir, logLevel, cpu string, baselineBytes int, pprof bool) (*served, error) {
-	logPath := filepath.Join(dir, "server.log")
-	logFile, err := os.Create(logPath)
-	if err != nil {
-		return nil, err
-	}
+func startServer(ctx context.Context, bin, dir, logLevel, cpu string, pprof bool) (*served, error) {
 	args := []string{"serve", "--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0",
-		"--log-format", "json", "--log-level", logLevel,
-		"--bench-baseline-bytes", strconv.Itoa(baselineBytes)}
+		"--log-format", "json", "--log-level", logLevel}
 	if pprof {
 		args = append(args, "--pprof-addr", "127.0.0.1:0")
 	}
+	s := &served{what: "csplan serve", ready: "csplan serving"}
+	if err := s.start(ctx, bin, args, nil, filepath.Join(dir, "server.log"), cpu); err != nil {
+		return nil, err
+	}
+	if s.grpcAddr == "" || s.httpAddr == "" {
+		s.stop()
+		return nil, fmt.Errorf("csplan serve logged no gRPC or REST address")
+	}
+	return s, nil
+}
+
+// startBaseline runs the bare net/http baseline (bench/baseline) beside
+// srv: pinned to srv's CPU and at srv's GOGC, so that the two processes
+// differ only in what handles a request.
+func startBaseline(ctx context.Context, bin, dir string, srv *served, bodyBytes int, pprof bool) (*served, error) {
+	args := []string{"-bytes", strconv.Itoa(bodyBytes)}
+	if pprof {
+		args = append(args, "-pprof-addr", "127.0.0.1:0")
+	}
+	var env []string
+	if srv.gogc != "" {
+		env = append(os.Environ(), "GOGC="+srv.gogc)
+	}
+	b := &served{what: "the baseline", ready: "baseline serving"}
+	if err := b.start(ctx, bin, args, env, filepath.Join(dir, "baseline.log"), srv.pinnedCPU); err != nil {
+		return nil, err
+	}
+	// What the kernel lets each process run on, not what was asked for.
+	bCPUs, err1 := b.status("Cpus_allowed_list")
+	sCPUs, err2 := srv.status("Cpus_allowed_list")
+	if err := errors.Join(err1, err2); err != nil {
+		b.stop()
+		return nil, err
+	}
+	if b.httpAddr == "" || b.gogc != srv.gogc || bCPUs != sCPUs {
+		b.stop()
+		return nil, fmt.Errorf("the baseline serves %q at GOGC %s on CPUs %s; want an address, and GOGC %s and CPUs %s as the server",
+			b.httpAddr, b.gogc, bCPUs, srv.gogc, sCPUs)
+	}
+	return b, nil
+}
+
+// start runs bin with args (and env, nil for the harness's), pinned to cpu
+// when taskset is usable, logging to logPath, and waits for its ready
+// line.
+func (s *served) start(ctx context.Context, bin string, args, env []string, logPath, cpu string) error {
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return err
+	}
 	name, args := pinned(cpu, bin, args)
 	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Env = env
 	cmd.Stderr = logFile
 	cmd.Stdout = logFile
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 20 * time.Second
 	if err := cmd.Start(); err != nil {
 		logFile.Close()
-		return nil, err
+		return err
 	}
-	s := &served{cmd: cmd, pid: cmd.Process.Pid, logFile: logFile, exited: make(chan error, 1)}
+	s.cmd, s.pid, s.logFile, s.exited = cmd, cmd.Process.Pid, logFile, make(chan error, 1)
 	if name != bin {
 		s.pinnedCPU = cpu
 	}
 	go func() { s.exited <- cmd.Wait() }()
 	if err := s.waitServing(logPath, 30*time.Second); err != nil {
 		s.stop()
-		return nil, err
+		return err
 	}
-	return s, nil
+	return nil
 }
 
 // pinned prefixes a command with taskset -c cpu where taskset exists and
@@ -89,7 +137,7 @@ func (s *served) waitServing(logPath string, timeout time.Duration) error {
 	for time.Now().Before(deadline) {
 		select {
 		case err := <-s.exited:
-			return fmt.Errorf("csplan serve exited before serving (%v); log:\n%s", err, tail(logPath))
+			return fmt.Errorf("%s exited before serving (%v); log:\n%s", s.what, err, tail(logPath))
 		default:
 		}
 		if ok := s.parseServing(logPath); ok {
@@ -97,7 +145,7 @@ func (s *served) waitServing(logPath string, timeout time.Duration) error {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	return fmt.Errorf("csplan serve did not log %q within %v; log:\n%s", "csplan serving", timeout, tail(logPath))
+	return fmt.Errorf("%s did not log %q within %v; log:\n%s", s.what, s.ready, timeout, tail(logPath))
 }
 
 func (s *served) parseServing(logPath string) bool {
@@ -109,9 +157,9 @@ func (s *served) parseServing(logPath string) bool {
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		var line struct{ Msg, GRPC, HTTP, Pprof, GOGC string }
-		if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "csplan serving" {
+		if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == s.ready {
 			s.grpcAddr, s.httpAddr, s.pprofAddr, s.gogc = line.GRPC, line.HTTP, line.Pprof, line.GOGC
-			return s.grpcAddr != "" && s.httpAddr != ""
+			return true
 		}
 	}
 	return false
@@ -125,7 +173,7 @@ func tail(path string) string {
 	return string(b)
 }
 
-// stop interrupts the server and waits for it to exit.
+// stop interrupts the process and waits for it to exit.
 func (s *served) stop() error {
 	s.cmd.Process.Signal(os.Interrupt)
 	var err error
@@ -139,7 +187,7 @@ func (s *served) stop() error {
 	return err
 }
 
-// cpuTime is the server's user plus system CPU time so far, every thread
+// cpuTime is the process's user plus system CPU time so far, every thread
 // included.
 func (s *served) cpuTime() (time.Duration, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.pid))
@@ -165,18 +213,27 @@ func (s *served) cpuTime() (time.Duration, error) {
 
 // memKiB reads a field (VmRSS, VmHWM) of /proc/<pid>/status in KiB.
 func (s *served) memKiB(field string) (int64, error) {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", s.pid))
+	v, err := s.status(field)
 	if err != nil {
 		return 0, err
+	}
+	return strconv.ParseInt(strings.TrimSuffix(v, " kB"), 10, 64)
+}
+
+// status reads a field of /proc/<pid>/status.
+func (s *served) status(field string) (string, error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", s.pid))
+	if err != nil {
+		return "", err
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		if v, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
-			return strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return strings.TrimSpace(v), nil
 		}
 	}
-	return 0, fmt.Errorf("no %s in /proc/%d/status", field, s.pid)
+	return "", fmt.Errorf("no %s in /proc/%d/status", field, s.pid)
 }
 
 // peakRSS tracks the server's peak resident memory during a run: through

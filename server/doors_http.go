@@ -44,7 +44,7 @@ func openRoute(r *http.Request) bool {
 		return true
 	case http.MethodGet, http.MethodHead:
 		switch r.URL.Path {
-		case "/", "/healthz", "/metrics", "/openapi.json", "/openapi.v3.json", "/docs", "/bench/baseline":
+		case "/", "/healthz", "/metrics", "/openapi.json", "/openapi.v3.json", "/docs":
 			return true
 		}
 	}

@@ -113,9 +113,6 @@ func (s *Server) httpHandler(ctx context.Context, conn *grpc.ClientConn) (http.H
 		mux.Handle("POST "+route, s.streamLimits(streams))
 	}
 	mux.Handle("/", limitBody(gw, s.cfg.MaxBodyBytes))
-	if s.cfg.BenchBaseline != nil {
-		mux.Handle("/bench/baseline", fixedJSON(s.cfg.BenchBaseline))
-	}
 	door := s.doors.httpDoor(mux)
 	if len(s.cfg.CORSOrigins) == 0 {
 		return door, nil
@@ -170,16 +167,6 @@ func outgoingHeader(key string) (string, bool) {
 func serveOpenAPI(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Write(csplan.OpenAPI)
-}
-
-// fixedJSON answers every request with body, after reading the request's
-// body as a real handler would.
-func fixedJSON(body []byte) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, http.MaxBytesReader(w, r.Body, DefaultMaxBodyBytes))
-		w.Header().Set("Content-Type", "application/json")
-		w.Write(body)
-	})
 }
 
 // limitBody caps request bodies, so a client cannot make the gateway buffer

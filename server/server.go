@@ -128,10 +128,6 @@ type Config struct {
 	// Defaults 100 and 10.
 	AuthFailureBurst int
 	AuthFailureRate  float64
-	// BenchBaseline, when set, is served verbatim as JSON at /bench/baseline
-	// on the REST port: the floor of an HTTP call that the benchmark harness
-	// (bench/) compares the gateway with. Default: not mounted.
-	BenchBaseline []byte
 }
 
 func (c *Config) setDefaults() {

@@ -47,7 +47,6 @@ type serveFlags struct {
 	firstRequest, drainDelay time.Duration
 	authBurst                int
 	authRate                 float64
-	benchBaseline            int
 	pprofAddr                string
 	gcPercent                int
 }
@@ -90,7 +89,6 @@ func runServe(ctx context.Context, args []string, e env) error {
 	fs.DurationVar(&f.drainDelay, "drain-delay", 0, "after SIGINT/SIGTERM, how long to keep serving with health NOT_SERVING and REST connections asked to close, before the listeners close")
 	fs.IntVar(&f.authBurst, "auth-failure-burst", server.DefaultAuthFailureBurst, "failed authentications one address may make at once before it must slow down")
 	fs.Float64Var(&f.authRate, "auth-failure-rate", server.DefaultAuthFailureRate, "failed authentications a second one address may make past its burst; past it: RESOURCE_EXHAUSTED / 429 with Retry-After")
-	fs.IntVar(&f.benchBaseline, "bench-baseline-bytes", 0, "for the benchmark harness (bench/) only: serve a fixed JSON body of about this many bytes at /bench/baseline; 0, the default, for none")
 	fs.IntVar(&f.gcPercent, "gc-percent", defaultGCPercent, "the garbage collector's target heap growth in percent, as GOGC sets it; GOGC in the environment overrides the default but not this flag")
 	fs.StringVar(&f.pprofAddr, "pprof-addr", "", "serve Go's runtime profiles (net/http/pprof) on this loopback address; empty, the default, for none")
 	if err := fs.Parse(args); err != nil {
@@ -178,7 +176,6 @@ func runServe(ctx context.Context, args []string, e env) error {
 		DrainDelay:           f.drainDelay,
 		AuthFailureBurst:     f.authBurst,
 		AuthFailureRate:      f.authRate,
-		BenchBaseline:        baselineBody(f.benchBaseline),
 	})
 	if tokens != nil && f.tokensFile != "" {
 		go reloadTokensOnHUP(ctx, logger, f.tokensFile, tokens)
@@ -350,22 +347,6 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 	default:
 		return nil, usagef("--log-format: %q is not text or json", format)
 	}
-}
-
-// baselineBody is a JSON document of at least n bytes shaped like an
-// answer (an array of named figures), or nil for n <= 0.
-func baselineBody(n int) []byte {
-	if n <= 0 {
-		return nil
-	}
-	b := []byte(`{"items":[`)
-	for i := 0; len(b) < n-2; i++ {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = fmt.Appendf(b, `{"name":"Figure %d","value":%d.25,"share":0.%03d}`, i, 1000+i, i%1000)
-	}
-	return append(b, "]}"...)
 }
 
 func envOr(e env, key, def string) string {

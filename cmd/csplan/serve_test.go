@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -105,18 +104,6 @@ func TestServeAndCallWithTLSAndToken(t *testing.T) {
 	// Without a client certificate the TLS handshake fails.
 	if _, _, code := runCLI(t, "", append(append([]string{}, base...), "--ca", certs.CA, "--token", "cli-token-for-tests", "--timeout", "3s")...); code == 0 {
 		t.Error("call without a client certificate succeeded against mTLS")
-	}
-}
-
-func TestBaselineBody(t *testing.T) {
-	if b := baselineBody(0); b != nil {
-		t.Errorf("baselineBody(0) = %q, want nil (off)", b)
-	}
-	for _, n := range []int{1, 100, 1900} {
-		b := baselineBody(n)
-		if len(b) < n || !json.Valid(b) {
-			t.Errorf("baselineBody(%d) = %d bytes, valid JSON %v; want at least %d bytes of valid JSON", n, len(b), json.Valid(b), n)
-		}
 	}
 }
 
