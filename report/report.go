@@ -6,10 +6,10 @@ import (
 	"slices"
 	"strings"
 
-	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
+	"github.com/csplan/csplan/internal/pbjson"
 	"github.com/csplan/csplan/report/doc"
 	"github.com/csplan/csplan/report/html"
 )
@@ -39,10 +39,11 @@ func KnownFormat(format string) bool {
 	return slices.Contains(Formats, format) || format == "table" || format == "md"
 }
 
-// JSON writes m as the REST routes do: protojson with lowerCamelCase
-// names, enums as names and every field present, zero values included.
+// JSON writes m as the REST routes do (pbjson): canonical protobuf JSON with
+// lowerCamelCase names, enums as names and every field present, zero values
+// included.
 func JSON(w io.Writer, m proto.Message) error {
-	data, err := protojson.MarshalOptions{EmitUnpopulated: true}.Marshal(m)
+	data, err := pbjson.Marshal(nil, m)
 	if err != nil {
 		return err
 	}

@@ -16,11 +16,12 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
+	"github.com/csplan/csplan/internal/pbjson"
 )
 
 // decodeAll decodes messages from r until an error, as the gateway's
-// stream handlers do, and returns them and the error (io.EOF at a clean
-// end).
+// stream handlers do, and returns them as the server receives them (sent
+// through the wire format) and the error (io.EOF at a clean end).
 func decodeAll(dec runtime.Decoder, newMsg func() proto.Message) ([]proto.Message, error) {
 	var msgs []proto.Message
 	for len(msgs) < 1000 {
@@ -28,7 +29,15 @@ func decodeAll(dec runtime.Decoder, newMsg func() proto.Message) ([]proto.Messag
 		if err := dec.Decode(m); err != nil {
 			return msgs, err
 		}
-		msgs = append(msgs, m)
+		sent, err := proto.Marshal(m)
+		if err != nil {
+			return msgs, fmt.Errorf("the decoded message cannot be sent: %w", err)
+		}
+		received := newMsg()
+		if err := proto.Unmarshal(sent, received); err != nil {
+			return msgs, fmt.Errorf("the server cannot read the sent message: %w", err)
+		}
+		msgs = append(msgs, received)
 	}
 	return msgs, errors.New("too many messages")
 }
@@ -36,6 +45,7 @@ func decodeAll(dec runtime.Decoder, newMsg func() proto.Message) ([]proto.Messag
 var ndjsonRequestTypes = []func() proto.Message{
 	func() proto.Message { return new(csplanv1.StreamSegmentAccountsRequest) },
 	func() proto.Message { return new(csplanv1.StreamSuggestSegmentsRequest) },
+	func() proto.Message { return new(csplanv1.StreamRunPlanRequest) },
 }
 
 // readerKinds feed the same bytes in different pieces: the decoders must
@@ -199,8 +209,7 @@ func TestNDJSONMatchesStock(t *testing.T) {
 		diffNDJSON(t, data)
 		cases++
 		for _, line := range lines {
-			var f fastDecoder
-			if f.decode(line, new(csplanv1.StreamSegmentAccountsRequest)) {
+			if _, ok := pbjson.Transcode(nil, line, segmentRequestDesc); ok {
 				fast++
 			}
 		}
@@ -241,13 +250,20 @@ func TestNDJSONHostile(t *testing.T) {
 	}
 }
 
+var segmentRequestDesc = (&csplanv1.StreamSegmentAccountsRequest{}).ProtoReflect().Descriptor()
+
+// TestNDJSONFastPathDecodes: a plain batch takes the fast path, and what
+// the server receives of it is protojson's message.
 func TestNDJSONFastPathDecodes(t *testing.T) {
 	line := `{"batch":{"accounts":[{"id":"a\u00e9\n","arr":1e3,"healthScore":-0,"complexity":"PRODUCT_COMPLEXITY_COMPLEX",` +
 		`"expansion_potential":2.5,"attributes":{"k":"v"}},{}]}}`
-	var f fastDecoder
-	msg := new(csplanv1.StreamSuggestSegmentsRequest)
-	if !f.decode([]byte(line), msg) {
+	wire, ok := pbjson.Transcode(nil, []byte(line), (&csplanv1.StreamSuggestSegmentsRequest{}).ProtoReflect().Descriptor())
+	if !ok {
 		t.Fatal("the fast path declined a plain batch")
+	}
+	msg := new(csplanv1.StreamSuggestSegmentsRequest)
+	if err := proto.Unmarshal(wire, msg); err != nil {
+		t.Fatal(err)
 	}
 	want := new(csplanv1.StreamSuggestSegmentsRequest)
 	if err := protojson.Unmarshal([]byte(line), want); err != nil {
@@ -259,8 +275,8 @@ func TestNDJSONFastPathDecodes(t *testing.T) {
 	if h := msg.GetBatch().GetAccounts()[0].GetHealthScore(); !math.Signbit(h) {
 		t.Errorf("healthScore -0 decoded as %v", h)
 	}
-	for _, declined := range []string{`{"batch":{"accounts":[{"arr":"1"}]}}`, `{"batch":{"accounts":[{"id":null}]}}`, `{"rules":{}}`} {
-		if f.decode([]byte(declined), new(csplanv1.StreamSegmentAccountsRequest)) {
+	for _, declined := range []string{`{"batch":{"accounts":[{"arr":"1"}]}}`, `{"batch":{"accounts":[{"id":null}]}}`, `{"rules":{},"batch":{}}`} {
+		if _, ok := pbjson.Transcode(nil, []byte(declined), segmentRequestDesc); ok {
 			t.Errorf("the fast path took %s", declined)
 		}
 	}

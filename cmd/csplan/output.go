@@ -9,24 +9,20 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
+	"github.com/csplan/csplan/internal/pbjson"
 )
 
-// printJSON writes msg as the REST gateway would, indented and with a
-// stable layout (protojson's own whitespace is deliberately unstable).
+// printJSON writes msg as the REST gateway does (pbjson), indented.
 func printJSON(w io.Writer, msg proto.Message) error {
-	raw, err := protojson.MarshalOptions{EmitUnpopulated: true}.Marshal(msg)
+	raw, err := pbjson.Marshal(nil, msg)
 	if err != nil {
 		return err
 	}
-	var compact, out bytes.Buffer
-	if err := json.Compact(&compact, raw); err != nil {
-		return err
-	}
-	if err := json.Indent(&out, compact.Bytes(), "", "  "); err != nil {
+	var out bytes.Buffer
+	if err := json.Indent(&out, raw, "", "  "); err != nil {
 		return err
 	}
 	out.WriteByte('\n')

@@ -41,20 +41,52 @@ const maxPooled = 64 << 10
 // the whole input has been read. When it reports false, m is in an
 // unspecified state.
 func decodeFast(data []byte, m proto.Message) bool {
-	if m == nil || len(data) == 0 {
+	if m == nil {
 		return false
 	}
 	mr := m.ProtoReflect()
 	if !mr.IsValid() {
 		return false
 	}
-	p := planFor(mr.Descriptor())
+	d := decoders.Get().(*decoder)
+	ok := d.transcode(data, mr.Descriptor())
+	if ok {
+		// Cannot fail for what the decoder writes; if it did, protojson
+		// would decide.
+		ok = proto.UnmarshalOptions{}.Unmarshal(d.out, m) == nil
+	}
+	d.release()
+	return ok
+}
+
+// Transcode appends to dst the protobuf wire encoding of data, the JSON of
+// a message of type md, if data is in the fast subset (see the package
+// comment), and reports whether it was: proto.Unmarshal reads the encoding
+// as the message protojson.UnmarshalOptions{} decodes from data. Outside
+// the subset it reports false, and Unmarshal gives the reference result or
+// error. Nothing of data is retained.
+func Transcode(dst, data []byte, md protoreflect.MessageDescriptor) ([]byte, bool) {
+	d := decoders.Get().(*decoder)
+	ok := d.transcode(data, md)
+	if ok {
+		dst = append(dst, d.out...)
+	}
+	d.release()
+	return dst, ok
+}
+
+// transcode writes data's encoding to d.out, reporting whether data is in
+// the fast subset.
+func (d *decoder) transcode(data []byte, md protoreflect.MessageDescriptor) bool {
+	if len(data) == 0 {
+		return false
+	}
+	p := planFor(md)
 	if p.treeSpecial {
 		return false
 	}
-	d := decoders.Get().(*decoder)
 	// One copy of the input backs the scanner's strings; every value is
-	// copied again into the wire buffer, and proto.Unmarshal copies it
+	// copied again into the wire buffer, and whoever reads that copies it
 	// out of there, so neither data nor the copy is retained.
 	d.s = string(data)
 	ok := d.message(p)
@@ -62,12 +94,6 @@ func decodeFast(data []byte, m proto.Message) bool {
 		d.ws()
 		ok = d.pos == len(d.s)
 	}
-	if ok {
-		// Cannot fail for what the decoder writes; if it did, protojson
-		// would decide.
-		ok = proto.UnmarshalOptions{}.Unmarshal(d.out, m) == nil
-	}
-	d.release()
 	return ok
 }
 

@@ -2,6 +2,7 @@ package pbjson
 
 import (
 	"bytes"
+	"encoding/json"
 	"math/rand"
 	"testing"
 
@@ -15,17 +16,41 @@ import (
 	"github.com/csplan/csplan/internal/protorand"
 )
 
-// checkMarshal requires Marshal to give protojson's bytes, or protojson's
-// error, and to append to (not clobber) a non-empty dst.
+// protojsonCanonical is protojson's JSON of m with its spacing taken out.
+func protojsonCanonical(m proto.Message) ([]byte, error) {
+	out, err := marshalOptions.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, out); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// checkMarshal requires Marshal to give protojson's bytes without their
+// spacing, or protojson's error, to append to (not clobber) a non-empty
+// dst, and its output to read back as m with protojson.
 func checkMarshal(t *testing.T, m proto.Message) []byte {
 	t.Helper()
-	want, wantErr := marshalOptions.Marshal(m)
+	want, wantErr := protojsonCanonical(m)
 	got, gotErr := Marshal(nil, m)
 	if (wantErr == nil) != (gotErr == nil) || wantErr != nil && wantErr.Error() != gotErr.Error() {
 		t.Fatalf("error: got %v, want %v\nmessage: %v", gotErr, wantErr, m)
 	}
 	if !bytes.Equal(got, want) {
 		t.Fatalf("Marshal mismatch\n got: %s\nwant: %s", got, want)
+	}
+	if gotErr == nil {
+		back := m.ProtoReflect().Type().New().Interface()
+		if err := protojson.Unmarshal(got, back); err != nil {
+			t.Fatalf("protojson cannot read Marshal's %s: %v", got, err)
+		}
+		again, _ := protojsonCanonical(back)
+		if !bytes.Equal(again, want) {
+			t.Fatalf("Marshal's JSON reads back as another message\n got: %s\nwant: %s", again, want)
+		}
 	}
 	prefixed, _ := Marshal([]byte("xy"), m)
 	if wantErr == nil && string(prefixed) != "xy"+string(want) {

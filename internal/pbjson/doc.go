@@ -1,13 +1,14 @@
 // Package pbjson is a faster drop-in for protojson with the two option sets
 // the REST gateway uses.
 //
-// Marshal produces, byte for byte, what
-// protojson.MarshalOptions{EmitUnpopulated: true}.Marshal produces in the same
-// binary, including protojson's per-binary choice of "," or ", " between
-// elements. Messages it does not encode itself (well-known types, messages
-// with extension ranges or required fields anywhere in the tree) and any
-// encoding error (invalid UTF-8) are handed to protojson, so errors are
-// protojson's too.
+// Marshal produces canonical JSON: byte for byte what
+// protojson.MarshalOptions{EmitUnpopulated: true}.Marshal produces, without
+// the space protojson puts after commas in some builds and not others (its
+// spacing is deliberately unstable, so that no client depends on it; csplan's
+// is stable, and has none). Messages it does not encode itself (well-known
+// types, messages with extension ranges or required fields anywhere in the
+// tree) are written by protojson and compacted, and any encoding error
+// (invalid UTF-8) is protojson's.
 //
 // Unmarshal decodes, for the messages Marshal encodes itself, a strict
 // subset of JSON that protojson.UnmarshalOptions{} is known to accept and

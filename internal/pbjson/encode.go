@@ -3,6 +3,7 @@ package pbjson
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,28 +11,15 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
-	"google.golang.org/protobuf/types/descriptorpb"
 )
 
 var marshalOptions = protojson.MarshalOptions{EmitUnpopulated: true}
 
-// comma is protojson's element separator in this binary: it appends a space
-// after each comma or not depending on a hash of the executable
-// (internal/detrand), so ask it once.
-var comma = detectComma()
-
-func detectComma() string {
-	probe := &descriptorpb.EnumValueDescriptorProto{Name: proto.String("a"), Number: proto.Int32(1)}
-	b, err := protojson.Marshal(probe)
-	if err == nil && bytes.Contains(b, []byte(", ")) {
-		return ", "
-	}
-	return ","
-}
-
-// Marshal appends m's JSON to dst, byte for byte what
-// protojson.MarshalOptions{EmitUnpopulated: true}.Marshal(m) gives in this
-// binary. On error it returns protojson's result and error.
+// Marshal appends m's JSON to dst: canonical JSON, byte for byte what
+// protojson.MarshalOptions{EmitUnpopulated: true}.Marshal(m) gives once
+// compacted. (protojson puts a space after a comma or not depending on a
+// hash of the executable, on purpose, so that nobody relies on its
+// spacing; csplan's JSON has none.) On error it returns protojson's error.
 func Marshal(dst []byte, m proto.Message) ([]byte, error) {
 	if m == nil {
 		return append(dst, '{', '}'), nil
@@ -44,7 +32,20 @@ func Marshal(dst []byte, m proto.Message) ([]byte, error) {
 			}
 		}
 	}
-	return marshalOptions.MarshalAppend(dst, m)
+	return protojsonCompact(dst, m)
+}
+
+// protojsonCompact appends protojson's JSON of m, compacted.
+func protojsonCompact(dst []byte, m proto.Message) ([]byte, error) {
+	out, err := marshalOptions.Marshal(m)
+	if err != nil {
+		return dst, err
+	}
+	buf := bytes.NewBuffer(dst)
+	if err := json.Compact(buf, out); err != nil {
+		return dst, err
+	}
+	return buf.Bytes(), nil
 }
 
 // appendMessage writes every field in declaration order, as protojson does
@@ -92,7 +93,7 @@ func appendMessage(b []byte, m protoreflect.Message, p *msgPlan) ([]byte, bool) 
 // appendName writes the separator (unless first) and the key.
 func appendName(b []byte, f *fieldPlan, first bool) []byte {
 	if !first {
-		b = append(b, comma...)
+		b = append(b, ',')
 	}
 	return append(b, f.name...)
 }
@@ -102,7 +103,7 @@ func appendList(b []byte, l protoreflect.List, f *fieldPlan) ([]byte, bool) {
 	ok := true
 	for i, n := 0, l.Len(); i < n; i++ {
 		if i > 0 {
-			b = append(b, comma...)
+			b = append(b, ',')
 		}
 		if b, ok = appendSingular(b, l.Get(i), f); !ok {
 			return b, false
@@ -143,7 +144,7 @@ func appendMap(b []byte, mm protoreflect.Map, f *fieldPlan) ([]byte, bool) {
 	ok := true
 	for i, e := range entries {
 		if i > 0 {
-			b = append(b, comma...)
+			b = append(b, ',')
 		}
 		if b, ok = appendMapKey(b, e.k, f.mapKey); !ok {
 			return b, false

@@ -49,7 +49,7 @@ func FuzzMarshalRoundTrip(f *testing.F) {
 			if protojson.Unmarshal(data, m) != nil {
 				continue
 			}
-			want, wantErr := marshalOptions.Marshal(m)
+			want, wantErr := protojsonCanonical(m)
 			got, gotErr := Marshal(nil, m)
 			if (wantErr == nil) != (gotErr == nil) || !bytes.Equal(got, want) {
 				t.Fatalf("Marshal: %s, %v\nprotojson: %s, %v", got, gotErr, want, wantErr)
