@@ -13,6 +13,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/csplan/csplan"
+	"github.com/csplan/csplan/internal/servertest"
 	"github.com/csplan/csplan/server"
 )
 
@@ -32,12 +33,8 @@ func (rawBytes) Name() string { return "proto" }
 // Health is the one exception.
 func TestEveryRouteNeedsAToken(t *testing.T) {
 	const valid = "route-table-token-01"
-	tokens, err := server.ParseTokenList(valid)
-	if err != nil {
-		t.Fatal(err)
-	}
 	// The brake would turn this table's many failures into 429s.
-	grpcAddr, httpAddr := startServer(t, server.Config{Tokens: tokens, AuthFailureBurst: 10_000})
+	srv := servertest.NewServer(t, server.Config{Tokens: servertest.Tokens(t, valid), AuthFailureBurst: 10_000})
 
 	var doc struct {
 		Paths map[string]map[string]json.RawMessage `json:"paths"`
@@ -50,12 +47,12 @@ func TestEveryRouteNeedsAToken(t *testing.T) {
 		for method := range methods {
 			method = strings.ToUpper(method)
 			for _, auth := range []string{"", "Bearer wrong-token-000000", "Basic " + valid} {
-				resp, _ := httpDo(t, http.DefaultClient, method, "http://"+httpAddr+path, `{}`, map[string]string{"Authorization": auth})
+				resp, _ := httpDo(t, http.DefaultClient, method, srv.URL+path, `{}`, map[string]string{"Authorization": auth})
 				if resp.StatusCode != http.StatusUnauthorized || !resp.Close {
 					t.Errorf("%s %s with %q = %d (close %v), want 401 and the connection closed", method, path, auth, resp.StatusCode, resp.Close)
 				}
 			}
-			resp, body := httpDo(t, http.DefaultClient, method, "http://"+httpAddr+path, `{}`, map[string]string{"Authorization": "Bearer " + valid})
+			resp, body := httpDo(t, http.DefaultClient, method, srv.URL+path, `{}`, map[string]string{"Authorization": "Bearer " + valid})
 			if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode >= 500 {
 				t.Errorf("%s %s with a valid token = %d %.200s", method, path, resp.StatusCode, body)
 			}
@@ -66,7 +63,7 @@ func TestEveryRouteNeedsAToken(t *testing.T) {
 		t.Fatalf("only %d REST routes in the OpenAPI document", routes)
 	}
 
-	conn := dial(t, grpcAddr)
+	conn := srv.Conn()
 	methods := 0
 	for _, m := range server.Methods(server.New(server.Config{})) {
 		desc := &grpc.StreamDesc{ClientStreams: true, ServerStreams: true}
