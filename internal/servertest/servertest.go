@@ -3,9 +3,10 @@
 //
 // The listeners are opened once and handed to Serve as they are, so that a
 // port is never picked, freed and bound again (another test could take it
-// in between). Everything a Server opens — the server, its client
-// connections, idle REST connections — is closed when the test ends, and
-// the test fails if Serve then returns an error.
+// in between). What a Server opens (the server, its gRPC connections, its
+// idle REST connections) is closed when the test ends, and the test fails
+// if Serve then returns an error. Failures of its helpers are reported to
+// the test the Server was made for.
 package servertest
 
 import (
@@ -36,9 +37,10 @@ type Server struct {
 	tls    bool
 	client *http.Client
 
-	mu    sync.Mutex
-	conn  *grpc.ClientConn
-	conns []*grpc.ClientConn
+	mu      sync.Mutex
+	conn    *grpc.ClientConn
+	conns   []*grpc.ClientConn
+	stopped bool // the connections are closed: later ones close with tb
 
 	stopOnce sync.Once
 	cancel   context.CancelFunc
@@ -114,7 +116,7 @@ func (s *Server) Stop() error {
 		s.serveErr = <-s.done
 		s.mu.Lock()
 		conns := s.conns
-		s.conns, s.conn = nil, nil
+		s.conns, s.conn, s.stopped = nil, nil, true
 		s.mu.Unlock()
 		for _, c := range conns {
 			c.Close()
@@ -148,7 +150,8 @@ func (s *Server) Conn() *grpc.ClientConn {
 }
 
 // Dial opens a new gRPC connection to the server with opts (plaintext
-// without them), closed when the server stops.
+// without them), closed when the server stops (or, dialed after Stop,
+// when the test ends).
 func (s *Server) Dial(opts ...grpc.DialOption) *grpc.ClientConn {
 	s.tb.Helper()
 	if len(opts) == 0 {
@@ -159,16 +162,24 @@ func (s *Server) Dial(opts ...grpc.DialOption) *grpc.ClientConn {
 		s.tb.Fatal(err)
 	}
 	s.mu.Lock()
-	s.conns = append(s.conns, conn)
-	s.mu.Unlock()
+	defer s.mu.Unlock()
+	if s.stopped {
+		s.tb.Cleanup(func() { conn.Close() })
+	} else {
+		s.conns = append(s.conns, conn)
+	}
 	return conn
 }
 
 // Do sends body (JSON) to route, a path such as /v1/capacity:compute, and
-// returns the status code and the whole answer. It uses a client of the
-// Server's own, whose connections close with it; it dials plaintext.
+// returns the status code and the whole answer. It uses a plaintext client
+// of the Server's own, whose connections close with it: a server with TLS
+// is called with a client that trusts its certificate, at URL.
 func (s *Server) Do(method, route, body string) (int, []byte) {
 	s.tb.Helper()
+	if s.tls {
+		s.tb.Fatal("servertest: Do calls plaintext; call a TLS server with a client that trusts its certificate")
+	}
 	req, err := http.NewRequest(method, s.URL+route, strings.NewReader(body))
 	if err != nil {
 		s.tb.Fatal(err)
