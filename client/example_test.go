@@ -11,7 +11,13 @@ import (
 	"github.com/csplan/csplan/server"
 )
 
-// startServer runs a csplan server on a loopback port for the examples.
+// startServer runs a csplan server on a loopback port for the example.
+//
+// This file is shown whole as the example, so it starts the server with
+// the public API, as a program of the reader's would, rather than with
+// the tests' helper (internal/servertest), which takes a testing.TB and
+// cannot be imported from outside this module. Like that helper it hands
+// Serve the listener it opened, and stop fails if Serve does.
 func startServer() (addr string, stop func()) {
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -20,7 +26,12 @@ func startServer() (addr string, stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- server.New(server.Config{}).Serve(ctx, lis, nil) }()
-	return lis.Addr().String(), func() { cancel(); <-done }
+	return lis.Addr().String(), func() {
+		cancel()
+		if err := <-done; err != nil {
+			log.Fatal(err)
+		}
+	}
 }
 
 func ExampleDial() {

@@ -13,19 +13,17 @@ import (
 	"google.golang.org/grpc/status"
 
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
+	"github.com/csplan/csplan/internal/servertest"
 	"github.com/csplan/csplan/server"
 )
 
 const openTestToken = "open-routes-token-01"
 
-func startWithToken(t *testing.T, cfg server.Config) (grpcAddr, httpAddr string) {
+// startWithToken starts a server that takes openTestToken.
+func startWithToken(t *testing.T, cfg server.Config) *servertest.Server {
 	t.Helper()
-	tokens, err := server.ParseTokenList(openTestToken)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Tokens = tokens
-	return startServer(t, cfg)
+	cfg.Tokens = servertest.Tokens(t, openTestToken)
+	return servertest.NewServer(t, cfg)
 }
 
 func authedCtx() context.Context {
@@ -36,11 +34,11 @@ func authedCtx() context.Context {
 // draw on a bound of their own, so that holding many of them refuses more
 // of them, never a valid call.
 func TestHealthFloodCannotCrowdOutValidCalls(t *testing.T) {
-	grpcAddr, _ := startWithToken(t, server.Config{MaxStreams: 2})
+	srv := startWithToken(t, server.Config{MaxStreams: 2})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	// Two connections: one carries at most 256 calls.
-	clients := []healthpb.HealthClient{healthpb.NewHealthClient(dial(t, grpcAddr)), healthpb.NewHealthClient(dial(t, grpcAddr))}
+	clients := []healthpb.HealthClient{healthpb.NewHealthClient(srv.Dial()), healthpb.NewHealthClient(srv.Dial())}
 	refused := 0
 	for i := range 300 {
 		w, err := clients[i%2].Watch(ctx, &healthpb.HealthCheckRequest{})
@@ -57,7 +55,7 @@ func TestHealthFloodCannotCrowdOutValidCalls(t *testing.T) {
 	if refused != 300-256 {
 		t.Errorf("%d of 300 held health watches refused, want %d past the bound of 256", refused, 300-256)
 	}
-	if _, err := csplanv1.NewCapacityServiceClient(dial(t, grpcAddr)).GetBenchmarks(authedCtx(), &csplanv1.GetBenchmarksRequest{}); err != nil {
+	if _, err := csplanv1.NewCapacityServiceClient(srv.Dial()).GetBenchmarks(authedCtx(), &csplanv1.GetBenchmarksRequest{}); err != nil {
 		t.Errorf("a valid call during the health flood = %v, want served", err)
 	}
 }
@@ -66,8 +64,7 @@ func TestHealthFloodCannotCrowdOutValidCalls(t *testing.T) {
 // their message through a door, get the first-message deadline; a health
 // watch on a kept connection lives past it.
 func TestHealthHasNoFirstMessageDeadline(t *testing.T) {
-	grpcAddr, _ := startWithToken(t, server.Config{FirstRequestTimeout: 300 * time.Millisecond})
-	conn := dial(t, grpcAddr)
+	conn := startWithToken(t, server.Config{FirstRequestTimeout: 300 * time.Millisecond}).Conn()
 	if _, err := csplanv1.NewCapacityServiceClient(conn).GetBenchmarks(authedCtx(), &csplanv1.GetBenchmarksRequest{}); err != nil {
 		t.Fatal(err)
 	}
@@ -91,27 +88,27 @@ func TestHealthHasNoFirstMessageDeadline(t *testing.T) {
 // within the first-request deadline, and closes once they stop; a
 // scrape of /metrics likewise.
 func TestHealthChecksKeepTheirConnection(t *testing.T) {
-	grpcAddr, httpAddr := startWithToken(t, server.Config{FirstRequestTimeout: 500 * time.Millisecond})
-	health := healthpb.NewHealthClient(dial(t, grpcAddr))
+	srv := startWithToken(t, server.Config{FirstRequestTimeout: 500 * time.Millisecond})
+	health := healthpb.NewHealthClient(srv.Dial())
 	hc := &http.Client{}
 	for i := range 8 {
 		if _, err := health.Check(context.Background(), &healthpb.HealthCheckRequest{}); err != nil {
 			t.Fatalf("check %d: %v", i, err)
 		}
-		resp, _ := httpDo(t, hc, http.MethodGet, "http://"+httpAddr+"/metrics", "", nil)
+		resp, _ := httpDo(t, hc, http.MethodGet, srv.URL+"/metrics", "", nil)
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("scrape %d = %d", i, resp.StatusCode)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	_, body := httpDo(t, hc, http.MethodGet, "http://"+httpAddr+"/metrics", "", nil)
+	_, body := httpDo(t, hc, http.MethodGet, srv.URL+"/metrics", "", nil)
 	for _, want := range []string{`csplan_connections_expired_total{listener="grpc"} 0`, `csplan_connections_expired_total{listener="rest"} 0`} {
 		if !strings.Contains(body, want+"\n") {
 			t.Errorf("connections kept by checks every 200 ms were expired: /metrics lacks %s", want)
 		}
 	}
 	time.Sleep(time.Second)
-	_, body = httpDo(t, &http.Client{}, http.MethodGet, "http://"+httpAddr+"/metrics", "", nil)
+	_, body = httpDo(t, &http.Client{}, http.MethodGet, srv.URL+"/metrics", "", nil)
 	for _, want := range []string{`csplan_connections_expired_total{listener="grpc"} 1`, `csplan_connections_expired_total{listener="rest"} 1`} {
 		if !strings.Contains(body, want+"\n") {
 			t.Errorf("a connection whose checks stopped was kept: /metrics lacks %s", want)
@@ -119,7 +116,7 @@ func TestHealthChecksKeepTheirConnection(t *testing.T) {
 	}
 	// A method under the health service's name that it does not have is
 	// no open door.
-	err := dial(t, grpcAddr).Invoke(context.Background(), "/grpc.health.v1.Health/Anything", &healthpb.HealthCheckRequest{}, &healthpb.HealthCheckResponse{})
+	err := srv.Dial().Invoke(context.Background(), "/grpc.health.v1.Health/Anything", &healthpb.HealthCheckRequest{}, &healthpb.HealthCheckResponse{})
 	if status.Code(err) != codes.Unauthenticated {
 		t.Errorf("an unknown health method without a token = %v, want UNAUTHENTICATED", err)
 	}

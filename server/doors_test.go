@@ -5,10 +5,8 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,40 +17,16 @@ import (
 
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
 	"github.com/csplan/csplan/internal/logbuf"
+	"github.com/csplan/csplan/internal/servertest"
 	"github.com/csplan/csplan/server"
 )
 
-// serveStoppable runs a server on loopback listeners; stop ends Serve and
-// returns its error.
-func serveStoppable(t testing.TB, cfg server.Config) (grpcAddr, httpAddr string, stop func() error) {
-	t.Helper()
-	grpcLis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	httpLis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- server.New(cfg).Serve(ctx, grpcLis, httpLis) }()
-	var once sync.Once
-	var serveErr error
-	stop = func() error {
-		once.Do(func() { cancel(); serveErr = <-done })
-		return serveErr
-	}
-	t.Cleanup(func() { stop() })
-	return grpcLis.Addr().String(), httpLis.Addr().String(), stop
-}
-
 // openStream starts a REST assignment stream that sends its rules and then
 // nothing more; the answer comes on the returned channel.
-func openStream(t *testing.T, httpAddr string, firstLine bool) (<-chan *http.Response, *io.PipeWriter) {
+func openStream(t *testing.T, baseURL string, firstLine bool) (<-chan *http.Response, *io.PipeWriter) {
 	t.Helper()
 	pr, pw := io.Pipe()
-	req, err := http.NewRequest(http.MethodPost, "http://"+httpAddr+"/v1/segments:assignStream", pr)
+	req, err := http.NewRequest(http.MethodPost, baseURL+"/v1/segments:assignStream", pr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,8 +67,8 @@ func statusOf(t *testing.T, resp *http.Response) (code int, message string) {
 // TestRESTStreamCutByDeadlineGetsStatus: a stream still open at its
 // deadline ends with 504 and a status that names the flag.
 func TestRESTStreamCutByDeadlineGetsStatus(t *testing.T) {
-	_, httpAddr, _ := serveStoppable(t, server.Config{StreamTimeout: 500 * time.Millisecond})
-	answer, _ := openStream(t, httpAddr, true)
+	srv := servertest.NewServer(t, server.Config{StreamTimeout: 500 * time.Millisecond})
+	answer, _ := openStream(t, srv.URL, true)
 	select {
 	case resp := <-answer:
 		code, msg := statusOf(t, resp)
@@ -109,11 +83,11 @@ func TestRESTStreamCutByDeadlineGetsStatus(t *testing.T) {
 // TestRESTStreamCutByShutdownGetsStatus: a stream still open when the
 // shutdown timeout runs out ends with 503 UNAVAILABLE, and Serve returns.
 func TestRESTStreamCutByShutdownGetsStatus(t *testing.T) {
-	_, httpAddr, stop := serveStoppable(t, server.Config{ShutdownTimeout: time.Second})
-	answer, _ := openStream(t, httpAddr, true)
+	srv := servertest.NewServer(t, server.Config{ShutdownTimeout: time.Second})
+	answer, _ := openStream(t, srv.URL, true)
 	time.Sleep(100 * time.Millisecond) // the stream is in
 	stopped := make(chan error, 1)
-	go func() { stopped <- stop() }()
+	go func() { stopped <- srv.Stop() }()
 	select {
 	case resp := <-answer:
 		code, msg := statusOf(t, resp)
@@ -132,8 +106,8 @@ func TestRESTStreamCutByShutdownGetsStatus(t *testing.T) {
 // nothing after its headers is ended at the first-request deadline with a
 // status naming the flag.
 func TestFirstMessageDeadline(t *testing.T) {
-	grpcAddr, httpAddr, _ := serveStoppable(t, server.Config{FirstRequestTimeout: 300 * time.Millisecond})
-	answer, _ := openStream(t, httpAddr, false)
+	srv := servertest.NewServer(t, server.Config{FirstRequestTimeout: 300 * time.Millisecond})
+	answer, _ := openStream(t, srv.URL, false)
 	select {
 	case resp := <-answer:
 		code, msg := statusOf(t, resp)
@@ -146,7 +120,7 @@ func TestFirstMessageDeadline(t *testing.T) {
 
 	// gRPC answers a call whose context ended with its own message; the
 	// log names the flag.
-	conn := dial(t, grpcAddr)
+	conn := srv.Conn()
 	stream, err := csplanv1.NewSegmentationServiceClient(conn).StreamSegmentAccounts(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -169,8 +143,8 @@ func TestFirstMessageDeadline(t *testing.T) {
 // TestCallBounds: past --max-streams calls in flight, the next is refused
 // at once on both transports, with the time to wait.
 func TestCallBounds(t *testing.T) {
-	grpcAddr, httpAddr, _ := serveStoppable(t, server.Config{MaxStreams: 1})
-	conn := dial(t, grpcAddr)
+	srv := servertest.NewServer(t, server.Config{MaxStreams: 1})
+	conn := srv.Conn()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	held, err := csplanv1.NewSegmentationServiceClient(conn).StreamSegmentAccounts(ctx)
@@ -184,12 +158,12 @@ func TestCallBounds(t *testing.T) {
 	if st := status.Convert(err); st.Code() != codes.ResourceExhausted || !strings.Contains(st.Message(), "--max-streams") {
 		t.Errorf("a call past --max-streams = %v, want RESOURCE_EXHAUSTED naming the flag", err)
 	}
-	resp, body := httpDo(t, http.DefaultClient, http.MethodGet, "http://"+httpAddr+"/v1/benchmarks", "", nil)
+	resp, body := httpDo(t, http.DefaultClient, http.MethodGet, srv.URL+"/v1/benchmarks", "", nil)
 	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "1" || !strings.Contains(body, "--max-streams") {
 		t.Errorf("a REST call past --max-streams = %d %q (Retry-After %q), want 429 naming the flag", resp.StatusCode, body, resp.Header.Get("Retry-After"))
 	}
 	// Health stays open: probes are answered whatever the load.
-	resp, _ = httpDo(t, http.DefaultClient, http.MethodGet, "http://"+httpAddr+"/healthz", "", nil)
+	resp, _ = httpDo(t, http.DefaultClient, http.MethodGet, srv.URL+"/healthz", "", nil)
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("/healthz at the bound = %d, want 200", resp.StatusCode)
 	}
@@ -225,12 +199,12 @@ func logLines(t *testing.T, buf *logbuf.Buffer) []logRecord {
 func TestRejectionsAreCountedAndLogged(t *testing.T) {
 	var logs logbuf.Buffer
 	reg := prometheus.NewRegistry()
-	grpcAddr, httpAddr, _ := serveStoppable(t, server.Config{
+	srv := servertest.NewServer(t, server.Config{
 		Logger:       slog.New(slog.NewJSONHandler(&logs, nil)),
 		Registry:     reg,
 		MaxBodyBytes: 1 << 10,
 	})
-	base := "http://" + httpAddr
+	base := srv.URL
 	huge := strings.Repeat("7", 900)
 	for _, tc := range []struct{ name, path, contentType, body, reason string }{
 		{"JSON syntax", "/v1/capacity:evaluate", "application/json", `{"csmCount":`, "malformed"},
@@ -259,7 +233,7 @@ func TestRejectionsAreCountedAndLogged(t *testing.T) {
 	}
 
 	// gRPC: a message past the size bound, and a method that does not exist.
-	conn := dial(t, grpcAddr)
+	conn := srv.Conn()
 	big := &csplanv1.ComputeCapacityRequest{Segments: []*csplanv1.CapacitySegment{{Name: strings.Repeat("x", 5<<20)}}}
 	_, err := csplanv1.NewCapacityServiceClient(conn).ComputeCapacity(context.Background(), big, grpc.MaxCallSendMsgSize(8<<20))
 	if status.Code(err) != codes.ResourceExhausted {
@@ -324,8 +298,8 @@ func rejections(t *testing.T, reg *prometheus.Registry, transport, route, reason
 
 // TestBoundsInMetrics: every bound is reported, with its configured value.
 func TestBoundsInMetrics(t *testing.T) {
-	_, httpAddr, _ := serveStoppable(t, server.Config{MaxStreams: 77, DrainDelay: 500 * time.Millisecond})
-	_, body := httpDo(t, http.DefaultClient, http.MethodGet, "http://"+httpAddr+"/metrics", "", nil)
+	srv := servertest.NewServer(t, server.Config{MaxStreams: 77, DrainDelay: 500 * time.Millisecond})
+	_, body := httpDo(t, http.DefaultClient, http.MethodGet, srv.URL+"/metrics", "", nil)
 	for _, want := range []string{
 		`csplan_limit{limit="max_streams"} 77`,
 		`csplan_limit{limit="max_connections_per_listener"} 1024`,
@@ -368,14 +342,14 @@ func TestTokenRules(t *testing.T) {
 // TestBadValuesQuotedInPart: a service's answer to a huge bad value quotes
 // only its start, on both transports.
 func TestBadValuesQuotedInPart(t *testing.T) {
-	grpcAddr, httpAddr := startServer(t, server.Config{})
+	srv := servertest.NewServer(t, server.Config{})
 	month := "2027-" + strings.Repeat("1", 1<<20)
-	_, err := csplanv1.NewCapacityServiceClient(dial(t, grpcAddr)).ForecastCapacity(context.Background(),
+	_, err := csplanv1.NewCapacityServiceClient(srv.Conn()).ForecastCapacity(context.Background(),
 		&csplanv1.ForecastCapacityRequest{StartMonth: month, HorizonMonths: 12, CsmCount: 1})
 	if st := status.Convert(err); st.Code() != codes.InvalidArgument || len(st.Message()) > 300 || !strings.Contains(st.Message(), "2027-111") {
 		t.Errorf("a 1 MiB month over gRPC = %v (%d characters), want INVALID_ARGUMENT quoting its start", st.Code(), len(st.Message()))
 	}
-	resp, body := httpDo(t, http.DefaultClient, http.MethodPost, "http://"+httpAddr+"/v1/capacity:forecast",
+	resp, body := httpDo(t, http.DefaultClient, http.MethodPost, srv.URL+"/v1/capacity:forecast",
 		`{"startMonth":"`+month[:100_000]+`","horizonMonths":12,"csmCount":1}`, nil)
 	if resp.StatusCode != http.StatusBadRequest || len(body) > 1000 {
 		t.Errorf("a 100 kB month over REST = %d, %d bytes, want 400 quoting its start", resp.StatusCode, len(body))

@@ -21,35 +21,10 @@ import (
 	"google.golang.org/grpc/status"
 
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
+	"github.com/csplan/csplan/internal/servertest"
 	"github.com/csplan/csplan/internal/testcerts"
 	"github.com/csplan/csplan/server"
 )
-
-// startServer runs a server on loopback listeners and returns their
-// addresses; it must shut down cleanly when the test ends.
-func startServer(t testing.TB, cfg server.Config) (grpcAddr, httpAddr string) {
-	t.Helper()
-	grpcAddr, httpAddr, stop := serveStoppable(t, cfg)
-	t.Cleanup(func() {
-		if err := stop(); err != nil {
-			t.Errorf("Serve = %v after shutdown, want nil", err)
-		}
-	})
-	return grpcAddr, httpAddr
-}
-
-func dial(t *testing.T, addr string, opts ...grpc.DialOption) *grpc.ClientConn {
-	t.Helper()
-	if len(opts) == 0 {
-		opts = []grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials())}
-	}
-	conn, err := grpc.NewClient(addr, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	return conn
-}
 
 func withToken(ctx context.Context, token string) context.Context {
 	return metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+token)
@@ -79,8 +54,8 @@ func TestAuthentication(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	grpcAddr, httpAddr := startServer(t, server.Config{Tokens: tokens})
-	conn := dial(t, grpcAddr)
+	srv := servertest.NewServer(t, server.Config{Tokens: tokens})
+	conn := srv.Conn()
 	capacity := csplanv1.NewCapacityServiceClient(conn)
 	ctx := context.Background()
 
@@ -115,7 +90,7 @@ func TestAuthentication(t *testing.T) {
 		t.Errorf("reflection without a token = %v, want Unauthenticated", err)
 	}
 
-	base := "http://" + httpAddr
+	base := srv.URL
 	for _, tc := range []struct {
 		name, method, path, auth string
 		want                     int
@@ -194,11 +169,11 @@ func TestTLSModes(t *testing.T) {
 			cfg.ClientAuth = tls.RequireAndVerifyClientCert
 		}
 		t.Run(name, func(t *testing.T) {
-			grpcAddr, httpAddr := startServer(t, server.Config{TLS: cfg})
+			srv := servertest.NewServer(t, server.Config{TLS: cfg})
 			call := func(creds grpc.DialOption) error {
 				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 				defer cancel()
-				_, err := csplanv1.NewCapacityServiceClient(dial(t, grpcAddr, creds)).GetBenchmarks(ctx, &csplanv1.GetBenchmarksRequest{})
+				_, err := csplanv1.NewCapacityServiceClient(srv.Dial(creds)).GetBenchmarks(ctx, &csplanv1.GetBenchmarksRequest{})
 				return err
 			}
 			withCert := grpc.WithTransportCredentials(credentials.NewTLS(&tls.Config{RootCAs: trusted, Certificates: []tls.Certificate{clientPair}}))
@@ -222,11 +197,11 @@ func TestTLSModes(t *testing.T) {
 			// REST is TLS without client certificates; its calls reach the
 			// gRPC server through the in-memory connection.
 			hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: trusted}}}
-			resp, body := httpDo(t, hc, http.MethodGet, "https://"+httpAddr+"/v1/benchmarks", "", nil)
+			resp, body := httpDo(t, hc, http.MethodGet, srv.URL+"/v1/benchmarks", "", nil)
 			if resp.StatusCode != http.StatusOK {
 				t.Errorf("REST over TLS = %d %s, want 200", resp.StatusCode, body)
 			}
-			if resp, err := http.Get("http://" + httpAddr + "/healthz"); err == nil {
+			if resp, err := http.Get("http://" + srv.HTTPAddr + "/healthz"); err == nil {
 				resp.Body.Close()
 				if resp.StatusCode != http.StatusBadRequest {
 					t.Errorf("plaintext request to the TLS port = %d, want 400", resp.StatusCode)
@@ -237,13 +212,13 @@ func TestTLSModes(t *testing.T) {
 }
 
 func TestCORS(t *testing.T) {
-	_, httpAddr := startServer(t, server.Config{CORSOrigins: []string{"https://app.example.com"}})
+	srv := servertest.NewServer(t, server.Config{CORSOrigins: []string{"https://app.example.com"}})
 	preflight := map[string]string{
 		"Origin":                         "https://app.example.com",
 		"Access-Control-Request-Method":  "POST",
 		"Access-Control-Request-Headers": "authorization,content-type",
 	}
-	resp, _ := httpDo(t, http.DefaultClient, http.MethodOptions, "http://"+httpAddr+"/v1/capacity:compute", "", preflight)
+	resp, _ := httpDo(t, http.DefaultClient, http.MethodOptions, srv.URL+"/v1/capacity:compute", "", preflight)
 	if resp.StatusCode/100 != 2 {
 		t.Errorf("preflight status = %d, want 2xx", resp.StatusCode)
 	}
@@ -254,28 +229,28 @@ func TestCORS(t *testing.T) {
 		t.Errorf("Access-Control-Allow-Credentials = %q, want none", got)
 	}
 	preflight["Origin"] = "https://evil.example.com"
-	resp, _ = httpDo(t, http.DefaultClient, http.MethodOptions, "http://"+httpAddr+"/v1/capacity:compute", "", preflight)
+	resp, _ = httpDo(t, http.DefaultClient, http.MethodOptions, srv.URL+"/v1/capacity:compute", "", preflight)
 	if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "" {
 		t.Errorf("origin outside the allowlist got Access-Control-Allow-Origin %q", got)
 	}
 }
 
 func TestRequestIDAndMetrics(t *testing.T) {
-	grpcAddr, httpAddr := startServer(t, server.Config{})
-	resp, _ := httpDo(t, http.DefaultClient, http.MethodGet, "http://"+httpAddr+"/v1/benchmarks", "", nil)
+	srv := servertest.NewServer(t, server.Config{})
+	resp, _ := httpDo(t, http.DefaultClient, http.MethodGet, srv.URL+"/v1/benchmarks", "", nil)
 	if resp.Header.Get("X-Request-Id") == "" {
 		t.Error("REST response carries no X-Request-Id")
 	}
-	resp, _ = httpDo(t, http.DefaultClient, http.MethodGet, "http://"+httpAddr+"/v1/benchmarks", "", map[string]string{"X-Request-Id": "trace-42"})
+	resp, _ = httpDo(t, http.DefaultClient, http.MethodGet, srv.URL+"/v1/benchmarks", "", map[string]string{"X-Request-Id": "trace-42"})
 	if got := resp.Header.Get("X-Request-Id"); got != "trace-42" {
 		t.Errorf("X-Request-Id = %q, want the caller's trace-42", got)
 	}
 	var header metadata.MD
-	_, err := csplanv1.NewCapacityServiceClient(dial(t, grpcAddr)).GetBenchmarks(context.Background(), &csplanv1.GetBenchmarksRequest{}, grpc.Header(&header))
+	_, err := csplanv1.NewCapacityServiceClient(srv.Conn()).GetBenchmarks(context.Background(), &csplanv1.GetBenchmarksRequest{}, grpc.Header(&header))
 	if err != nil || len(header.Get("x-request-id")) != 1 {
 		t.Errorf("gRPC header x-request-id = %v (err %v), want one id", header.Get("x-request-id"), err)
 	}
-	_, body := httpDo(t, http.DefaultClient, http.MethodGet, "http://"+httpAddr+"/metrics", "", nil)
+	_, body := httpDo(t, http.DefaultClient, http.MethodGet, srv.URL+"/metrics", "", nil)
 	for _, want := range []string{
 		`grpc_server_handled_total{grpc_code="OK",grpc_method="GetBenchmarks",grpc_service="csplan.v1.CapacityService",grpc_type="unary"} 3`,
 		"grpc_server_handling_seconds_bucket",
@@ -288,8 +263,8 @@ func TestRequestIDAndMetrics(t *testing.T) {
 }
 
 func TestLimits(t *testing.T) {
-	grpcAddr, httpAddr := startServer(t, server.Config{MaxRecvMsgBytes: 64 << 10, MaxLineBytes: 1 << 10, MaxBodyBytes: 2 << 10})
-	capacity := csplanv1.NewCapacityServiceClient(dial(t, grpcAddr))
+	srv := servertest.NewServer(t, server.Config{MaxRecvMsgBytes: 64 << 10, MaxLineBytes: 1 << 10, MaxBodyBytes: 2 << 10})
+	capacity := csplanv1.NewCapacityServiceClient(srv.Conn())
 	big := &csplanv1.ComputeCapacityRequest{Segments: []*csplanv1.CapacitySegment{{Name: strings.Repeat("x", 100<<10)}}}
 	_, err := capacity.ComputeCapacity(context.Background(), big)
 	if status.Code(err) != codes.ResourceExhausted {
@@ -300,12 +275,12 @@ func TestLimits(t *testing.T) {
 	}
 
 	// A valid body, padded past the limit: only the limit can refuse it.
-	resp, body := httpDo(t, http.DefaultClient, http.MethodPost, "http://"+httpAddr+"/v1/capacity:evaluate",
+	resp, body := httpDo(t, http.DefaultClient, http.MethodPost, srv.URL+"/v1/capacity:evaluate",
 		`{"csmCount":1,"accounts":30`+strings.Repeat(" ", 3<<10)+`}`, nil)
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "too large") {
 		t.Errorf("body past the limit = %d %s, want 400 saying it is too large", resp.StatusCode, body)
 	}
-	if resp, body := httpDo(t, http.DefaultClient, http.MethodPost, "http://"+httpAddr+"/v1/capacity:evaluate", `{"csmCount":1,"accounts":30}`, nil); resp.StatusCode != http.StatusOK {
+	if resp, body := httpDo(t, http.DefaultClient, http.MethodPost, srv.URL+"/v1/capacity:evaluate", `{"csmCount":1,"accounts":30}`, nil); resp.StatusCode != http.StatusOK {
 		t.Errorf("the same body within the limit = %d %s, want 200", resp.StatusCode, body)
 	}
 
@@ -321,7 +296,7 @@ func TestLimits(t *testing.T) {
 			if strings.Contains(route, "assign") {
 				first = `{"rules":{"segments":[{"name":"All"}]}}`
 			}
-			resp, body := httpDo(t, http.DefaultClient, http.MethodPost, "http://"+httpAddr+route, first+"\n"+msg+"\n", nil)
+			resp, body := httpDo(t, http.DefaultClient, http.MethodPost, srv.URL+route, first+"\n"+msg+"\n", nil)
 			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "1024 bytes") {
 				t.Errorf("%s: NDJSON message on %s past the limit = %d %s, want 400 naming the limit", route, name, resp.StatusCode, body)
 			}

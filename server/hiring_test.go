@@ -20,7 +20,7 @@ import (
 )
 
 func hiringClient(s *testServer) csplanv1.HiringServiceClient {
-	return csplanv1.NewHiringServiceClient(s.conn)
+	return csplanv1.NewHiringServiceClient(s.Conn())
 }
 
 func i32(x int32) *int32 { return &x }
@@ -214,7 +214,7 @@ func TestHiringRESTMatchesGRPC(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			code, got := s.do(t, http.MethodPost, tc.route, string(body))
+			code, got := s.Do(http.MethodPost, tc.route, string(body))
 			if code != http.StatusOK {
 				t.Fatalf("POST %s = %d %s, want 200", tc.route, code, got)
 			}
@@ -235,7 +235,7 @@ func TestHiringRESTMatchesGRPC(t *testing.T) {
 // TestHiringRESTJSONShape checks the names and values a frontend reads.
 func TestHiringRESTJSONShape(t *testing.T) {
 	s := newTestServer(t)
-	code, body := s.do(t, http.MethodPost, "/v1/hiring:evaluate",
+	code, body := s.Do(http.MethodPost, "/v1/hiring:evaluate",
 		`{"arr": 4000000, "csmCount": 5, "touchModel": "TOUCH_MODEL_HIGH", "hire": {"baseSalary": 100000}, "load": {"workloadCsmFte": 5.5}}`)
 	if code != http.StatusOK {
 		t.Fatalf("status %d: %s", code, body)
@@ -258,7 +258,7 @@ func TestHiringRESTJSONShape(t *testing.T) {
 	}
 
 	// A forecast without hire_cost still renders its cost fields as 0.
-	code, body = s.do(t, http.MethodPost, "/v1/capacity:forecast", `{"startMonth": "2027-01", "horizonMonths": 1, "accounts": 10, "csmCount": 1}`)
+	code, body = s.Do(http.MethodPost, "/v1/capacity:forecast", `{"startMonth": "2027-01", "horizonMonths": 1, "accounts": 10, "csmCount": 1}`)
 	if code != http.StatusOK {
 		t.Fatalf("status %d: %s", code, body)
 	}
@@ -346,7 +346,7 @@ func TestHiringInvalidArgumentREST(t *testing.T) {
 		{"forecast hire cost share", "/v1/capacity:forecast", `{"accounts": 10, "csmCount": 1, "hireCost": {"baseSalary": 100000, "recruitingFeeShare": 1.5}}`, "hire_cost.recruiting_fee_share"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			code, body := s.do(t, http.MethodPost, tc.route, tc.body)
+			code, body := s.Do(http.MethodPost, tc.route, tc.body)
 			if code != http.StatusBadRequest {
 				t.Fatalf("status = %d, want 400: %s", code, body)
 			}
@@ -356,10 +356,10 @@ func TestHiringInvalidArgumentREST(t *testing.T) {
 		})
 	}
 	// An unknown field is a 400 too, and the server keeps serving.
-	if code, body := s.do(t, http.MethodPost, "/v1/hiring:estimateCost", `{"baseSalry": 100000}`); code != http.StatusBadRequest {
+	if code, body := s.Do(http.MethodPost, "/v1/hiring:estimateCost", `{"baseSalry": 100000}`); code != http.StatusBadRequest {
 		t.Errorf("misspelt field: status %d, want 400: %s", code, body)
 	}
-	if code, body := s.do(t, http.MethodPost, "/v1/hiring:estimateCost", `{"baseSalary": 100000}`); code != http.StatusOK {
+	if code, body := s.Do(http.MethodPost, "/v1/hiring:estimateCost", `{"baseSalary": 100000}`); code != http.StatusOK {
 		t.Errorf("after bad requests: status %d, want 200: %s", code, body)
 	}
 }
@@ -370,7 +370,7 @@ func TestHiringEmptyRequests(t *testing.T) {
 	s := newTestServer(t)
 	for _, route := range []string{"/v1/hiring:estimateCost", "/v1/hiring:evaluate"} {
 		for _, body := range []string{`{}`, ``} {
-			code, resp := s.do(t, http.MethodPost, route, body)
+			code, resp := s.Do(http.MethodPost, route, body)
 			if code != http.StatusBadRequest {
 				t.Errorf("POST %s %q = %d %s, want 400", route, body, code, resp)
 				continue

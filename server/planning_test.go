@@ -19,7 +19,7 @@ import (
 )
 
 func (s *testServer) planning() csplanv1.PlanningServiceClient {
-	return csplanv1.NewPlanningServiceClient(s.conn)
+	return csplanv1.NewPlanningServiceClient(s.Conn())
 }
 
 // testPlan segments segBook with segRules' matching: Enterprise by a
@@ -77,7 +77,7 @@ func TestRunPlanEveryTransport(t *testing.T) {
 	}
 
 	body, _ := protojson.Marshal(&csplanv1.RunPlanRequest{Plan: testPlan(), Accounts: segBook()})
-	code, out := s.do(t, http.MethodPost, "/v1/plans:run", string(body))
+	code, out := s.Do(http.MethodPost, "/v1/plans:run", string(body))
 	var rest csplanv1.RunPlanResponse
 	if code != http.StatusOK || protojson.Unmarshal(out, &rest) != nil {
 		t.Fatalf("POST /v1/plans:run = %d %s", code, out)
@@ -91,7 +91,7 @@ func TestRunPlanEveryTransport(t *testing.T) {
 		b, _ := protojson.Marshal(m)
 		nd.Write(append(b, '\n'))
 	}
-	code, out = s.do(t, http.MethodPost, "/v1/plans:runStream", nd.String())
+	code, out = s.Do(http.MethodPost, "/v1/plans:runStream", nd.String())
 	var streamedREST csplanv1.StreamRunPlanResponse
 	if code != http.StatusOK {
 		t.Fatalf("POST /v1/plans:runStream = %d %s", code, out)
@@ -167,7 +167,7 @@ func TestRunPlanErrors(t *testing.T) {
 				t.Errorf("no violation of %s saying %q in %v", tc.field, tc.want, fieldViolations(st))
 			}
 			body, _ := protojson.Marshal(tc.req)
-			if code, out := s.do(t, http.MethodPost, "/v1/plans:run", string(body)); code != http.StatusBadRequest || !strings.Contains(string(out), tc.field) {
+			if code, out := s.Do(http.MethodPost, "/v1/plans:run", string(body)); code != http.StatusBadRequest || !strings.Contains(string(out), tc.field) {
 				t.Errorf("REST = %d %s", code, out)
 			}
 		})
@@ -204,7 +204,7 @@ func TestComparePlans(t *testing.T) {
 		}
 	}
 	body, _ := protojson.Marshal(&csplanv1.ComparePlansRequest{Base: testPlan(), WhatIf: &csplanv1.Plan{}, Accounts: segBook()})
-	code, out := s.do(t, http.MethodPost, "/v1/plans:compare", string(body))
+	code, out := s.Do(http.MethodPost, "/v1/plans:compare", string(body))
 	if code != http.StatusBadRequest || !strings.Contains(string(out), "what_if.segments") || !strings.Contains(string(out), "what_if.hiring.base_salary") {
 		t.Errorf("an empty what-if = %d %s", code, out)
 	}

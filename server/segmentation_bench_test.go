@@ -5,12 +5,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"testing"
 
 	"google.golang.org/grpc"
-	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/csplan/csplan/capacity"
@@ -201,84 +198,4 @@ func BenchmarkStreamSegmentAccountsBufconn(b *testing.B) {
 	if got := int(resp.GetTotalAccounts()); got != b.N {
 		b.Fatalf("the server counted %d accounts, want %d", got, b.N)
 	}
-}
-
-// repeatReader reads head, then body n times, then tail, without holding
-// the whole stream in memory.
-type repeatReader struct {
-	head, body, tail []byte
-	n                int
-	cur              []byte
-}
-
-func (r *repeatReader) Read(p []byte) (int, error) {
-	for len(r.cur) == 0 {
-		switch {
-		case r.head != nil:
-			r.cur, r.head = r.head, nil
-		case r.n > 0:
-			r.cur, r.n = r.body, r.n-1
-		case r.tail != nil:
-			r.cur, r.tail = r.tail, nil
-		default:
-			return 0, io.EOF
-		}
-	}
-	n := copy(p, r.cur)
-	r.cur = r.cur[n:]
-	return n, nil
-}
-
-// BenchmarkStreamSegmentAccountsREST posts the book as NDJSON to a server
-// on loopback listeners: the HTTP/1.1 body, the gateway's JSON decoding of
-// each line (ndjsonDecoder), its re-encoding onto the
-// in-memory gRPC connection, and the stream handler. Client and server
-// share the machine's cores.
-func BenchmarkStreamSegmentAccountsREST(b *testing.B) {
-	grpcLis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	httpLis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := New(Config{})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, grpcLis, httpLis) }()
-	defer func() { cancel(); <-done }()
-
-	line := func(m proto.Message) []byte {
-		j, err := protojson.Marshal(m)
-		if err != nil {
-			b.Fatal(err)
-		}
-		return append(j, '\n')
-	}
-	body := &repeatReader{head: line(benchRules()), body: line(benchBatchMessage(benchBatch)), n: b.N / benchBatch}
-	if rest := b.N % benchBatch; rest > 0 {
-		body.tail = line(benchBatchMessage(rest))
-	}
-
-	b.ReportAllocs()
-	b.ResetTimer()
-	resp, err := http.Post("http://"+httpLis.Addr().String()+"/v1/segments:assignStream", "application/x-ndjson", body)
-	if err != nil {
-		b.Fatal(err)
-	}
-	out, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	b.StopTimer()
-	if err != nil || resp.StatusCode != http.StatusOK {
-		b.Fatalf("POST = %d, %v: %s", resp.StatusCode, err, out)
-	}
-	var got csplanv1.StreamSegmentAccountsResponse
-	if err := protojson.Unmarshal(out, &got); err != nil {
-		b.Fatal(err)
-	}
-	if int(got.GetTotalAccounts()) != b.N {
-		b.Fatalf("the server counted %d accounts, want %d", got.GetTotalAccounts(), b.N)
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "accounts/s")
 }

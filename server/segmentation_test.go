@@ -16,11 +16,12 @@ import (
 	"google.golang.org/protobuf/testing/protocmp"
 
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
+	"github.com/csplan/csplan/internal/servertest"
 	"github.com/csplan/csplan/server"
 )
 
 func (s *testServer) segmentation() csplanv1.SegmentationServiceClient {
-	return csplanv1.NewSegmentationServiceClient(s.conn)
+	return csplanv1.NewSegmentationServiceClient(s.Conn())
 }
 
 // segRules are three segments: an ARR band with a coverage ratio, an
@@ -213,7 +214,7 @@ func TestSegmentationREST(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, resp := s.do(t, http.MethodPost, "/v1/segments:assign", string(body))
+	code, resp := s.Do(http.MethodPost, "/v1/segments:assign", string(body))
 	if code != http.StatusOK {
 		t.Fatalf("POST /v1/segments:assign = %d %s", code, resp)
 	}
@@ -225,7 +226,7 @@ func TestSegmentationREST(t *testing.T) {
 		t.Errorf("REST differs from gRPC (-grpc +rest):\n%s", diff)
 	}
 
-	code, resp = s.do(t, http.MethodPost, "/v1/segments:assignStream", ndjson(t, streamMessages(segRules(), segBook(), 2)))
+	code, resp = s.Do(http.MethodPost, "/v1/segments:assignStream", ndjson(t, streamMessages(segRules(), segBook(), 2)))
 	if code != http.StatusOK {
 		t.Fatalf("POST /v1/segments:assignStream = %d %s", code, resp)
 	}
@@ -242,7 +243,7 @@ func TestSegmentationREST(t *testing.T) {
 	lines := `{"rules":{"segments":[{"name":"All","minArr":1}]}}` + "\n" +
 		`{"batch":{"accounts":[{"id":"x","arr":10,"stage":"Adoption"}]}}` + "\n" +
 		`{"batch":{"accounts":[{"id":"y","arr":30,"stage":"adoption"}]}}` + "\n"
-	code, resp = s.do(t, http.MethodPost, "/v1/segments:assignStream", lines)
+	code, resp = s.Do(http.MethodPost, "/v1/segments:assignStream", lines)
 	if code != http.StatusOK {
 		t.Fatalf("POST /v1/segments:assignStream = %d %s", code, resp)
 	}
@@ -353,7 +354,7 @@ func TestSegmentationInvalidArgumentREST(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			code, body := s.do(t, http.MethodPost, tc.route, tc.body)
+			code, body := s.Do(http.MethodPost, tc.route, tc.body)
 			if code != http.StatusBadRequest {
 				t.Fatalf("status = %d, want 400: %s", code, body)
 			}
@@ -362,14 +363,14 @@ func TestSegmentationInvalidArgumentREST(t *testing.T) {
 			}
 		})
 	}
-	if code, body := s.do(t, http.MethodPost, "/v1/segments:assign", `{"segments":[{"name":"A"}],"accounts":[{"id":"1"}]}`); code != http.StatusOK {
+	if code, body := s.Do(http.MethodPost, "/v1/segments:assign", `{"segments":[{"name":"A"}],"accounts":[{"id":"1"}]}`); code != http.StatusOK {
 		t.Errorf("after bad requests POST /v1/segments:assign = %d %s, want 200", code, body)
 	}
 }
 
 func TestStreamAccountLimit(t *testing.T) {
-	grpcAddr, httpAddr := startServer(t, server.Config{MaxStreamAccounts: 5})
-	c := csplanv1.NewSegmentationServiceClient(dial(t, grpcAddr))
+	srv := servertest.NewServer(t, server.Config{MaxStreamAccounts: 5})
+	c := csplanv1.NewSegmentationServiceClient(srv.Conn())
 	book := make([]*csplanv1.Account, 6)
 	for i := range book {
 		book[i] = &csplanv1.Account{Id: fmt.Sprint(i), Arr: 100}
@@ -384,7 +385,7 @@ func TestStreamAccountLimit(t *testing.T) {
 	if msg := status.Convert(err).Message(); !strings.Contains(msg, "5 accounts") {
 		t.Errorf("error %q does not name the limit of 5 accounts", msg)
 	}
-	resp, body := httpDo(t, http.DefaultClient, http.MethodPost, "http://"+httpAddr+"/v1/segments:assignStream", ndjson(t, streamMessages(segRules(), book, 4)), nil)
+	resp, body := httpDo(t, http.DefaultClient, http.MethodPost, srv.URL+"/v1/segments:assignStream", ndjson(t, streamMessages(segRules(), book, 4)), nil)
 	if resp.StatusCode != http.StatusBadRequest || !contains(restFields(t, []byte(body)), "batch.accounts") {
 		t.Errorf("NDJSON stream past the limit = %d %s, want 400 on batch.accounts", resp.StatusCode, body)
 	}
@@ -489,7 +490,7 @@ func TestPlanCoverageREST(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, resp := s.do(t, http.MethodPost, "/v1/coverage:plan", string(body))
+	code, resp := s.Do(http.MethodPost, "/v1/coverage:plan", string(body))
 	if code != http.StatusOK {
 		t.Fatalf("POST /v1/coverage:plan = %d %s", code, resp)
 	}
@@ -514,7 +515,7 @@ func TestSegmentationEmptyRequests(t *testing.T) {
 	s := newTestServer(t)
 	for _, route := range []string{"/v1/segments:assign", "/v1/coverage:plan", "/v1/segments:assignStream"} {
 		for _, body := range []string{`{}`, ``, `{"segments":[{}]}`, `{"segments":[{"playbook":{}}],"accounts":[{}]}`} {
-			code, resp := s.do(t, http.MethodPost, route, body)
+			code, resp := s.Do(http.MethodPost, route, body)
 			if code >= 500 {
 				t.Errorf("POST %s %s = %d %s, want 200 or 4xx", route, body, code, resp)
 			}

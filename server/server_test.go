@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -13,9 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
@@ -23,14 +19,13 @@ import (
 	"google.golang.org/protobuf/testing/protocmp"
 
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
+	"github.com/csplan/csplan/internal/servertest"
 	"github.com/csplan/csplan/server"
 )
 
-// testServer is a csplan server on real loopback TCP listeners.
-type testServer struct {
-	conn    *grpc.ClientConn
-	baseURL string
-}
+// testServer is a csplan server on real loopback TCP listeners, with the
+// test clock, and clients of its services.
+type testServer struct{ *servertest.Server }
 
 // fixedNow is the clock of test servers: requests without a start month
 // start in 2026-12.
@@ -38,38 +33,11 @@ var fixedNow = time.Date(2026, 12, 15, 10, 0, 0, 0, time.UTC)
 
 func newTestServer(t testing.TB) *testServer {
 	t.Helper()
-	grpcAddr, httpAddr := startServer(t, server.Config{Now: func() time.Time { return fixedNow }})
-	conn, err := grpc.NewClient(grpcAddr, grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	return &testServer{conn: conn, baseURL: "http://" + httpAddr}
+	return &testServer{servertest.NewServer(t, server.Config{Now: func() time.Time { return fixedNow }})}
 }
 
 func (s *testServer) capacity() csplanv1.CapacityServiceClient {
-	return csplanv1.NewCapacityServiceClient(s.conn)
-}
-
-// post sends a JSON body to a REST route and returns the status code and
-// body.
-func (s *testServer) do(t *testing.T, method, route, body string) (int, []byte) {
-	t.Helper()
-	req, err := http.NewRequest(method, s.baseURL+route, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, b
+	return csplanv1.NewCapacityServiceClient(s.Conn())
 }
 
 func f64(x float64) *float64 { return &x }
@@ -272,7 +240,7 @@ func TestRESTMatchesGRPC(t *testing.T) {
 				}
 				body = string(b)
 			}
-			code, got := s.do(t, tc.method, tc.route, body)
+			code, got := s.Do(tc.method, tc.route, body)
 			if code != http.StatusOK {
 				t.Fatalf("%s %s = %d %s, want 200", tc.method, tc.route, code, got)
 			}
@@ -294,7 +262,7 @@ func TestRESTMatchesGRPC(t *testing.T) {
 // enums as strings, zero values present.
 func TestRESTJSONShape(t *testing.T) {
 	s := newTestServer(t)
-	code, body := s.do(t, http.MethodPost, "/v1/capacity:evaluate", `{"csmCount": 5, "accounts": 150, "arr": 6000000}`)
+	code, body := s.Do(http.MethodPost, "/v1/capacity:evaluate", `{"csmCount": 5, "accounts": 150, "arr": 6000000}`)
 	if code != http.StatusOK {
 		t.Fatalf("status %d: %s", code, body)
 	}
@@ -393,7 +361,7 @@ func TestInvalidArgumentREST(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			code, body := s.do(t, http.MethodPost, tc.route, tc.body)
+			code, body := s.Do(http.MethodPost, tc.route, tc.body)
 			if code != http.StatusBadRequest {
 				t.Fatalf("status = %d, want 400: %s", code, body)
 			}
@@ -402,7 +370,7 @@ func TestInvalidArgumentREST(t *testing.T) {
 			}
 		})
 	}
-	if code, body := s.do(t, http.MethodGet, "/v1/benchmarks", ""); code != http.StatusOK {
+	if code, body := s.Do(http.MethodGet, "/v1/benchmarks", ""); code != http.StatusOK {
 		t.Errorf("after bad requests GET /v1/benchmarks = %d %s, want 200", code, body)
 	}
 }
@@ -440,7 +408,7 @@ func restFields(t *testing.T, body []byte) []string {
 
 func TestUnknownJSONFieldIsRejected(t *testing.T) {
 	s := newTestServer(t)
-	code, body := s.do(t, http.MethodPost, "/v1/capacity:evaluate", `{"csmCount":5,"acounts":100}`)
+	code, body := s.Do(http.MethodPost, "/v1/capacity:evaluate", `{"csmCount":5,"acounts":100}`)
 	if code != http.StatusBadRequest {
 		t.Fatalf("status = %d, want 400 for a misspelt field: %s", code, body)
 	}
@@ -452,7 +420,7 @@ func TestUnknownJSONFieldIsRejected(t *testing.T) {
 func TestBodyLimit(t *testing.T) {
 	s := newTestServer(t)
 	big := `{"csmCount":5,"signals":{},"benchmarks":{"touchModels":[` + strings.Repeat(`{"touchModel":"TOUCH_MODEL_HIGH"},`, server.DefaultMaxBodyBytes/30) + `{}]}}`
-	code, body := s.do(t, http.MethodPost, "/v1/capacity:evaluate", big)
+	code, body := s.Do(http.MethodPost, "/v1/capacity:evaluate", big)
 	if code < 400 || code >= 500 {
 		t.Errorf("status = %d for a body past the limit, want a 4xx: %.200s", code, body)
 	}
@@ -460,18 +428,18 @@ func TestBodyLimit(t *testing.T) {
 
 func TestHealthAndOpenAPI(t *testing.T) {
 	s := newTestServer(t)
-	resp, err := healthpb.NewHealthClient(s.conn).Check(context.Background(), &healthpb.HealthCheckRequest{})
+	resp, err := healthpb.NewHealthClient(s.Conn()).Check(context.Background(), &healthpb.HealthCheckRequest{})
 	if err != nil || resp.GetStatus() != healthpb.HealthCheckResponse_SERVING {
 		t.Errorf("health Check = %v, %v; want SERVING", resp, err)
 	}
-	resp, err = healthpb.NewHealthClient(s.conn).Check(context.Background(), &healthpb.HealthCheckRequest{Service: "csplan.v1.CapacityService"})
+	resp, err = healthpb.NewHealthClient(s.Conn()).Check(context.Background(), &healthpb.HealthCheckRequest{Service: "csplan.v1.CapacityService"})
 	if err != nil || resp.GetStatus() != healthpb.HealthCheckResponse_SERVING {
 		t.Errorf("health Check(CapacityService) = %v, %v; want SERVING", resp, err)
 	}
-	if code, body := s.do(t, http.MethodGet, "/healthz", ""); code != http.StatusOK {
+	if code, body := s.Do(http.MethodGet, "/healthz", ""); code != http.StatusOK {
 		t.Errorf("GET /healthz = %d %s, want 200", code, body)
 	}
-	code, body := s.do(t, http.MethodGet, "/openapi.json", "")
+	code, body := s.Do(http.MethodGet, "/openapi.json", "")
 	if code != http.StatusOK {
 		t.Fatalf("GET /openapi.json = %d", code)
 	}
@@ -489,24 +457,11 @@ func TestHealthAndOpenAPI(t *testing.T) {
 }
 
 func TestShutdownEndsServe(t *testing.T) {
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := server.New(server.Config{})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, lis, nil) }()
-	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := csplanv1.NewCapacityServiceClient(conn).GetBenchmarks(ctx, &csplanv1.GetBenchmarksRequest{}); err != nil {
+	srv := servertest.NewServer(t, server.Config{})
+	if _, err := csplanv1.NewCapacityServiceClient(srv.Conn()).GetBenchmarks(context.Background(), &csplanv1.GetBenchmarksRequest{}); err != nil {
 		t.Fatalf("GetBenchmarks before shutdown: %v", err)
 	}
-	cancel()
-	if err := <-done; err != nil {
+	if err := srv.Stop(); err != nil {
 		t.Errorf("Serve = %v after its context ended, want nil", err)
 	}
 }
@@ -517,7 +472,7 @@ func TestEmptyRequests(t *testing.T) {
 	s := newTestServer(t)
 	for _, route := range []string{"/v1/capacity:compute", "/v1/capacity:evaluate", "/v1/capacity:forecast"} {
 		for _, body := range []string{`{}`, ``, `{"csmTime":null,"segments":[{}]}`, `{"signals":{},"benchmarks":{"touchModels":[{}]}}`} {
-			code, resp := s.do(t, http.MethodPost, route, body)
+			code, resp := s.Do(http.MethodPost, route, body)
 			if code >= 500 {
 				t.Errorf("POST %s %s = %d %s, want 200 or 4xx", route, body, code, resp)
 			}
@@ -527,7 +482,7 @@ func TestEmptyRequests(t *testing.T) {
 
 func TestTrailingDataAfterTheMessageIsRejected(t *testing.T) {
 	s := newTestServer(t)
-	code, body := s.do(t, http.MethodPost, "/v1/capacity:evaluate", `{"csmCount":5} {"csmCount":6}`)
+	code, body := s.Do(http.MethodPost, "/v1/capacity:evaluate", `{"csmCount":5} {"csmCount":6}`)
 	if code != http.StatusBadRequest {
 		t.Errorf("two JSON values in a unary body = %d %s, want 400", code, body)
 	}
@@ -539,7 +494,7 @@ func TestTrailingDataAfterTheMessageIsRejected(t *testing.T) {
 func TestInvalidUTF8Body(t *testing.T) {
 	s := newTestServer(t)
 	for _, route := range []string{"/v1/capacity:forecast", "/v1/segments:assignStream"} {
-		code, body := s.do(t, http.MethodPost, route, "\xc00")
+		code, body := s.Do(http.MethodPost, route, "\xc00")
 		if code != http.StatusBadRequest || !json.Valid(body) {
 			t.Errorf("POST %s with invalid UTF-8 = %d %q, want 400 with status JSON", route, code, body)
 		}

@@ -13,6 +13,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
+	"github.com/csplan/csplan/internal/servertest"
 	"github.com/csplan/csplan/server"
 )
 
@@ -30,13 +31,8 @@ func (wireCodec) Name() string { return "proto" }
 // contract does not have is refused on the stream, with a message that
 // names it, never dropped (the answer would count the book without it).
 func TestStreamRefusesFieldsOfANewerContract(t *testing.T) {
-	grpcAddr, _ := startServer(t, server.Config{})
-	conn, err := grpc.NewClient(grpcAddr, grpc.WithTransportCredentials(insecure.NewCredentials()),
+	conn := servertest.NewServer(t, server.Config{}).Dial(grpc.WithTransportCredentials(insecure.NewCredentials()),
 		grpc.WithDefaultCallOptions(grpc.ForceCodec(wireCodec{})))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
 	rules, err := proto.Marshal(&csplanv1.StreamSegmentAccountsRequest{Payload: &csplanv1.StreamSegmentAccountsRequest_Rules{
 		Rules: &csplanv1.SegmentRules{Segments: []*csplanv1.SegmentRule{{Name: "All"}}}}})
 	if err != nil {

@@ -17,11 +17,12 @@ import (
 	"google.golang.org/protobuf/testing/protocmp"
 
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
+	"github.com/csplan/csplan/internal/servertest"
 	"github.com/csplan/csplan/server"
 )
 
 func (s *testServer) tiers() csplanv1.SegmentationServiceClient {
-	return csplanv1.NewSegmentationServiceClient(s.conn)
+	return csplanv1.NewSegmentationServiceClient(s.Conn())
 }
 
 // Sources the tier answers cite.
@@ -216,7 +217,7 @@ func TestSuggestSegmentsREST(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, resp := s.do(t, http.MethodPost, "/v1/segments:suggest", string(body))
+	code, resp := s.Do(http.MethodPost, "/v1/segments:suggest", string(body))
 	if code != http.StatusOK {
 		t.Fatalf("POST /v1/segments:suggest = %d %s", code, resp)
 	}
@@ -254,7 +255,7 @@ func TestSuggestSegmentsREST(t *testing.T) {
 	lines := `{"settings":{"tiers":2}}` + "\n" +
 		`{"batch":{"accounts":[{"arr":100},{"arr":100000}]}}` + "\n" +
 		`{"batch":{"accounts":[{"id":"no-arr"},{"arr":10,"name":"Small"},{"arr":10000,"attributes":{"region":"NA"}}]}}` + "\n"
-	code, resp = s.do(t, http.MethodPost, "/v1/segments:suggestStream", lines)
+	code, resp = s.Do(http.MethodPost, "/v1/segments:suggestStream", lines)
 	if code != http.StatusOK {
 		t.Fatalf("POST /v1/segments:suggestStream = %d %s", code, resp)
 	}
@@ -354,7 +355,7 @@ func TestSuggestSegmentsInvalidArgumentREST(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			code, body := s.do(t, http.MethodPost, tc.route, tc.body)
+			code, body := s.Do(http.MethodPost, tc.route, tc.body)
 			if code != http.StatusBadRequest {
 				t.Fatalf("status = %d, want 400: %s", code, body)
 			}
@@ -366,8 +367,8 @@ func TestSuggestSegmentsInvalidArgumentREST(t *testing.T) {
 }
 
 func TestSuggestSegmentsLimits(t *testing.T) {
-	grpcAddr, httpAddr := startServer(t, server.Config{MaxUnaryAccounts: 4, MaxStreamAccounts: 5})
-	c := csplanv1.NewSegmentationServiceClient(dial(t, grpcAddr))
+	srv := servertest.NewServer(t, server.Config{MaxUnaryAccounts: 4, MaxStreamAccounts: 5})
+	c := csplanv1.NewSegmentationServiceClient(srv.Conn())
 	ctx := context.Background()
 
 	// Unary: at the limit served, past it refused with the stream named.
@@ -405,7 +406,7 @@ func TestSuggestSegmentsLimits(t *testing.T) {
 		lines.Write(b)
 		lines.WriteByte('\n')
 	}
-	resp, body := httpDo(t, http.DefaultClient, http.MethodPost, "http://"+httpAddr+"/v1/segments:suggestStream", lines.String(), nil)
+	resp, body := httpDo(t, http.DefaultClient, http.MethodPost, srv.URL+"/v1/segments:suggestStream", lines.String(), nil)
 	if resp.StatusCode != http.StatusBadRequest || !contains(restFields(t, []byte(body)), "batch.accounts") {
 		t.Errorf("NDJSON stream past the limit = %d %s, want 400 on batch.accounts", resp.StatusCode, body)
 	}

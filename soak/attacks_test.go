@@ -492,7 +492,11 @@ func TestDrainLosesNoRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	sawHealth := map[int]int{}
-	for !draining.Load() {
+	for deadline := time.Now().Add(30 * time.Second); !draining.Load(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			stopped.Store(true)
+			t.Fatalf("/healthz did not answer 503 within 30s of SIGTERM (answers by status: %v)", sawHealth)
+		}
 		resp, err := http.Get("http://" + p.httpAddr + "/healthz")
 		if err != nil {
 			t.Fatalf("/healthz while draining: %v, want an answer", err)
@@ -504,7 +508,6 @@ func TestDrainLosesNoRequest(t *testing.T) {
 		if resp.StatusCode == http.StatusServiceUnavailable {
 			draining.Store(true)
 		}
-		time.Sleep(20 * time.Millisecond)
 	}
 	time.Sleep(500 * time.Millisecond)
 	stopped.Store(true)

@@ -1,13 +1,12 @@
 package main
 
 import (
-	"context"
-	"net"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/csplan/csplan/internal/servertest"
 	"github.com/csplan/csplan/server"
 )
 
@@ -105,14 +104,7 @@ func TestHireErrors(t *testing.T) {
 // TestHireRemoteMatchesInProcess calls a real server with --server and
 // expects the in-process answer.
 func TestHireRemoteMatchesInProcess(t *testing.T) {
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- server.New(server.Config{}).Serve(ctx, lis, nil) }()
-	t.Cleanup(func() { cancel(); <-done })
+	srv := servertest.NewServer(t, server.Config{})
 
 	for _, args := range [][]string{
 		{"hire", "cost", "-f", "../../examples/hire.yaml"},
@@ -122,7 +114,7 @@ func TestHireRemoteMatchesInProcess(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("in-process %v exited %d", args, code)
 		}
-		remote, stderr, code := runCLI(t, "", append(args, "--server", lis.Addr().String())...)
+		remote, stderr, code := runCLI(t, "", append(args, "--server", srv.GRPCAddr)...)
 		if code != 0 {
 			t.Fatalf("remote %v exited %d: %s", args, code, stderr)
 		}

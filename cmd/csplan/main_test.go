@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"flag"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/csplan/csplan/internal/servertest"
 	"github.com/csplan/csplan/server"
 )
 
@@ -79,21 +79,14 @@ func TestExamples(t *testing.T) {
 // TestRemoteMatchesInProcess calls a real server with --server and expects
 // the same answer as the in-process run.
 func TestRemoteMatchesInProcess(t *testing.T) {
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- server.New(server.Config{}).Serve(ctx, lis, nil) }()
-	t.Cleanup(func() { cancel(); <-done })
+	srv := servertest.NewServer(t, server.Config{})
 
 	args := []string{"capacity", "compute", "-f", "../../examples/capacity.yaml"}
 	local, _, code := runCLI(t, "", args...)
 	if code != 0 {
 		t.Fatalf("in-process run exited %d", code)
 	}
-	remote, stderr, code := runCLI(t, "", append(args, "--server", lis.Addr().String())...)
+	remote, stderr, code := runCLI(t, "", append(args, "--server", srv.GRPCAddr)...)
 	if code != 0 {
 		t.Fatalf("remote run exited %d: %s", code, stderr)
 	}

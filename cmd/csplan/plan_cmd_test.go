@@ -2,11 +2,9 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -20,6 +18,7 @@ import (
 	"github.com/csplan/csplan/accountcsv"
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
 	"github.com/csplan/csplan/internal/numfmt"
+	"github.com/csplan/csplan/internal/servertest"
 	"github.com/csplan/csplan/planner"
 	"github.com/csplan/csplan/server"
 )
@@ -153,14 +152,7 @@ func TestPlanFormats(t *testing.T) {
 // TestPlanJSONIsTheRESTAnswer: csplan plan -o json prints what POST
 // /v1/plans:run answers for the same plan and book.
 func TestPlanJSONIsTheRESTAnswer(t *testing.T) {
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- server.New(server.Config{}).Serve(ctx, nil, lis) }()
-	t.Cleanup(func() { cancel(); <-done })
+	srv := servertest.NewServer(t, server.Config{})
 
 	cli, stderr, code := runCLI(t, "", "plan", "-f", sproutPlan, "-o", "json")
 	if code != 0 {
@@ -189,7 +181,7 @@ func TestPlanJSONIsTheRESTAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := http.Post("http://"+lis.Addr().String()+"/v1/plans:run", "application/json", bytes.NewReader(body))
+	resp, err := http.Post(srv.URL+"/v1/plans:run", "application/json", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,14 +205,7 @@ func TestPlanJSONIsTheRESTAnswer(t *testing.T) {
 // TestPlanRemote runs the plan and the diff against a real server with
 // --server and expects the in-process output byte for byte.
 func TestPlanRemote(t *testing.T) {
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- server.New(server.Config{}).Serve(ctx, lis, nil) }()
-	t.Cleanup(func() { cancel(); <-done })
+	srv := servertest.NewServer(t, server.Config{})
 
 	for _, args := range [][]string{
 		{"plan", "-f", sproutPlan, "-o", "json"},
@@ -231,7 +216,7 @@ func TestPlanRemote(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("in-process %v exited %d: %s", args, code, stderr)
 		}
-		remote, stderr, code := runCLI(t, "", append(args, "--server", lis.Addr().String())...)
+		remote, stderr, code := runCLI(t, "", append(args, "--server", srv.GRPCAddr)...)
 		if code != 0 {
 			t.Fatalf("remote %v exited %d: %s", args, code, stderr)
 		}

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/csplan/csplan/internal/servertest"
 	"github.com/csplan/csplan/server"
 )
 
@@ -110,14 +109,7 @@ func TestSegmentAssignBatchesAgree(t *testing.T) {
 }
 
 func TestSegmentAssignRemoteMatchesInProcess(t *testing.T) {
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- server.New(server.Config{}).Serve(ctx, lis, nil) }()
-	t.Cleanup(func() { cancel(); <-done })
+	srv := servertest.NewServer(t, server.Config{})
 
 	for _, args := range [][]string{
 		{"segment", "assign", "--rules", exampleRules, exampleAccounts},
@@ -127,7 +119,7 @@ func TestSegmentAssignRemoteMatchesInProcess(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("in-process %v exited %d", args, code)
 		}
-		remote, stderr, code := runCLI(t, "", append(args, "--server", lis.Addr().String())...)
+		remote, stderr, code := runCLI(t, "", append(args, "--server", srv.GRPCAddr)...)
 		if code != 0 {
 			t.Fatalf("remote %v exited %d: %s", args, code, stderr)
 		}

@@ -1,13 +1,12 @@
 package main
 
 import (
-	"context"
-	"net"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/csplan/csplan/internal/servertest"
 	"github.com/csplan/csplan/server"
 )
 
@@ -105,21 +104,14 @@ func TestSegmentSuggestBatchesAgree(t *testing.T) {
 }
 
 func TestSegmentSuggestRemoteMatchesInProcess(t *testing.T) {
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- server.New(server.Config{}).Serve(ctx, lis, nil) }()
-	t.Cleanup(func() { cancel(); <-done })
+	srv := servertest.NewServer(t, server.Config{})
 
 	args := []string{"segment", "suggest", exampleAccounts, "--tiers", "6"}
 	local, _, code := runCLI(t, "", args...)
 	if code != 0 {
 		t.Fatalf("in-process run exited %d", code)
 	}
-	remote, stderr, code := runCLI(t, "", append(args, "--server", lis.Addr().String())...)
+	remote, stderr, code := runCLI(t, "", append(args, "--server", srv.GRPCAddr)...)
 	if code != 0 {
 		t.Fatalf("remote run exited %d: %s", code, stderr)
 	}

@@ -1,30 +1,19 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/csplan/csplan/internal/logbuf"
 )
 
 // TestServeLogsOnlyInItsFormat: under --log-format json every line serve
 // writes is JSON, what gRPC and the gateway log themselves included (at
 // DEBUG), and a caller's broken stream is never an ERROR.
 func TestServeLogsOnlyInItsFormat(t *testing.T) {
-	httpAddr := freeAddr(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	var logs logbuf.Buffer
-	go func() {
-		done <- run(ctx, []string{"serve", "--grpc-addr", "127.0.0.1:0", "--http-addr", httpAddr, "--log-format", "json", "--log-level", "debug"}, nil, &bytes.Buffer{}, &logs)
-	}()
-	waitForPort(t, httpAddr)
+	s := startServe(t, "--log-format", "json", "--log-level", "debug")
+	httpAddr, logs := s.http, s.logs
 
 	for _, body := range []string{
 		"{\"rules\":{\"segments\":[{\"name\":\"All\"}]}}\n{\"batch\":", // cut mid-message
@@ -40,8 +29,7 @@ func TestServeLogsOnlyInItsFormat(t *testing.T) {
 			t.Errorf("a broken stream = %d, want 400", resp.StatusCode)
 		}
 	}
-	cancel()
-	if err := <-done; err != nil {
+	if err := s.stop(); err != nil {
 		t.Fatalf("serve returned %v", err)
 	}
 	rejected, fromGRPC := 0, 0
@@ -86,15 +74,4 @@ func TestServeRefusesNoBounds(t *testing.T) {
 			t.Errorf("serve %v exited %d (%q), want 2 naming %s", args, code, stderr, args[0])
 		}
 	}
-}
-
-// freeAddr reserves a loopback port and frees it, for serve to bind.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lis.Close()
-	return lis.Addr().String()
 }

@@ -3,8 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -62,24 +62,8 @@ func TestServeAndCallWithTLSAndToken(t *testing.T) {
 	if err := os.WriteFile(tokens, []byte("# CI\ncli-token-for-tests\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	// Reserve a port, then let serve bind it.
-	addr := freeAddr(t)
-
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	var serveLog bytes.Buffer
-	go func() {
-		done <- run(ctx, []string{"serve", "--grpc-addr", addr, "--http-addr", "", "--auth-tokens-file", tokens,
-			"--tls-cert", certs.ServerCert, "--tls-key", certs.ServerKey, "--tls-client-ca", certs.CA}, nil, &bytes.Buffer{}, &serveLog)
-	}()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve returned %v", err)
-		}
-	}()
-
-	waitForPort(t, addr)
+	addr := startServe(t, "--http-addr", "", "--auth-tokens-file", tokens,
+		"--tls-cert", certs.ServerCert, "--tls-key", certs.ServerKey, "--tls-client-ca", certs.CA).grpc
 
 	base := []string{"benchmarks", "--server", addr, "--timeout", "20s"}
 	mtls := []string{"--ca", certs.CA, "--cert", certs.ClientCert, "--key", certs.ClientKey}
@@ -107,21 +91,58 @@ func TestServeAndCallWithTLSAndToken(t *testing.T) {
 	}
 }
 
-// waitForPort waits until something accepts connections on addr: the
-// server under test starts in another goroutine.
-func waitForPort(t *testing.T, addr string) {
+// serving is a run of the serve command in process.
+type serving struct {
+	// grpc, http and pprof are the addresses its "csplan serving" line
+	// names ("" for a listener it does not open).
+	grpc, http, pprof string
+	logs              *logbuf.Buffer
+	// stop ends the run and returns its error; later calls return the
+	// same error.
+	stop func() error
+}
+
+// startServe runs serve with args after defaults of JSON logs and
+// loopback listeners on ports of the system's choosing, and returns once
+// its "csplan serving" line, which names the addresses it bound, is
+// logged. Serve must return nil when the test ends.
+func startServe(t *testing.T, args ...string) *serving {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		conn, err := net.DialTimeout("tcp", addr, time.Second)
-		if err == nil {
-			conn.Close()
-			return
+	s := &serving{logs: &logbuf.Buffer{}}
+	ctx, cancel := context.WithCancel(context.Background())
+	finished := make(chan struct{})
+	var runErr error
+	args = append([]string{"serve", "--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0", "--log-format", "json"}, args...)
+	go func() {
+		defer close(finished)
+		runErr = run(ctx, args, nil, &bytes.Buffer{}, s.logs)
+	}()
+	s.stop = func() error {
+		cancel()
+		<-finished
+		return runErr
+	}
+	t.Cleanup(func() {
+		if err := s.stop(); err != nil {
+			t.Errorf("serve %v returned %v", args[1:], err)
+		}
+	})
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		for _, line := range strings.Split(s.logs.String(), "\n") {
+			var rec struct{ Msg, GRPC, HTTP, Pprof string }
+			if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "csplan serving" {
+				s.grpc, s.http, s.pprof = rec.GRPC, rec.HTTP, rec.Pprof
+				return s
+			}
+		}
+		select {
+		case <-finished:
+			t.Fatalf("serve %v ended before serving: %v\n%s", args[1:], runErr, s.logs.String())
+		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("nothing listens on %s: %v", addr, err)
+			t.Fatalf("serve %v logged no serving line within 30s:\n%s", args[1:], s.logs.String())
 		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }
 
@@ -138,14 +159,9 @@ func TestTokensReloadOnSIGHUP(t *testing.T) {
 	if err := os.WriteFile(tokens, []byte("old-token-0000001\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	addr := freeAddr(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--grpc-addr", addr, "--http-addr", "", "--auth-tokens-file", tokens}, nil, &bytes.Buffer{}, &bytes.Buffer{})
-	}()
-	defer func() { cancel(); <-done }()
-	waitForPort(t, addr)
+	s := startServe(t, "--http-addr", "", "--auth-tokens-file", tokens)
+	defer s.stop() // before signal.Stop: serve catches SIGHUP until it ends
+	addr := s.grpc
 
 	call := func(token string) int {
 		_, _, code := runCLI(t, "", "benchmarks", "--server", addr, "--token", token, "--timeout", "10s")
@@ -173,23 +189,8 @@ func TestTokensReloadOnSIGHUP(t *testing.T) {
 // TestServePprof: --pprof-addr serves the runtime's profiles on its own
 // port, apart from the API.
 func TestServePprof(t *testing.T) {
-	addrs := make([]string, 2)
-	for i := range addrs {
-		lis, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		addrs[i] = lis.Addr().String()
-		lis.Close()
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--grpc-addr", addrs[0], "--http-addr", "", "--pprof-addr", addrs[1]}, nil, &bytes.Buffer{}, &bytes.Buffer{})
-	}()
-	defer func() { cancel(); <-done }()
-	waitForPort(t, addrs[1])
-	res, err := http.Get("http://" + addrs[1] + "/debug/pprof/goroutine?debug=1")
+	pprof := startServe(t, "--http-addr", "", "--pprof-addr", "127.0.0.1:0").pprof
+	res, err := http.Get("http://" + pprof + "/debug/pprof/goroutine?debug=1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,19 +212,12 @@ func TestServeGCPercent(t *testing.T) {
 		{nil, `"gogc":"200"`},
 		{[]string{"--gc-percent", "150"}, `"gogc":"150"`},
 	} {
-		addr := freeAddr(t)
-		ctx, cancel := context.WithCancel(context.Background())
-		var logs logbuf.Buffer
-		done := make(chan error, 1)
-		go func() {
-			args := append([]string{"serve", "--grpc-addr", addr, "--http-addr", "", "--log-format", "json"}, tc.args...)
-			done <- run(ctx, args, nil, &bytes.Buffer{}, &logs)
-		}()
-		waitForPort(t, addr)
-		cancel()
-		<-done
-		if !strings.Contains(logs.String(), tc.want) {
-			t.Errorf("serve %v logged no %s:\n%s", tc.args, tc.want, logs.String())
+		s := startServe(t, append([]string{"--http-addr", ""}, tc.args...)...)
+		if err := s.stop(); err != nil {
+			t.Errorf("serve %v returned %v", tc.args, err)
+		}
+		if !strings.Contains(s.logs.String(), tc.want) {
+			t.Errorf("serve %v logged no %s:\n%s", tc.args, tc.want, s.logs.String())
 		}
 	}
 	if got := debug.SetGCPercent(100); got != 150 {
