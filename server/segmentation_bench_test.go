@@ -56,15 +56,16 @@ func benchBatchMessage(n int) *csplanv1.StreamSegmentAccountsRequest {
 // wireStream is the server side of a stream fed from encoded messages:
 // RecvMsg decodes through proto.Unmarshal, as gRPC's codec does, and Recv
 // into a fresh message, as gRPC's generated code does.
-type wireStream struct {
+type wireStream[Req proto.Message, Resp any] struct {
 	grpc.ServerStream
-	ctx  context.Context
-	msgs [][]byte
+	ctx    context.Context
+	msgs   [][]byte
+	newReq func() Req
 }
 
-func (w *wireStream) Context() context.Context { return w.ctx }
+func (w *wireStream[Req, Resp]) Context() context.Context { return w.ctx }
 
-func (w *wireStream) RecvMsg(m any) error {
+func (w *wireStream[Req, Resp]) RecvMsg(m any) error {
 	if len(w.msgs) == 0 {
 		return io.EOF
 	}
@@ -73,12 +74,18 @@ func (w *wireStream) RecvMsg(m any) error {
 	return err
 }
 
-func (w *wireStream) Recv() (*csplanv1.StreamSegmentAccountsRequest, error) {
-	m := new(csplanv1.StreamSegmentAccountsRequest)
+func (w *wireStream[Req, Resp]) Recv() (Req, error) {
+	m := w.newReq()
 	return m, w.RecvMsg(m)
 }
 
-func (w *wireStream) SendAndClose(*csplanv1.StreamSegmentAccountsResponse) error { return nil }
+func (w *wireStream[Req, Resp]) SendAndClose(Resp) error { return nil }
+
+// segmentWireStream feeds StreamSegmentAccounts.
+func segmentWireStream(msgs [][]byte) *wireStream[*csplanv1.StreamSegmentAccountsRequest, *csplanv1.StreamSegmentAccountsResponse] {
+	return &wireStream[*csplanv1.StreamSegmentAccountsRequest, *csplanv1.StreamSegmentAccountsResponse]{
+		ctx: context.Background(), msgs: msgs, newReq: func() *csplanv1.StreamSegmentAccountsRequest { return new(csplanv1.StreamSegmentAccountsRequest) }}
+}
 
 // benchWire encodes the rules and b.N accounts in batches of benchBatch.
 func benchWire(b *testing.B) [][]byte {
@@ -114,7 +121,7 @@ func benchWire(b *testing.B) [][]byte {
 func BenchmarkStreamSegmentAccounts(b *testing.B) {
 	svc := &segmentationService{logger: slog.New(slog.DiscardHandler), maxUnaryAccounts: DefaultMaxUnaryAccounts, maxStreamAccounts: DefaultMaxStreamAccounts}
 	b.Run("decode-proto", func(b *testing.B) {
-		w := &wireStream{ctx: context.Background(), msgs: benchWire(b)}
+		w := segmentWireStream(benchWire(b))
 		b.ReportAllocs()
 		b.ResetTimer()
 		for {
@@ -147,7 +154,7 @@ func BenchmarkStreamSegmentAccounts(b *testing.B) {
 		}
 	})
 	b.Run("handler", func(b *testing.B) {
-		w := &wireStream{ctx: context.Background(), msgs: benchWire(b)}
+		w := segmentWireStream(benchWire(b))
 		b.ReportAllocs()
 		b.ResetTimer()
 		if err := svc.StreamSegmentAccounts(w); err != nil {

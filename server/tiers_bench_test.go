@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"testing"
 
-	"google.golang.org/grpc"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/csplan/csplan/capacity"
@@ -41,31 +40,11 @@ func marshal(t testing.TB, m proto.Message) []byte {
 	return b
 }
 
-// suggestWireStream is the server side of a stream fed from encoded
-// messages: RecvMsg decodes through proto.Unmarshal, as gRPC's codec does.
-type suggestWireStream struct {
-	grpc.ServerStream
-	ctx  context.Context
-	msgs [][]byte
+// suggestWireStream feeds StreamSuggestSegments.
+func suggestWireStream(msgs [][]byte) *wireStream[*csplanv1.StreamSuggestSegmentsRequest, *csplanv1.StreamSuggestSegmentsResponse] {
+	return &wireStream[*csplanv1.StreamSuggestSegmentsRequest, *csplanv1.StreamSuggestSegmentsResponse]{
+		ctx: context.Background(), msgs: msgs, newReq: func() *csplanv1.StreamSuggestSegmentsRequest { return new(csplanv1.StreamSuggestSegmentsRequest) }}
 }
-
-func (w *suggestWireStream) Context() context.Context { return w.ctx }
-
-func (w *suggestWireStream) RecvMsg(m any) error {
-	if len(w.msgs) == 0 {
-		return io.EOF
-	}
-	err := proto.Unmarshal(w.msgs[0], m.(proto.Message))
-	w.msgs = w.msgs[1:]
-	return err
-}
-
-func (w *suggestWireStream) Recv() (*csplanv1.StreamSuggestSegmentsRequest, error) {
-	m := new(csplanv1.StreamSuggestSegmentsRequest)
-	return m, w.RecvMsg(m)
-}
-
-func (w *suggestWireStream) SendAndClose(*csplanv1.StreamSuggestSegmentsResponse) error { return nil }
 
 const suggestBenchBatch = 1000
 
@@ -91,7 +70,7 @@ func suggestWire(b *testing.B, n int) [][]byte {
 func BenchmarkStreamSuggestSegments(b *testing.B) {
 	svc := &segmentationService{logger: slog.New(slog.DiscardHandler), maxUnaryAccounts: DefaultMaxUnaryAccounts, maxStreamAccounts: DefaultMaxStreamAccounts}
 	b.Run("decode-proto", func(b *testing.B) {
-		w := &suggestWireStream{ctx: context.Background(), msgs: suggestWire(b, b.N)}
+		w := suggestWireStream(suggestWire(b, b.N))
 		b.ReportAllocs()
 		b.ResetTimer()
 		for {
@@ -121,7 +100,7 @@ func BenchmarkStreamSuggestSegments(b *testing.B) {
 		}
 	})
 	b.Run("handler", func(b *testing.B) {
-		w := &suggestWireStream{ctx: context.Background(), msgs: suggestWire(b, b.N)}
+		w := suggestWireStream(suggestWire(b, b.N))
 		b.ReportAllocs()
 		b.ResetTimer()
 		if err := svc.StreamSuggestSegments(w); err != nil {

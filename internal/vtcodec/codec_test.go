@@ -128,3 +128,31 @@ func TestUnmarshalIsProtos(t *testing.T) {
 		t.Fatal("a string that is not UTF-8 was read")
 	}
 }
+
+// BenchmarkForecastAnswer writes a 120-month forecast answer, the largest
+// unary answer, as the server does and as proto.Marshal would.
+func BenchmarkForecastAnswer(b *testing.B) {
+	m := &csplanv1.ForecastCapacityResponse{}
+	for i := range 121 {
+		m.Months = append(m.Months, &csplanv1.ForecastMonth{Month: "2027-01", Accounts: float64(260 + i), Arr: 9.1e6 + float64(i)*3e4,
+			CsmHeadcount: int32(7 + i/12), EffectiveCsms: 6.5, AccountsPerCsm: 40 + float64(i)/7, ArrPerCsm: 1.4e6, CsCost: 87500, CsCostShare: 0.11})
+	}
+	b.Run("codec", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			data, err := Codec{}.Marshal(m)
+			if err != nil {
+				b.Fatal(err)
+			}
+			data.Free()
+		}
+	})
+	b.Run("proto.Marshal", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := proto.Marshal(m); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
