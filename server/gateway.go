@@ -45,9 +45,9 @@ func jsonMarshaler() *runtime.JSONPb {
 }
 
 // unaryJSON is jsonMarshaler for routes whose body is one message. It
-// reads and writes messages with pbjson, which gives byte for byte what
-// protojson gives with jsonMarshaler's options (and protojson's own errors)
-// at a fraction of the cost. It hands the body over at once, where the
+// reads and writes messages with pbjson, which gives what protojson gives
+// with jsonMarshaler's options, as canonical JSON (and protojson's own
+// errors), at a fraction of the cost. It hands the body over at once, where the
 // stock decoder first scans it with encoding/json to find where the message
 // ends; trailing data after the message is an error rather than ignored.
 type unaryJSON struct{ *runtime.JSONPb }

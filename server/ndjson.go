@@ -37,6 +37,10 @@ type ndjsonMarshaler struct {
 	maxMessage int
 }
 
+// Marshal writes the stream's answer, or its error, as the unary routes do:
+// canonical JSON.
+func (m ndjsonMarshaler) Marshal(v any) ([]byte, error) { return unaryJSON{m.JSONPb}.Marshal(v) }
+
 func (m ndjsonMarshaler) NewDecoder(r io.Reader) runtime.Decoder {
 	return &ndjsonDecoder{r: r, json: m.JSONPb, opts: m.UnmarshalOptions, max: m.maxMessage}
 }

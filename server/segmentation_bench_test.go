@@ -114,7 +114,7 @@ func benchWire(b *testing.B) [][]byte {
 
 // BenchmarkStreamSegmentAccounts measures the server's stream path per
 // account: "decode-proto" is proto.Unmarshal into fresh messages, the
-// decoding accountFrame replaces; "per-account" the frame's decoding,
+// decoding bookwire.Frame replaces; "per-account" the frame's decoding,
 // validation and counting, the steady-state path that must allocate
 // nothing per account (one allocation per batch of benchBatch shows as 0
 // allocs/op); "handler" the whole call, including the summary at its end.
