@@ -2,16 +2,24 @@
 // into the contract's Account messages, batch by batch, so that a book of
 // any size streams to the server without being held in memory.
 //
-// Columns are mapped by name, case-insensitively: id, name, arr, stage,
-// health (or health_score), complexity, expansion_potential; every other
-// column becomes an attribute under its header. ARR tolerates currency
-// symbols, thousands separators and k/M suffixes ("$1,200,000", "€85k",
-// "1.2M"). A bad cell is an error naming the line and the column.
+// Columns are mapped by header (Aliases, compared without case, spaces,
+// underscores or Salesforce's "__c") or by Options.Columns to id, name,
+// arr, stage, health, complexity and expansion_potential; every other
+// column becomes an attribute under its header. The delimiter (',', ';' or
+// tab) is found from the header line. Amounts take currency symbols and
+// codes, digit grouping and k/M suffixes ("$1,200,000", "€85k", "1.2M",
+// and "3.400,00 €" with ',' as the decimal separator), and are never
+// guessed: an amount the chosen separator cannot read is an error. A bad
+// cell is an error naming the line and the column, unless
+// Options.MaxBadRows lets the row be skipped and reported; a repeated id
+// is an error naming both lines unless Options.Duplicates says which row
+// counts.
 //
 // It imports only the generated contract.
 package accountcsv
 
 import (
+	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -19,7 +27,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unicode"
 
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
 )
@@ -34,6 +41,9 @@ type Error struct {
 	Column string
 	// Reason says what is wrong.
 	Reason string
+	// Duplicate is set on a row skipped for repeating an id
+	// (Options.Duplicates), rather than for being bad.
+	Duplicate bool
 }
 
 func (e *Error) Error() string {
@@ -43,36 +53,73 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s:%d: column %q: %s", e.File, e.Line, e.Column, e.Reason)
 }
 
-// Known columns, with the other spellings CRM exports use for them.
-var columnAliases = map[string]string{
-	"id": "id", "account_id": "id", "account id": "id", "accountid": "id",
-	"name": "name", "account_name": "name", "account name": "name", "account": "name",
-	"arr": "arr", "annual_recurring_revenue": "arr", "annual recurring revenue": "arr",
-	"stage": "stage", "lifecycle_stage": "stage", "lifecycle stage": "stage",
-	"health": "health", "health_score": "health", "health score": "health",
-	"complexity": "complexity", "product_complexity": "complexity", "product complexity": "complexity",
-	"expansion_potential": "expansion", "expansion potential": "expansion", "expansion": "expansion",
+// Options say how to read an export. The zero value reads a file whose
+// delimiter is found from its header line, with '.' as the decimal
+// separator, refusing duplicate ids and bad rows.
+type Options struct {
+	// Columns maps a field (Fields) or an attribute name to the header
+	// that holds it, beside the built-in Aliases.
+	Columns map[string]string
+	// Delimiter is ',', ';' or '\t'; 0 finds it from the header line (the
+	// one of the three it holds most of, outside quotes).
+	Delimiter rune
+	// DecimalSeparator is '.' (0 means '.') or ','.
+	DecimalSeparator rune
+	// Duplicates says what a second row with an id already read does:
+	// DuplicatesRefuse (an error naming both lines), DuplicatesFirst (the
+	// first row counts; later ones are skipped and reported) or
+	// DuplicatesLast (the last row counts, which holds the book in
+	// memory until the file is read).
+	Duplicates Duplicates
+	// MaxBadRows is how many bad rows may be skipped, each reported
+	// (Skipped); one more is an error. 0 skips none.
+	MaxBadRows int
 }
+
+// Duplicates is a policy for rows that repeat an id.
+type Duplicates string
+
+const (
+	DuplicatesRefuse Duplicates = ""
+	DuplicatesFirst  Duplicates = "first"
+	DuplicatesLast   Duplicates = "last"
+)
 
 // Reader reads accounts from a CSV export.
 type Reader struct {
 	csv     *csv.Reader
 	file    string
+	opts    Options
 	columns []column
 	headers []string
 	rows    int
+
+	seen    map[string]int // id -> line, to find duplicates
+	skipped []*Error
+	held    []*csplanv1.Account // DuplicatesLast: the book, once read
+	heldIdx map[string]int
+	read    bool
 }
 
-type column struct {
-	field  string // a known field, or "" for an attribute
-	header string
-}
-
-// NewReader reads the header row of r; file names the input in errors. The
-// file must have an arr column; without an id column, accounts are named by
-// their line ("line 7").
+// NewReader reads the header row of r with the default Options; file names
+// the input in errors.
 func NewReader(r io.Reader, file string) (*Reader, error) {
-	cr := csv.NewReader(r)
+	return NewReaderWith(r, file, Options{})
+}
+
+// NewReaderWith reads the header row of r with opts. The file must have an
+// arr column; without an id column, accounts are named by their line
+// ("line 7").
+func NewReaderWith(r io.Reader, file string, opts Options) (*Reader, error) {
+	if err := opts.check(); err != nil {
+		return nil, err
+	}
+	br := bufio.NewReader(r)
+	if opts.Delimiter == 0 {
+		opts.Delimiter = detectDelimiter(br)
+	}
+	cr := csv.NewReader(br)
+	cr.Comma = opts.Delimiter
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err == io.EOF {
@@ -81,9 +128,8 @@ func NewReader(r io.Reader, file string) (*Reader, error) {
 	if err != nil {
 		return nil, csvError(file, err)
 	}
-	rd := &Reader{csv: cr, file: file}
+	rd := &Reader{csv: cr, file: file, opts: opts, seen: map[string]int{}}
 	seen := map[string]int{}
-	hasARR := false
 	for i, h := range header {
 		h = strings.TrimSpace(h)
 		if i == 0 {
@@ -92,48 +138,95 @@ func NewReader(r io.Reader, file string) (*Reader, error) {
 		if h == "" {
 			return nil, &Error{File: file, Line: 1, Reason: fmt.Sprintf("column %d has no header", i+1)}
 		}
-		key := strings.ToLower(h)
-		field := columnAliases[key]
-		if field != "" {
-			key = field
-		}
-		if prev, dup := seen[key]; dup {
+		if prev, dup := seen[normalizeHeader(h)]; dup {
 			return nil, &Error{File: file, Line: 1, Column: h, Reason: fmt.Sprintf("appears twice (columns %d and %d)", prev+1, i+1)}
 		}
-		seen[key] = i
-		hasARR = hasARR || field == "arr"
-		rd.columns = append(rd.columns, column{field: field, header: h})
+		seen[normalizeHeader(h)] = i
 		rd.headers = append(rd.headers, h)
 	}
-	if !hasARR {
-		return nil, &Error{File: file, Line: 1, Reason: fmt.Sprintf("no arr column among %q", rd.headers)}
+	if rd.columns, err = mapColumns(rd.headers, opts, file); err != nil {
+		return nil, err
 	}
 	return rd, nil
 }
 
+func (o Options) check() error {
+	switch o.Delimiter {
+	case 0, ',', ';', '\t':
+	default:
+		return fmt.Errorf("delimiter %q: use ',', ';' or a tab (or leave it out to find it from the header line)", o.Delimiter)
+	}
+	switch o.DecimalSeparator {
+	case 0, '.', ',':
+	default:
+		return fmt.Errorf("decimal separator %q: use '.' or ','", o.DecimalSeparator)
+	}
+	switch o.Duplicates {
+	case DuplicatesRefuse, DuplicatesFirst, DuplicatesLast:
+	default:
+		return fmt.Errorf("duplicates %q: use first or last (or leave it out to refuse duplicate ids)", string(o.Duplicates))
+	}
+	if o.MaxBadRows < 0 {
+		return fmt.Errorf("max bad rows %d: use 0 or more", o.MaxBadRows)
+	}
+	return nil
+}
+
+// detectDelimiter counts ',', ';' and tabs outside quotes on the first line
+// and picks the most common (',' on a tie or when there is none).
+func detectDelimiter(br *bufio.Reader) rune {
+	line, _ := br.Peek(64 << 10)
+	counts := map[byte]int{}
+	quoted := false
+	for _, c := range line {
+		if c == '"' {
+			quoted = !quoted
+		}
+		if c == '\n' && !quoted {
+			break
+		}
+		if !quoted {
+			counts[c]++
+		}
+	}
+	best := byte(',')
+	for _, c := range []byte{';', '\t'} {
+		if counts[c] > counts[best] {
+			best = c
+		}
+	}
+	return rune(best)
+}
+
+// File returns the name the reader was given.
+func (r *Reader) File() string { return r.file }
+
 // Headers returns the header row as written.
 func (r *Reader) Headers() []string { return r.headers }
+
+// Delimiter returns the delimiter the file is read with.
+func (r *Reader) Delimiter() rune { return r.opts.Delimiter }
 
 // Rows returns the number of accounts read so far.
 func (r *Reader) Rows() int { return r.rows }
 
+// Skipped returns the rows skipped so far: bad rows within MaxBadRows, and
+// later rows of an id under DuplicatesFirst or earlier ones under
+// DuplicatesLast.
+func (r *Reader) Skipped() []*Error { return r.skipped }
+
 // Next reads up to max accounts into a new batch. It returns io.EOF, and
 // no accounts, once the file is done.
 func (r *Reader) Next(max int) ([]*csplanv1.Account, error) {
+	if r.opts.Duplicates == DuplicatesLast {
+		return r.nextHeld(max)
+	}
 	batch := make([]*csplanv1.Account, 0, max)
 	for len(batch) < max {
-		rec, err := r.csv.Read()
+		acct, err := r.nextAccount()
 		if err == io.EOF {
 			break
 		}
-		if err != nil {
-			return nil, csvError(r.file, err)
-		}
-		line, _ := r.csv.FieldPos(0)
-		if blank(rec) {
-			continue
-		}
-		acct, err := r.account(rec, line)
 		if err != nil {
 			return nil, err
 		}
@@ -144,6 +237,129 @@ func (r *Reader) Next(max int) ([]*csplanv1.Account, error) {
 		return nil, io.EOF
 	}
 	return batch, nil
+}
+
+// nextHeld serves DuplicatesLast from the whole book, read at once.
+func (r *Reader) nextHeld(max int) ([]*csplanv1.Account, error) {
+	if !r.read {
+		r.read, r.heldIdx = true, map[string]int{}
+		for {
+			acct, err := r.nextAccount()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return nil, err
+			}
+			r.held = append(r.held, acct)
+		}
+		kept := r.held[:0]
+		for _, a := range r.held {
+			if a != nil {
+				kept = append(kept, a)
+			}
+		}
+		r.held = kept
+	}
+	if len(r.held) == 0 {
+		return nil, io.EOF
+	}
+	n := min(max, len(r.held))
+	batch := r.held[:n:n]
+	r.held = r.held[n:]
+	r.rows += n
+	return batch, nil
+}
+
+// nextAccount reads the next row that gives an account, skipping blank
+// lines, bad rows within the bound and duplicates as the policy says.
+func (r *Reader) nextAccount() (*csplanv1.Account, error) {
+	for {
+		rec, err := r.csv.Read()
+		if err == io.EOF {
+			return nil, io.EOF
+		}
+		if err != nil {
+			cerr := csvError(r.file, err)
+			var e *Error
+			if errors.As(cerr, &e) && errors.Is(err, csv.ErrFieldCount) {
+				if serr := r.skip(e); serr != nil {
+					return nil, serr
+				}
+				continue
+			}
+			return nil, cerr
+		}
+		line, _ := r.csv.FieldPos(0)
+		if blank(rec) {
+			continue
+		}
+		acct, err := r.account(rec, line)
+		if err != nil {
+			var e *Error
+			if errors.As(err, &e) {
+				if serr := r.skip(e); serr != nil {
+					return nil, serr
+				}
+				continue
+			}
+			return nil, err
+		}
+		if !r.hasID() {
+			return acct, nil
+		}
+		prev, dup := r.seen[acct.Id]
+		switch {
+		case !dup:
+			r.seen[acct.Id] = line
+			if r.opts.Duplicates == DuplicatesLast {
+				r.heldIdx[acct.Id] = len(r.held)
+			}
+			return acct, nil
+		case r.opts.Duplicates == DuplicatesFirst:
+			r.skipped = append(r.skipped, &Error{File: r.file, Line: line, Column: r.idHeader(), Duplicate: true,
+				Reason: fmt.Sprintf("id %q was read on line %d: the first row counts (duplicates: first)", acct.Id, prev)})
+		case r.opts.Duplicates == DuplicatesLast:
+			r.skipped = append(r.skipped, &Error{File: r.file, Line: prev, Column: r.idHeader(), Duplicate: true,
+				Reason: fmt.Sprintf("id %q is read again on line %d: the last row counts (duplicates: last)", acct.Id, line)})
+			r.held[r.heldIdx[acct.Id]] = nil
+			r.seen[acct.Id], r.heldIdx[acct.Id] = line, len(r.held)
+			return acct, nil
+		default:
+			return nil, &Error{File: r.file, Line: line, Column: r.idHeader(),
+				Reason: fmt.Sprintf("id %q is also on line %d: an account is counted once (fix the export, or set duplicates: first or last)", acct.Id, prev)}
+		}
+	}
+}
+
+// skip records a bad row, or fails once more than MaxBadRows are bad.
+func (r *Reader) skip(e *Error) error {
+	bad := 0
+	for _, s := range r.skipped {
+		if !s.Duplicate {
+			bad++
+		}
+	}
+	if bad >= r.opts.MaxBadRows {
+		if r.opts.MaxBadRows == 0 {
+			return e
+		}
+		return &Error{File: e.File, Line: e.Line, Column: e.Column,
+			Reason: fmt.Sprintf("%s (one bad row more than the %d max_bad_rows allows; the others are listed in the output)", e.Reason, r.opts.MaxBadRows)}
+	}
+	r.skipped = append(r.skipped, e)
+	return nil
+}
+
+func (r *Reader) hasID() bool { return r.idHeader() != "" }
+
+func (r *Reader) idHeader() string {
+	for _, c := range r.columns {
+		if c.field == "id" {
+			return c.header
+		}
+	}
+	return ""
 }
 
 // ReadAll reads every remaining account.
@@ -177,13 +393,13 @@ func (r *Reader) account(rec []string, line int) (*csplanv1.Account, error) {
 		case "name":
 			a.Name = cell
 		case "arr":
-			v, err := ParseAmount(cell)
+			v, err := ParseAmount(cell, r.opts.DecimalSeparator)
 			if err != nil {
 				return nil, bad(err.Error())
 			}
 			a.Arr = v
-		case "expansion":
-			v, err := ParseAmount(cell)
+		case "expansion_potential":
+			v, err := ParseAmount(cell, r.opts.DecimalSeparator)
 			if err != nil {
 				return nil, bad(err.Error())
 			}
@@ -194,9 +410,9 @@ func (r *Reader) account(rec []string, line int) (*csplanv1.Account, error) {
 			if cell == "" {
 				continue
 			}
-			v, err := strconv.ParseFloat(strings.TrimSuffix(cell, "%"), 64)
-			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, bad(fmt.Sprintf("%q is not a health score", cell))
+			v, err := parseScore(cell, r.opts.DecimalSeparator)
+			if err != nil {
+				return nil, bad(err.Error())
 			}
 			a.HealthScore = &v
 		case "complexity":
@@ -212,52 +428,27 @@ func (r *Reader) account(rec []string, line int) (*csplanv1.Account, error) {
 			if a.Attributes == nil {
 				a.Attributes = map[string]string{}
 			}
-			a.Attributes[c.header] = cell
+			a.Attributes[c.key] = cell
 		}
 	}
 	return a, nil
 }
 
-// ParseAmount reads a money amount as CRM exports write it: "1200000",
-// "$1,200,000.50", "€ 85k", "1.2M", "USD 300". A blank cell is 0; negative
-// amounts are an error.
-func ParseAmount(s string) (float64, error) {
-	orig := s
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, nil
-	}
-	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(strings.ToUpper(s), "USD"), "EUR"))
-	s = strings.TrimSpace(strings.TrimPrefix(s, "GBP"))
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == ',' || r == '_' || r == '\'' || unicode.IsSpace(r):
-			// thousands separators
-		case strings.ContainsRune("$€£¥", r):
-			// currency symbols
-		default:
-			b.WriteRune(r)
+// parseScore reads a health score: a number, perhaps with a percent sign,
+// with the file's decimal separator.
+func parseScore(cell string, decimal rune) (float64, error) {
+	s := strings.TrimSpace(strings.TrimSuffix(cell, "%"))
+	if decimal == ',' {
+		if strings.Contains(s, ".") {
+			return 0, fmt.Errorf("%q is not a health score with ',' as the decimal separator", cell)
 		}
-	}
-	s = b.String()
-	mult := 1.0
-	switch {
-	case strings.HasSuffix(s, "K"):
-		mult, s = 1e3, strings.TrimSuffix(s, "K")
-	case strings.HasSuffix(s, "MM"):
-		mult, s = 1e6, strings.TrimSuffix(s, "MM")
-	case strings.HasSuffix(s, "M"):
-		mult, s = 1e6, strings.TrimSuffix(s, "M")
+		s = strings.Replace(s, ",", ".", 1)
 	}
 	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || strings.ContainsAny(s, "xXpP") {
-		return 0, fmt.Errorf("%q is not an amount (write it like 1200000, $1,200,000 or 1.2M)", orig)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("%q is not a health score", cell)
 	}
-	if v < 0 {
-		return 0, fmt.Errorf("%q is negative: ARR and expansion are 0 or more", orig)
-	}
-	return v * mult, nil
+	return v, nil
 }
 
 func parseComplexity(s string) (csplanv1.ProductComplexity, error) {

@@ -121,18 +121,38 @@ func TestErrors(t *testing.T) {
 }
 
 func TestParseAmount(t *testing.T) {
-	for in, want := range map[string]float64{
-		"": 0, "0": 0, "1200000": 1_200_000, "$1,200,000": 1_200_000, "$1,200,000.50": 1_200_000.5,
-		"€ 85k": 85_000, "1.2M": 1_200_000, "2.5mm": 2_500_000, "USD 300": 300, "£1 000": 1000, "12'500": 12_500,
+	for _, tc := range []struct {
+		in      string
+		decimal rune
+		want    float64
+	}{
+		{"", '.', 0}, {"0", '.', 0}, {"1200000", '.', 1_200_000}, {"$1,200,000", '.', 1_200_000}, {"$1,200,000.50", '.', 1_200_000.5},
+		{"€ 85k", '.', 85_000}, {"1.2M", '.', 1_200_000}, {"2.5mm", '.', 2_500_000}, {"USD 300", '.', 300}, {"£1 000", '.', 1000},
+		{"12'500", '.', 12_500}, {"300 EUR", '.', 300}, {"US$ 1,000", '.', 1000}, {".5", '.', 0.5}, {"(0)", '.', 0}, {"1.5bn", '.', 1.5e9},
+		{"3.400,00", ',', 3400}, {"€ 3.400,00", ',', 3400}, {"3.400,00 €", ',', 3400}, {"1 200,50", ',', 1200.5}, {"1,2M", ',', 1_200_000},
+		{"85", ',', 85}, {"1.234.567", ',', 1_234_567}, {"CHF 12'500,50", ',', 12_500.5},
 	} {
-		got, err := accountcsv.ParseAmount(in)
-		if err != nil || got != want {
-			t.Errorf("ParseAmount(%q) = %v, %v; want %v", in, got, err, want)
+		got, err := accountcsv.ParseAmount(tc.in, tc.decimal)
+		if err != nil || got != tc.want {
+			t.Errorf("ParseAmount(%q, %q) = %v, %v; want %v", tc.in, tc.decimal, got, err, tc.want)
 		}
 	}
-	for _, in := range []string{"abc", "NaN", "Inf", "-5", "1e400", "0x10", "$", "1.2.3"} {
-		if got, err := accountcsv.ParseAmount(in); err == nil {
-			t.Errorf("ParseAmount(%q) = %v, want an error", in, got)
+	for _, tc := range []struct {
+		in      string
+		decimal rune
+		says    string
+	}{
+		{"abc", '.', "not a digit"}, {"NaN", '.', "not a digit"}, {"Inf", '.', "not a digit"}, {"-5", '.', "negative"}, {"(1,200)", '.', "negative"},
+		{"1e400", '.', "not a digit"}, {"0x10", '.', "not a digit"}, {"$", '.', "no digits"}, {"1.2.3", '.', "more than once"},
+		// The silent misreading this refuses: "€ 3.400,00" is not 3.4.
+		{"€ 3.400,00", '.', "reads as 3400.00 with ',' as the decimal separator"},
+		{"1,5", '.', "if ',' is the decimal separator here"}, {"1,2345", '.', "three digits"}, {"12,34,567", '.', "three digits"},
+		{"1.5", ',', "if '.' is the decimal separator here"}, {"1,200.50", ',', "reads as 1200.50 with '.' as the decimal separator"},
+		{"1,,000", '.', "without digits"}, {",100", '.', "without digits"},
+	} {
+		got, err := accountcsv.ParseAmount(tc.in, tc.decimal)
+		if err == nil || !strings.Contains(err.Error(), tc.says) {
+			t.Errorf("ParseAmount(%q, %q) = %v, %v; want an error saying %q", tc.in, tc.decimal, got, err, tc.says)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package planner
 import (
 	"context"
 	"os"
+	"reflect"
 
 	"github.com/csplan/csplan/accountcsv"
 	"github.com/csplan/csplan/client"
@@ -19,16 +20,16 @@ func Compare(ctx context.Context, c *client.Client, base, whatIf *Plan, opts Opt
 	var err error
 	bp, wp := base.AccountsPath(), whatIf.AccountsPath()
 	switch {
-	case bp != "" && bp == wp:
-		req.Accounts, err = readAccounts(bp)
+	case bp != "" && bp == wp && reflect.DeepEqual(base.ReadOptions(), whatIf.ReadOptions()):
+		req.Accounts, err = readAccounts(bp, base.ReadOptions(), opts)
 	default:
 		if bp != "" {
-			if req.BaseAccounts, err = readAccounts(bp); err != nil {
+			if req.BaseAccounts, err = readAccounts(bp, base.ReadOptions(), opts); err != nil {
 				return nil, err
 			}
 		}
 		if wp != "" {
-			req.WhatIfAccounts, err = readAccounts(wp)
+			req.WhatIfAccounts, err = readAccounts(wp, whatIf.ReadOptions(), opts)
 		}
 	}
 	if err != nil {
@@ -46,22 +47,26 @@ func Compare(ctx context.Context, c *client.Client, base, whatIf *Plan, opts Opt
 	return resp, nil
 }
 
-func readAccounts(path string) ([]*csplanv1.Account, error) {
-	rd, closeFile, err := openAccounts(path)
+func readAccounts(path string, read accountcsv.Options, opts Options) ([]*csplanv1.Account, error) {
+	rd, closeFile, err := openAccounts(path, read)
 	if err != nil {
 		return nil, err
 	}
 	defer closeFile()
-	return rd.ReadAll()
+	accounts, err := rd.ReadAll()
+	if err == nil {
+		opts.skipped(path, rd.Skipped())
+	}
+	return accounts, err
 }
 
 // openAccounts opens a CRM export for reading, row by row.
-func openAccounts(path string) (*accountcsv.Reader, func() error, error) {
+func openAccounts(path string, opts accountcsv.Options) (*accountcsv.Reader, func() error, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
 	}
-	rd, err := accountcsv.NewReader(f, path)
+	rd, err := accountcsv.NewReaderWith(f, path, opts)
 	if err != nil {
 		f.Close()
 		return nil, nil, err

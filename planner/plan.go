@@ -164,6 +164,14 @@ type BookSpec struct {
 	// AccountsCSV is a CRM export (see accountcsv), relative to the plan
 	// file. Without it each segment gives accounts and arr.
 	AccountsCSV string `yaml:"accounts_csv"`
+	// How the export is read (book.go): which header holds which field,
+	// its delimiter and decimal separator, which row of a repeated id
+	// counts, and how many bad rows may be skipped.
+	Columns          map[string]string `yaml:"columns"`
+	Delimiter        string            `yaml:"delimiter"`
+	DecimalSeparator string            `yaml:"decimal_separator"`
+	Duplicates       string            `yaml:"duplicates"`
+	MaxBadRows       int               `yaml:"max_bad_rows"`
 }
 
 // HiringSpec is the hiring timeline and the cost profile of one CSM.
@@ -501,6 +509,7 @@ func (p *Plan) validate() error {
 	if t := p.Segmentation.SuggestTiers; t != 0 && inline {
 		c.fail("segmentation.suggest_tiers", "suggesting tiers needs the accounts: set book.accounts_csv")
 	}
+	p.checkBook(c, inline)
 	if len(c.errs) == 0 {
 		return nil
 	}

@@ -180,6 +180,11 @@ func TestParseErrors(t *testing.T) {
 		{"csv and inline", "book: { accounts_csv: a.csv }\nsegments: [{ name: A, accounts: 1, arr: 1 }]\nhiring: { base_salary: 1 }\n",
 			[]string{"remove the inline accounts"}, []string{"segments[0].accounts", "segments[0].arr"}},
 		{"tiers without accounts", minimal + "segmentation: { suggest_tiers: 3 }\n", []string{"suggest_tiers", "set book.accounts_csv"}, []string{"segmentation.suggest_tiers"}},
+		{"reading keys without a csv", minimal + "book: { decimal_separator: \",\" }\n", []string{"plan.yaml:8: book.decimal_separator: says how to read book.accounts_csv"}, []string{"book.decimal_separator"}},
+		{"bad delimiter", "book:\n  accounts_csv: a.csv\n  delimiter: \"|\"\nsegments: [{ name: A }]\nhiring: { base_salary: 1 }\n",
+			[]string{"plan.yaml:3: book.delimiter:", `"|" is not a delimiter`}, []string{"book.delimiter"}},
+		{"bad duplicates", "book:\n  accounts_csv: a.csv\n  duplicates: newest\nsegments: [{ name: A }]\nhiring: { base_salary: 1 }\n",
+			[]string{"plan.yaml:3: book.duplicates:", `"newest" is not a policy: use first`}, []string{"book.duplicates"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

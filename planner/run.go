@@ -11,6 +11,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/csplan/csplan/accountcsv"
 	"github.com/csplan/csplan/client"
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
 )
@@ -28,6 +29,15 @@ type Options struct {
 	// CallTimeout bounds a unary call (0: the client's own default).
 	// Streams are bounded only by ctx.
 	CallTimeout time.Duration
+	// Skipped, when set, is given the rows of each accounts CSV that were
+	// skipped (book.max_bad_rows, book.duplicates) once it is read.
+	Skipped func(file string, rows []*accountcsv.Error)
+}
+
+func (o Options) skipped(file string, rows []*accountcsv.Error) {
+	if o.Skipped != nil && len(rows) > 0 {
+		o.Skipped(file, rows)
+	}
 }
 
 // Run runs the plan through PlanningService: RunPlan when the segments
@@ -64,7 +74,7 @@ func stream(ctx context.Context, c *client.Client, p *Plan, plan *csplanv1.Plan,
 			opts.Progress(n)
 		}
 	}
-	rd, closeFile, err := openAccounts(p.AccountsPath())
+	rd, closeFile, err := openAccounts(p.AccountsPath(), p.ReadOptions())
 	if err != nil {
 		return nil, err
 	}
@@ -94,6 +104,9 @@ func stream(ctx context.Context, c *client.Client, p *Plan, plan *csplanv1.Plan,
 	}
 	progress(-1)
 	resp, err := st.CloseAndRecv()
+	if err == nil {
+		opts.skipped(p.AccountsPath(), rd.Skipped())
+	}
 	return resp.GetResult(), err
 }
 

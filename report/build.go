@@ -57,9 +57,13 @@ func (b *builder) title() {
 		src = "the accounts"
 	}
 	s := r.GetSummary()
-	book := fmt.Sprintf("%s accounts and %s ARR, from %s", count32(r.GetSegmentation().GetTotalAccounts()), b.money(r.GetSegmentation().GetTotalArr()), src)
+	book := fmt.Sprintf("%s and %s ARR, from %s", accountsText(r.GetSegmentation().GetTotalAccounts()), b.money(r.GetSegmentation().GetTotalArr()), src)
 	if u := r.GetSegmentation().GetUnassigned(); u.GetAccounts() > 0 {
-		book += fmt.Sprintf(", of which %s accounts (%s ARR) match no segment and are not planned", count32(u.GetAccounts()), b.money(u.GetArr()))
+		verb := "match no segment and are"
+		if u.GetAccounts() == 1 {
+			verb = "matches no segment and is"
+		}
+		book += fmt.Sprintf(", of which %s (%s ARR) %s not planned", accountsText(u.GetAccounts()), b.money(u.GetArr()), verb)
 	}
 	b.d.P(fmt.Sprintf("From %s, over %d months, sized %s. Book: %s; revenue %s.",
 		r.GetStartMonth(), r.GetHorizonMonths(), policyText(r.GetSizingPolicy()), book, b.money(s.GetRevenue())))

@@ -16,6 +16,14 @@ func num(x float64, decimals int) string { return numfmt.Dec(x, decimals) }
 
 func count32(n int32) string { return numfmt.Count(int(n)) }
 
+// accountsText is "1 account" or "4,000 accounts".
+func accountsText(n int32) string {
+	if n == 1 {
+		return "1 account"
+	}
+	return count32(n) + " accounts"
+}
+
 func pct(x float64) string { return numfmt.Pct(x) }
 
 // or writes s, or a dash for nothing.

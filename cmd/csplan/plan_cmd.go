@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/csplan/csplan/accountcsv"
 	"github.com/csplan/csplan/planner"
 	"github.com/csplan/csplan/report"
 )
@@ -99,6 +100,7 @@ func planOptions(cf *clientFlags, e env) planner.Options {
 			}
 			p.show(n)
 		},
+		Skipped: func(file string, rows []*accountcsv.Error) { reportSkipped(e.stderr, file, rows) },
 	}
 }
 

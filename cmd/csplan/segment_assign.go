@@ -33,6 +33,8 @@ func runSegmentAssign(ctx context.Context, args []string, e env) error {
 	fs.SetOutput(e.stderr)
 	var cf clientFlags
 	cf.registerStream(fs, e)
+	var bf bookFlags
+	bf.register(fs)
 	rulesFile := fs.String("rules", "", "segment rules, YAML or JSON (a SegmentRules message: segments, csmTime)")
 	batch := fs.Int("batch", assignBatch, "accounts per stream message")
 	files, err := parseArgsAnywhere(fs, args)
@@ -55,11 +57,16 @@ func runSegmentAssign(ctx context.Context, args []string, e env) error {
 	if err := readRequest(e, *rulesFile, rules); err != nil {
 		return err
 	}
-	accounts, closeBook, err := openBook(e, files[0])
+	read, err := bf.options()
+	if err != nil {
+		return err
+	}
+	accounts, closeBook, err := openBook(e, files[0], read)
 	if err != nil {
 		return err
 	}
 	defer closeBook()
+	defer func() { reportSkipped(e.stderr, accounts.File(), accounts.Skipped()) }()
 	return call(ctx, cf, e, rules,
 		func(ctx context.Context, c *client.Client, rules *csplanv1.SegmentRules) (*csplanv1.StreamSegmentAccountsResponse, error) {
 			return streamAccounts(ctx, c, rules, accounts, *batch, newStreamProgress(e.stderr))
@@ -68,12 +75,12 @@ func runSegmentAssign(ctx context.Context, args []string, e env) error {
 
 // openBook opens the accounts CSV named on the command line (- for stdin)
 // and reads its header; the returned func closes it.
-func openBook(e env, file string) (*accountcsv.Reader, func(), error) {
+func openBook(e env, file string, opts accountcsv.Options) (*accountcsv.Reader, func(), error) {
 	in, name, closeIn, err := openAccountsFile(e, file)
 	if err != nil {
 		return nil, nil, err
 	}
-	accounts, err := accountcsv.NewReader(in, name)
+	accounts, err := accountcsv.NewReaderWith(in, name, opts)
 	if err != nil {
 		closeIn()
 		return nil, nil, err

@@ -27,6 +27,8 @@ func runSegmentSuggest(ctx context.Context, args []string, e env) error {
 	fs.SetOutput(e.stderr)
 	var cf clientFlags
 	cf.registerStream(fs, e)
+	var bf bookFlags
+	bf.register(fs)
 	tiers := fs.Int("tiers", 0, "number of tiers, 2 to 8 (default: the server's, 3)")
 	batch := fs.Int("batch", suggestBatch, "accounts per stream message")
 	files, err := parseArgsAnywhere(fs, args)
@@ -47,11 +49,16 @@ func runSegmentSuggest(ctx context.Context, args []string, e env) error {
 	if err := cf.validate(); err != nil {
 		return err
 	}
-	accounts, closeBook, err := openBook(e, files[0])
+	read, err := bf.options()
+	if err != nil {
+		return err
+	}
+	accounts, closeBook, err := openBook(e, files[0], read)
 	if err != nil {
 		return err
 	}
 	defer closeBook()
+	defer func() { reportSkipped(e.stderr, accounts.File(), accounts.Skipped()) }()
 	settings := &csplanv1.SuggestSettings{Tiers: int32(*tiers)}
 	return call(ctx, cf, e, settings,
 		func(ctx context.Context, c *client.Client, settings *csplanv1.SuggestSettings) (*csplanv1.StreamSuggestSegmentsResponse, error) {
