@@ -17,6 +17,7 @@ import (
 
 	"github.com/csplan/csplan"
 	"github.com/csplan/csplan/internal/connguard"
+	"github.com/csplan/csplan/internal/jsoncheck"
 )
 
 // The REST door runs before the router: it checks the token from the
@@ -175,7 +176,20 @@ func remoteAddr(r *http.Request, conn *connguard.Conn) net.Addr {
 // the error handler can tell a request the services never saw (counted
 // and logged here) from a service's answer (counted and logged by the
 // interceptors).
-type rejection struct{ reason string }
+type rejection struct {
+	reason string
+	// violations are the body's problems, in its JSON names, when it
+	// could not be read as its message (restFields).
+	violations []jsoncheck.Violation
+}
+
+func (r *rejection) noteViolations(vs []jsoncheck.Violation) {
+	if r.violations == nil {
+		r.violations = vs
+	}
+}
+
+func (r *rejection) bodyViolations() []jsoncheck.Violation { return r.violations }
 
 // note keeps the first reason: a line too long is noted by the reader
 // before the decoder fails on what it was given.
@@ -190,6 +204,8 @@ func (r *rejection) rejected() string { return r.reason }
 type rejectionNoter interface {
 	note(reason string)
 	rejected() string
+	noteViolations([]jsoncheck.Violation)
+	bodyViolations() []jsoncheck.Violation
 }
 
 func noteRejection(r io.Reader, reason string) {
@@ -239,6 +255,7 @@ func (s *Server) restErrors(ctx context.Context, mux *runtime.ServeMux, m runtim
 			s.doors.reject(r.Context(), "rest", restRoute(r), n.rejected(), remoteAddr(r, conn), status.Convert(err).Message())
 		}
 	}
+	err = restFields(ctx, r, err)
 	if st, ok := status.FromError(err); ok {
 		if short := shortValues(st.Message()); short != st.Message() {
 			p := st.Proto()

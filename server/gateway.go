@@ -75,6 +75,9 @@ func (u unaryJSON) NewDecoder(r io.Reader) runtime.Decoder {
 		}
 		if err := pbjson.Unmarshal(data, msg); err != nil {
 			noteRejection(r, reasonMalformed)
+			if n, ok := r.(rejectionNoter); ok {
+				n.noteViolations(bodyProblems(data, msg, err))
+			}
 			return err
 		}
 		return nil
@@ -138,6 +141,7 @@ func (s *Server) gatewayMux(streams bool, opts ...runtime.ServeMuxOption) *runti
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, unaryJSON{jsonMarshaler()}),
 		runtime.WithIncomingHeaderMatcher(incomingHeader),
 		runtime.WithErrorHandler(s.restErrors),
+		runtime.WithRoutingErrorHandler(s.routingErrors),
 		runtime.WithOutgoingHeaderMatcher(outgoingHeader),
 	}
 	if streams {

@@ -334,16 +334,16 @@ func TestHiringInvalidArgumentREST(t *testing.T) {
 		name, route, body string
 		wantField         string
 	}{
-		{"negative salary", "/v1/hiring:estimateCost", `{"baseSalary": -1}`, "base_salary"},
-		{"share 1.5", "/v1/hiring:estimateCost", `{"baseSalary": 100000, "recruitingFeeShare": 1.5}`, "recruiting_fee_share"},
-		{"ramp 25 months", "/v1/hiring:estimateCost", `{"baseSalary": 100000, "rampMonths": 25}`, "ramp_months"},
-		{"multiplier and itemized", "/v1/hiring:estimateCost", `{"baseSalary": 100000, "loadedCostMultiplier": 1.5, "itemized": {}}`, "loaded_cost_multiplier"},
-		{"NaN salary", "/v1/hiring:estimateCost", `{"baseSalary": "NaN"}`, "base_salary"},
-		{"hire salary", "/v1/hiring:evaluate", `{"arr": 4000000, "csmCount": 5, "hire": {"baseSalary": -1}}`, "hire.base_salary"},
-		{"hire ramp", "/v1/hiring:evaluate", `{"arr": 4000000, "csmCount": 5, "hire": {"baseSalary": 100000, "rampMonths": 25}}`, "hire.ramp_months"},
-		{"cash without burn", "/v1/hiring:evaluate", `{"arr": 4000000, "csmCount": 5, "hire": {"baseSalary": 100000}, "cash": 1000000}`, "monthly_burn"},
-		{"trigger month 13", "/v1/hiring:evaluate", `{"arr": 4000000, "csmCount": 5, "hire": {"baseSalary": 100000}, "triggerMonth": "2027-13"}`, "trigger_month"},
-		{"forecast hire cost share", "/v1/capacity:forecast", `{"accounts": 10, "csmCount": 1, "hireCost": {"baseSalary": 100000, "recruitingFeeShare": 1.5}}`, "hire_cost.recruiting_fee_share"},
+		{"negative salary", "/v1/hiring:estimateCost", `{"baseSalary": -1}`, "baseSalary"},
+		{"share 1.5", "/v1/hiring:estimateCost", `{"baseSalary": 100000, "recruitingFeeShare": 1.5}`, "recruitingFeeShare"},
+		{"ramp 25 months", "/v1/hiring:estimateCost", `{"baseSalary": 100000, "rampMonths": 25}`, "rampMonths"},
+		{"multiplier and itemized", "/v1/hiring:estimateCost", `{"baseSalary": 100000, "loadedCostMultiplier": 1.5, "itemized": {}}`, "loadedCostMultiplier"},
+		{"NaN salary", "/v1/hiring:estimateCost", `{"baseSalary": "NaN"}`, "baseSalary"},
+		{"hire salary", "/v1/hiring:evaluate", `{"arr": 4000000, "csmCount": 5, "hire": {"baseSalary": -1}}`, "hire.baseSalary"},
+		{"hire ramp", "/v1/hiring:evaluate", `{"arr": 4000000, "csmCount": 5, "hire": {"baseSalary": 100000, "rampMonths": 25}}`, "hire.rampMonths"},
+		{"cash without burn", "/v1/hiring:evaluate", `{"arr": 4000000, "csmCount": 5, "hire": {"baseSalary": 100000}, "cash": 1000000}`, "monthlyBurn"},
+		{"trigger month 13", "/v1/hiring:evaluate", `{"arr": 4000000, "csmCount": 5, "hire": {"baseSalary": 100000}, "triggerMonth": "2027-13"}`, "triggerMonth"},
+		{"forecast hire cost share", "/v1/capacity:forecast", `{"accounts": 10, "csmCount": 1, "hireCost": {"baseSalary": 100000, "recruitingFeeShare": 1.5}}`, "hireCost.recruitingFeeShare"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, body := s.Do(http.MethodPost, tc.route, tc.body)
@@ -375,7 +375,7 @@ func TestHiringEmptyRequests(t *testing.T) {
 				t.Errorf("POST %s %q = %d %s, want 400", route, body, code, resp)
 				continue
 			}
-			if fields := restFields(t, resp); !contains(fields, "base_salary") && !contains(fields, "hire.base_salary") {
+			if fields := restFields(t, resp); !contains(fields, "baseSalary") && !contains(fields, "hire.baseSalary") {
 				t.Errorf("POST %s %q: violations %v do not name the salary", route, body, fields)
 			}
 		}

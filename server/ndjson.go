@@ -68,6 +68,7 @@ type ndjsonDecoder struct {
 
 	max  int  // the most bytes one message may take; 0 for no bound
 	over bool // the message being read is past max
+	n    int  // messages read, the one being read included
 }
 
 // errTooLarge says a message is past the bound.
@@ -94,6 +95,7 @@ func (d *ndjsonDecoder) decode(v any) error {
 		return d.handOff().Decode(v)
 	}
 	frame, ok := d.next()
+	d.n++
 	if !ok {
 		if d.over {
 			return d.errTooLarge()
@@ -112,6 +114,13 @@ func (d *ndjsonDecoder) decode(v any) error {
 		return nil
 	}
 	if err := d.opts.Unmarshal(frame, msg); err != nil {
+		if n, ok := d.r.(rejectionNoter); ok {
+			vs := bodyProblems(frame, msg, err)
+			for i := range vs {
+				vs[i].Reason = fmt.Sprintf("message %d of the stream: %s", d.n, vs[i].Reason)
+			}
+			n.noteViolations(vs)
+		}
 		// Text that is not JSON at all fails in encoding/json first in
 		// the stock decoder: give its error rather than protojson's.
 		if !json.Valid(frame) {
@@ -214,6 +223,12 @@ func (d *ndjsonDecoder) next() ([]byte, bool) {
 			case '}', ']':
 				if depth--; depth == 0 {
 					frame := d.buf[d.off : i+1]
+					if d.max > 0 && len(frame) > d.max {
+						// Found whole in a last read that came with the
+						// end of the input: still past the bound.
+						d.over = true
+						return nil, false
+					}
 					d.off = i + 1
 					return frame, true
 				}
@@ -252,9 +267,11 @@ func (d *ndjsonDecoder) fill() bool {
 	d.buf = d.buf[:len(d.buf)+n]
 	if err != nil {
 		d.rerr = err
-		// Like encoding/json, data that arrives with an error is kept but
-		// the error ends the decoding of the value being read.
-		return false
+		// Like encoding/json, data that arrives with the end of the input
+		// is read (an HTTP body's last read often carries both), and data
+		// that arrives with any other error is kept but the error ends the
+		// decoding of the value being read.
+		return n > 0 && err == io.EOF
 	}
 	return true
 }

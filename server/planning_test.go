@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
+	"github.com/csplan/csplan/internal/jsoncheck"
 )
 
 func (s *testServer) planning() csplanv1.PlanningServiceClient {
@@ -167,7 +168,9 @@ func TestRunPlanErrors(t *testing.T) {
 				t.Errorf("no violation of %s saying %q in %v", tc.field, tc.want, fieldViolations(st))
 			}
 			body, _ := protojson.Marshal(tc.req)
-			if code, out := s.Do(http.MethodPost, "/v1/plans:run", string(body)); code != http.StatusBadRequest || !strings.Contains(string(out), tc.field) {
+			// REST names the same field in the request's JSON names.
+			restField := jsoncheck.JSONPath(tc.field, tc.req.ProtoReflect().Descriptor())
+			if code, out := s.Do(http.MethodPost, "/v1/plans:run", string(body)); code != http.StatusBadRequest || !strings.Contains(string(out), `"field":"`+restField+`"`) {
 				t.Errorf("REST = %d %s", code, out)
 			}
 		})
@@ -205,7 +208,7 @@ func TestComparePlans(t *testing.T) {
 	}
 	body, _ := protojson.Marshal(&csplanv1.ComparePlansRequest{Base: testPlan(), WhatIf: &csplanv1.Plan{}, Accounts: segBook()})
 	code, out := s.Do(http.MethodPost, "/v1/plans:compare", string(body))
-	if code != http.StatusBadRequest || !strings.Contains(string(out), "what_if.segments") || !strings.Contains(string(out), "what_if.hiring.base_salary") {
+	if code != http.StatusBadRequest || !strings.Contains(string(out), `"field":"whatIf.segments"`) || !strings.Contains(string(out), `"field":"whatIf.hiring.baseSalary"`) {
 		t.Errorf("an empty what-if = %d %s", code, out)
 	}
 }

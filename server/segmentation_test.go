@@ -345,12 +345,12 @@ func TestSegmentationInvalidArgumentREST(t *testing.T) {
 	}{
 		{"duplicate names", "/v1/segments:assign", `{"segments":[{"name":"A"},{"name":" a"}],"accounts":[{"id":"1"}]}`, "segments[1].name"},
 		{"negative ARR", "/v1/segments:assign", `{"segments":[{"name":"A"}],"accounts":[{"id":"1","arr":-5}]}`, "accounts[0].arr"},
-		{"health range inverted", "/v1/segments:assign", `{"segments":[{"name":"A","minHealth":80,"maxHealth":20}]}`, "segments[0].min_health"},
+		{"health range inverted", "/v1/segments:assign", `{"segments":[{"name":"A","minHealth":80,"maxHealth":20}]}`, "segments[0].minHealth"},
 		{"stream starts with a batch", "/v1/segments:assignStream", `{"batch":{"accounts":[{"id":"1"}]}}` + "\n" + `{"rules":{"segments":[{"name":"A"}]}}` + "\n", "rules"},
 		{"bad account in a stream", "/v1/segments:assignStream", `{"rules":{"segments":[{"name":"A"}]}}` + "\n" + `{"batch":{"accounts":[{"id":"1","arr":"NaN"}]}}` + "\n", "batch.accounts[0].arr"},
-		{"coverage without a loaded cost", "/v1/coverage:plan", `{"segments":[{"name":"A","accounts":10,"arr":100}]}`, "csm_loaded_cost"},
-		{"coverage ratio and playbook", "/v1/coverage:plan", `{"csmLoadedCost":1,"segments":[{"name":"A","accounts":10,"arr":100,"accountsPerCsm":5,"playbook":{}}]}`, "segments[0].accounts_per_csm"},
-		{"coverage share as a percentage", "/v1/coverage:plan", `{"csmLoadedCost":1,"maxCostShare":25,"segments":[{"name":"A","accounts":10,"arr":100}]}`, "max_cost_share"},
+		{"coverage without a loaded cost", "/v1/coverage:plan", `{"segments":[{"name":"A","accounts":10,"arr":100}]}`, "csmLoadedCost"},
+		{"coverage ratio and playbook", "/v1/coverage:plan", `{"csmLoadedCost":1,"segments":[{"name":"A","accounts":10,"arr":100,"accountsPerCsm":5,"playbook":{}}]}`, "segments[0].accountsPerCsm"},
+		{"coverage share as a percentage", "/v1/coverage:plan", `{"csmLoadedCost":1,"maxCostShare":25,"segments":[{"name":"A","accounts":10,"arr":100}]}`, "maxCostShare"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -345,10 +345,10 @@ func TestInvalidArgumentREST(t *testing.T) {
 			"segments[0].playbook.touchpoints[0].hours"},
 		{"share above 1", "/v1/capacity:compute",
 			`{"csmTime":{"customerFacingShare":1.5},"segments":[{"name":"A","accounts":10,"playbook":{"touchpoints":[{"name":"x","hours":1,"cadence":"CADENCE_MONTHLY"}]}}]}`,
-			"csm_time.customer_facing_share"},
+			"csmTime.customerFacingShare"},
 		{"NaN as a string", "/v1/capacity:compute",
 			`{"csmTime":{"weeklyHours":"NaN"},"segments":[{"name":"A","accounts":10,"playbook":{"touchpoints":[{"name":"x","hours":1,"cadence":"CADENCE_MONTHLY"}]}}]}`,
-			"csm_time.weekly_hours"},
+			"csmTime.weeklyHours"},
 		{"Infinity as a string", "/v1/capacity:evaluate", `{"csmCount":1,"arr":"Infinity"}`, "arr"},
 		{"cadence missing", "/v1/capacity:compute",
 			`{"segments":[{"name":"A","accounts":10,"playbook":{"touchpoints":[{"name":"x","hours":1}]}}]}`,
@@ -356,8 +356,8 @@ func TestInvalidArgumentREST(t *testing.T) {
 		{"duplicate segment names", "/v1/capacity:compute",
 			`{"segments":[{"name":"A","accounts":1,"playbook":{"touchpoints":[{"name":"x","hours":1,"cadence":"CADENCE_MONTHLY"}]}},{"name":"A","accounts":1,"playbook":{"touchpoints":[{"name":"x","hours":1,"cadence":"CADENCE_MONTHLY"}]}}]}`,
 			"segments[1].name"},
-		{"month 13", "/v1/capacity:forecast", `{"startMonth":"2027-13","accounts":10,"csmCount":1}`, "start_month"},
-		{"horizon past 120", "/v1/capacity:forecast", `{"horizonMonths":121,"accounts":10,"csmCount":1}`, "horizon_months"},
+		{"month 13", "/v1/capacity:forecast", `{"startMonth":"2027-13","accounts":10,"csmCount":1}`, "startMonth"},
+		{"horizon past 120", "/v1/capacity:forecast", `{"horizonMonths":121,"accounts":10,"csmCount":1}`, "horizonMonths"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
