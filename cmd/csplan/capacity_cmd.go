@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -39,8 +38,7 @@ func runCapacity(ctx context.Context, args []string, e env) error {
 }
 
 func runBenchmarks(ctx context.Context, args []string, e env) error {
-	fs := flag.NewFlagSet("benchmarks", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs := newFlagSet("benchmarks", e)
 	var cf clientFlags
 	cf.register(fs, e)
 	if err := fs.Parse(args); err != nil {
@@ -59,8 +57,7 @@ func runBenchmarks(ctx context.Context, args []string, e env) error {
 // -f, calls and prints the answer.
 func callWithFile[Req, Resp proto.Message](ctx context.Context, name string, args []string, e env, req Req,
 	do func(context.Context, *client.Client, Req) (Resp, error), show func(io.Writer, Resp)) error {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs := newFlagSet(name, e)
 	var cf clientFlags
 	cf.register(fs, e)
 	file := fs.String("f", "", "request file, YAML or JSON (- for stdin)")

@@ -12,7 +12,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"sort"
 	"strings"
 	"syscall"
 
@@ -37,24 +36,6 @@ type env struct {
 	getenv func(string) string
 }
 
-// command is one subcommand: its usage line and what it runs.
-type command struct {
-	usage string
-	run   func(ctx context.Context, args []string, e env) error
-}
-
-func commands() map[string]command {
-	return map[string]command{
-		"serve":      {"serve [flags]                      run the gRPC and REST server", runServe},
-		"capacity":   {"capacity compute|evaluate|forecast -f FILE.yaml", runCapacity},
-		"benchmarks": {"benchmarks [flags]                 print the default benchmarks and their sources", runBenchmarks},
-		"segment":    {"segment assign --rules RULES.yaml ACCOUNTS.csv | segment suggest ACCOUNTS.csv [--tiers N]", runSegment},
-		"coverage":   {"coverage plan -f FILE.yaml          staff and price coverage against the cost band", runCoverage},
-		"hire":       {"hire cost|evaluate -f FILE.yaml     price a hire, or decide whether to make it", runHire},
-		"plan":       {"plan -f PLAN.yaml [-o table|markdown|json|html] | plan diff BASE.yaml WHATIF.yaml", runPlan},
-	}
-}
-
 // usageError marks a mistake in the command line: exit code 2.
 type usageError struct{ msg string }
 
@@ -64,34 +45,11 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	e := env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
-	cmds := commands()
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		printUsage(stdout, cmds)
-		if len(args) == 0 {
-			return usagef("no command given")
-		}
+	if len(args) > 0 && args[0] == "__complete" {
+		complete(ctx, commandTree(), args[1:], e)
 		return nil
 	}
-	cmd, ok := cmds[args[0]]
-	if !ok {
-		printUsage(stderr, cmds)
-		return usagef("unknown command %q", args[0])
-	}
-	return cmd.run(ctx, args[1:], e)
-}
-
-func printUsage(w io.Writer, cmds map[string]command) {
-	names := make([]string, 0, len(cmds))
-	for n := range cmds {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	fmt.Fprintln(w, "csplan plans Customer Success capacity.")
-	fmt.Fprintln(w, "\nUsage:")
-	for _, n := range names {
-		fmt.Fprintln(w, "  csplan "+cmds[n].usage)
-	}
-	fmt.Fprintln(w, "\nRun 'csplan COMMAND -h' for a command's flags.")
+	return dispatch(ctx, commandTree(), args, e)
 }
 
 // exitCode follows grpcurl: 0 on success, 2 for usage mistakes, 64 plus the

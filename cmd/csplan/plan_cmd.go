@@ -19,8 +19,7 @@ func runPlan(ctx context.Context, args []string, e env) error {
 	if len(args) > 0 && args[0] == "diff" {
 		return runPlanDiff(ctx, args[1:], e)
 	}
-	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs := newFlagSet("plan", e)
 	var cf clientFlags
 	cf.register(fs, e)
 	setOutputUsage(fs)

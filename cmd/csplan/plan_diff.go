@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 
@@ -13,8 +12,7 @@ import (
 // runPlanDiff compares two plans through ComparePlans: the inputs that
 // changed and what they change.
 func runPlanDiff(ctx context.Context, args []string, e env) error {
-	fs := flag.NewFlagSet("plan diff", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs := newFlagSet("plan diff", e)
 	var cf clientFlags
 	cf.register(fs, e)
 	fs.Lookup("o").Usage = "output: table (aligned text for a terminal), markdown or json"

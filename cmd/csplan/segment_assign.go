@@ -29,8 +29,7 @@ const progressAccounts = 50_000
 // first, then the accounts batch by batch as the CSV is read, so that a
 // book of any size is never held in memory.
 func runSegmentAssign(ctx context.Context, args []string, e env) error {
-	fs := flag.NewFlagSet("segment assign", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs := newFlagSet("segment assign", e)
 	var cf clientFlags
 	cf.registerStream(fs, e)
 	var bf bookFlags

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -23,8 +22,7 @@ const suggestBatch = 10_000
 // StreamSuggestSegments, batch by batch as the CSV is read, and prints the
 // suggested revenue tiers.
 func runSegmentSuggest(ctx context.Context, args []string, e env) error {
-	fs := flag.NewFlagSet("segment suggest", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs := newFlagSet("segment suggest", e)
 	var cf clientFlags
 	cf.registerStream(fs, e)
 	var bf bookFlags

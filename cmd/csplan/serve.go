@@ -61,8 +61,7 @@ type serveFlags struct {
 const defaultGCPercent = 200
 
 func runServe(ctx context.Context, args []string, e env) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs := newFlagSet("serve", e)
 	var f serveFlags
 	fs.StringVar(&f.grpcAddr, "grpc-addr", envOr(e, "CSPLAN_GRPC_ADDR", "localhost:9090"), "gRPC listen address (env CSPLAN_GRPC_ADDR)")
 	fs.StringVar(&f.httpAddr, "http-addr", envOr(e, "CSPLAN_HTTP_ADDR", "localhost:8080"), "REST/JSON listen address, empty for none (env CSPLAN_HTTP_ADDR)")
