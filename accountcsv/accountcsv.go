@@ -201,6 +201,29 @@ func detectDelimiter(br *bufio.Reader) rune {
 // File returns the name the reader was given.
 func (r *Reader) File() string { return r.file }
 
+// AttributeKeys returns the attribute each column that is not a field is
+// read as, in column order.
+func (r *Reader) AttributeKeys() []string {
+	var keys []string
+	for _, c := range r.columns {
+		if c.field == "" {
+			keys = append(keys, c.key)
+		}
+	}
+	return keys
+}
+
+// HasAttribute reports whether a column is read as the attribute key,
+// compared as segment rules compare keys: case and outer spaces aside.
+func (r *Reader) HasAttribute(key string) bool {
+	for _, k := range r.AttributeKeys() {
+		if strings.EqualFold(strings.TrimSpace(k), strings.TrimSpace(key)) {
+			return true
+		}
+	}
+	return false
+}
+
 // Headers returns the header row as written.
 func (r *Reader) Headers() []string { return r.headers }
 

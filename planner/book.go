@@ -2,6 +2,8 @@ package planner
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/csplan/csplan/accountcsv"
 )
@@ -87,4 +89,23 @@ func (p *Plan) checkBook(c *checker, inline bool) {
 		ke := err.(keyError)
 		c.fail(ke.key, "%s", ke.err)
 	}
+}
+
+// checkAttributes refuses a segment rule on an attribute the accounts CSV
+// has no column for: the rule could match no account, and the plan would
+// say nothing of why.
+func (p *Plan) checkAttributes(rd *accountcsv.Reader) error {
+	c := &checker{p: p}
+	for i, s := range p.Segments {
+		for _, key := range slices.Sorted(maps.Keys(s.Match.Attributes)) {
+			if !rd.HasAttribute(key) {
+				c.fail(fmt.Sprintf("segments[%d].match.attributes.%s", i, key),
+					"%s has no column %q: its headers are %q (map another header to it with book.columns.%s)", rd.File(), key, rd.Headers(), key)
+			}
+		}
+	}
+	if len(c.errs) == 0 {
+		return nil
+	}
+	return c.errs
 }

@@ -21,15 +21,15 @@ func Compare(ctx context.Context, c *client.Client, base, whatIf *Plan, opts Opt
 	bp, wp := base.AccountsPath(), whatIf.AccountsPath()
 	switch {
 	case bp != "" && bp == wp && reflect.DeepEqual(base.ReadOptions(), whatIf.ReadOptions()):
-		req.Accounts, err = readAccounts(bp, base.ReadOptions(), opts)
+		req.Accounts, err = readAccounts(bp, base.ReadOptions(), opts, base, whatIf)
 	default:
 		if bp != "" {
-			if req.BaseAccounts, err = readAccounts(bp, base.ReadOptions(), opts); err != nil {
+			if req.BaseAccounts, err = readAccounts(bp, base.ReadOptions(), opts, base); err != nil {
 				return nil, err
 			}
 		}
 		if wp != "" {
-			req.WhatIfAccounts, err = readAccounts(wp, whatIf.ReadOptions(), opts)
+			req.WhatIfAccounts, err = readAccounts(wp, whatIf.ReadOptions(), opts, whatIf)
 		}
 	}
 	if err != nil {
@@ -47,12 +47,18 @@ func Compare(ctx context.Context, c *client.Client, base, whatIf *Plan, opts Opt
 	return resp, nil
 }
 
-func readAccounts(path string, read accountcsv.Options, opts Options) ([]*csplanv1.Account, error) {
+// readAccounts reads a whole accounts CSV for the plans that use it.
+func readAccounts(path string, read accountcsv.Options, opts Options, plans ...*Plan) ([]*csplanv1.Account, error) {
 	rd, closeFile, err := openAccounts(path, read)
 	if err != nil {
 		return nil, err
 	}
 	defer closeFile()
+	for _, p := range plans {
+		if err := p.checkAttributes(rd); err != nil {
+			return nil, err
+		}
+	}
 	accounts, err := rd.ReadAll()
 	if err == nil {
 		opts.skipped(path, rd.Skipped())

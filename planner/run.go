@@ -79,6 +79,9 @@ func stream(ctx context.Context, c *client.Client, p *Plan, plan *csplanv1.Plan,
 		return nil, err
 	}
 	defer closeFile()
+	if err := p.checkAttributes(rd); err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	st, err := c.Planning.StreamRunPlan(ctx)

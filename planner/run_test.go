@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -174,5 +175,28 @@ growth: { new_accounts_per_month: 4 }
 	}
 	if _, err := planner.Run(context.Background(), inProcess(t), p, planner.Options{}); err == nil || !strings.Contains(err.Error(), "neg.yaml:4: segments[0].accounts") {
 		t.Errorf("a base's bad value: %v", err)
+	}
+}
+
+// TestAttributeRuleOnAMissingColumn: a rule on an attribute the CSV has no
+// column for is refused at the rule's line, with the file's headers.
+func TestAttributeRuleOnAMissingColumn(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "book.csv"), []byte("id,arr,Territory\nA,100,EMEA\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	plan := "book: { accounts_csv: book.csv }\nsegments:\n  - name: EMEA\n    match:\n      attributes: { region: [EMEA] }\nhiring: { base_salary: 1 }\n"
+	path := filepath.Join(dir, "plan.yaml")
+	if err := os.WriteFile(path, []byte(plan), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := planner.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = planner.Run(context.Background(), nil, p, planner.Options{})
+	want := `plan.yaml:5: segments[0].match.attributes.region: ` + filepath.Join(dir, "book.csv") + ` has no column "region": its headers are ["id" "arr" "Territory"] (map another header to it with book.columns.region)`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("Run = %v\nwant %s", err, want)
 	}
 }

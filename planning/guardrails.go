@@ -128,6 +128,14 @@ func (r *run) findings() error {
 	if r.r.Scope == CostScopeFullyLoaded && r.span == 0 && r.p.Finance.OtherCSCostPerYear == nil {
 		add("", capacity.SeverityInfo, "The cost counts CSM payroll only: seed 003's band measures the fully loaded CS cost. Give finance.csms_per_manager and finance.other_cs_cost_per_year to include managers and CS operations.")
 	}
+	if b := r.book.Segmented; b != nil && b.TotalAccounts > 0 {
+		for _, s := range r.segs {
+			if s.accounts == 0 {
+				add(s.spec.Name, capacity.SeverityWarning, "%s's rule matches none of the book's %s accounts: the segment is planned empty. Check its match (a stage, an attribute value or an ARR bound that no account has), or remove the segment.",
+					s.spec.Name, numfmt.Count(int(b.TotalAccounts)))
+			}
+		}
+	}
 	for _, s := range r.segs {
 		name := s.spec.Name
 		scaledCap := s.tm.AccountsCap * s.mult

@@ -222,3 +222,30 @@ func fieldViolations(st *status.Status) []*errdetails.BadRequest_FieldViolation 
 	}
 	return out
 }
+
+// TestRunPlanWarnsOfAnEmptySegment: a segment whose rule matches none of
+// the book's accounts is planned empty, and a WARNING finding says so.
+func TestRunPlanWarnsOfAnEmptySegment(t *testing.T) {
+	s := newTestServer(t)
+	p := testPlan()
+	p.Segments = append([]*csplanv1.PlanSegment{{Name: "APAC", TouchModel: csplanv1.TouchModel_TOUCH_MODEL_LOW,
+		Match: &csplanv1.PlanMatch{Attributes: map[string]*csplanv1.AttributeValues{"region": {Values: []string{"APAC"}}}}}}, p.Segments...)
+	resp, err := s.planning().RunPlan(context.Background(), &csplanv1.RunPlanRequest{Plan: p, Accounts: segBook()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found []string
+	for _, f := range resp.GetResult().GetFindings() {
+		if f.GetSegment() == "APAC" && f.GetSeverity() == csplanv1.Severity_SEVERITY_WARNING {
+			found = append(found, f.GetMessage())
+		}
+	}
+	if len(found) != 1 || !strings.Contains(found[0], "APAC's rule matches none of the book's 6 accounts") {
+		t.Errorf("findings on APAC: %q", found)
+	}
+	for _, f := range resp.GetResult().GetFindings() {
+		if f.GetSegment() != "APAC" && strings.Contains(f.GetMessage(), "matches none") {
+			t.Errorf("a segment with accounts is warned of: %q", f.GetMessage())
+		}
+	}
+}

@@ -67,7 +67,7 @@ func TestCRMExports(t *testing.T) {
 // listed with its line, column and reason; one more than allowed fails
 // the command at that row.
 func TestSkippedRowsAreListed(t *testing.T) {
-	csv := "id,arr\nA,100\nB,-5\nC,abc\nA,7\nD,200\n"
+	csv := "id,arr,industry\nA,100,x\nB,-5,x\nC,abc,x\nA,7,x\nD,200,x\n"
 	stdout, stderr, code := runCLI(t, csv, "segment", "assign", "--rules", exampleRules, "-", "-o", "json", "--max-bad-rows", "2", "--duplicates", "first")
 	if code != 0 {
 		t.Fatalf("exited %d: %s", code, stderr)

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strconv"
@@ -66,6 +67,9 @@ func runSegmentAssign(ctx context.Context, args []string, e env) error {
 	}
 	defer closeBook()
 	defer func() { reportSkipped(e.stderr, accounts.File(), accounts.Skipped()) }()
+	if err := checkRuleColumns(*rulesFile, rules, accounts); err != nil {
+		return err
+	}
 	return call(ctx, cf, e, rules,
 		func(ctx context.Context, c *client.Client, rules *csplanv1.SegmentRules) (*csplanv1.StreamSegmentAccountsResponse, error) {
 			return streamAccounts(ctx, c, rules, accounts, *batch, newStreamProgress(e.stderr))
@@ -377,4 +381,22 @@ func shareOf(as []*csplanv1.Assumption, name string) string {
 		return pct(x)
 	}
 	return "-"
+}
+
+// checkRuleColumns refuses a rule on an attribute the CSV has no column
+// for: it could match no account, and nothing would say why.
+func checkRuleColumns(rulesFile string, rules *csplanv1.SegmentRules, rd *accountcsv.Reader) error {
+	var problems []string
+	for i, s := range rules.GetSegments() {
+		for _, key := range slices.Sorted(maps.Keys(s.GetAttributes())) {
+			if !rd.HasAttribute(key) {
+				problems = append(problems, fmt.Sprintf("%s: segments[%d].attributes.%s: %s has no column %q: its headers are %q (map another header to it with --column %s=HEADER)",
+					rulesFile, i, key, rd.File(), key, rd.Headers(), key))
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return errors.New(strings.Join(problems, "\n"))
+	}
+	return nil
 }

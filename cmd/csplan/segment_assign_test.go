@@ -130,7 +130,8 @@ func TestSegmentAssignRemoteMatchesInProcess(t *testing.T) {
 }
 
 func TestSegmentationErrors(t *testing.T) {
-	badCSV := writeFile(t, "book.csv", "id,arr,stage\nA-1,1000,Adoption\nA-2,lots,Renewal\n")
+	badCSV := writeFile(t, "book.csv", "id,arr,stage,industry\nA-1,1000,Adoption,Retail\nA-2,lots,Renewal,Retail\n")
+	noIndustry := writeFile(t, "noindustry.csv", "id,arr,Sector\nA-1,1000,Retail\n")
 	noARR := writeFile(t, "noarr.csv", "id,stage\nA-1,Adoption\n")
 	badRules := writeFile(t, "bad.yaml", "segments:\n  - {name: A, minArr: 500, maxArr: 100}\n  - {name: a}\n")
 	typo := writeFile(t, "typo.yaml", "segments:\n  - name: A\n    minARR: 5\n")
@@ -148,6 +149,8 @@ func TestSegmentationErrors(t *testing.T) {
 		{"missing CSV file", "", []string{"segment", "assign", "--rules", exampleRules, "nope.csv"}, 1, []string{"nope.csv"}},
 		{"bad CSV cell", "", []string{"segment", "assign", "--rules", exampleRules, badCSV}, 1, []string{badCSV + ":3:", `column "arr"`, `"lots"`}},
 		{"CSV without arr", "", []string{"segment", "assign", "--rules", exampleRules, noARR}, 1, []string{noARR + ":1:", "no arr column"}},
+		{"rule on a column the CSV lacks", "", []string{"segment", "assign", "--rules", exampleRules, noIndustry}, 1,
+			[]string{"rules.yaml: segments[1].attributes.industry: " + noIndustry + ` has no column "industry": its headers are ["id" "arr" "Sector"]`, "--column industry=HEADER"}},
 		{"misspelt rules key", "", []string{"segment", "assign", "--rules", typo, exampleAccounts}, 1, []string{"minARR", "3:"}},
 		{"invalid rules", "", []string{"segment", "assign", "--rules", badRules, exampleAccounts}, 64 + 3,
 			[]string{"InvalidArgument", "rules.segments[0].min_arr", "rules.segments[1].name"}},
