@@ -93,6 +93,11 @@ type SegmentRule struct {
 type SegmentRules struct {
 	Segments []SegmentRule
 	CSMTime  CSMTime
+	// Customers leaves prospects and trials out (customers.go).
+	Customers Customers
+	// CustomersFields name Customers' lists in errors
+	// ("customer_stages", "exclude_stages" when empty).
+	CustomersFields [2]string
 }
 
 // SegmentationResult summarises each segment of a book.
@@ -106,6 +111,9 @@ type SegmentationResult struct {
 	TotalAccounts int32
 	TotalARR      float64
 	Assumptions   []Assumption
+	// Excluded holds the accounts Customers left out: they are in no
+	// segment and not in the totals.
+	Excluded SegmentSummary
 }
 
 // SegmentSummary describes the accounts of one segment.
@@ -256,6 +264,8 @@ type Segmenter struct {
 	accounts    int64
 	arr         float64
 	assumptions []Assumption
+	customers   Customers
+	excluded    segmentAcc
 }
 
 // compiledRule is a validated rule with its criteria normalised once, so
@@ -301,6 +311,11 @@ func NewSegmenter(rules SegmentRules) (*Segmenter, error) {
 		return nil, v.err()
 	}
 	validateNames(&v, len(rules.Segments), func(i int) string { return rules.Segments[i].Name })
+	fields := rules.CustomersFields
+	if fields[0] == "" {
+		fields = [2]string{"customer_stages", "exclude_stages"}
+	}
+	rules.Customers.validate(&v, fields[0], fields[1])
 
 	// Customer hours are checked whether or not a playbook needs them: a
 	// bad csm_time is a mistake either way.
@@ -308,8 +323,9 @@ func NewSegmenter(rules SegmentRules) (*Segmenter, error) {
 	v.merge(err)
 
 	s := &Segmenter{
-		rules: make([]compiledRule, len(rules.Segments)),
-		segs:  make([]segmentAcc, len(rules.Segments)+1),
+		rules:     make([]compiledRule, len(rules.Segments)),
+		segs:      make([]segmentAcc, len(rules.Segments)+1),
+		customers: rules.Customers,
 	}
 	var as, ruleAs assumptions
 	usedTime := false
@@ -700,11 +716,23 @@ func (s *Segmenter) Match(a *Account) int {
 // may be reused by the caller once Add returns. Callers stop at
 // MaxBookAccounts.
 func (s *Segmenter) Add(a *Account) int {
+	if !s.customers.customer(a.Stage) {
+		s.accumulate(&s.excluded, a)
+		return ExcludedIndex
+	}
 	i := s.Match(a)
 	acc := &s.segs[len(s.segs)-1]
 	if i >= 0 {
 		acc = &s.segs[i]
 	}
+	s.accumulate(acc, a)
+	s.accounts++
+	s.arr += a.ARR
+	return i
+}
+
+// accumulate counts a in acc.
+func (s *Segmenter) accumulate(acc *segmentAcc, a *Account) {
 	acc.accounts++
 	acc.arr += a.ARR
 	acc.values.add(a.ARR)
@@ -713,9 +741,6 @@ func (s *Segmenter) Add(a *Account) int {
 		acc.stageCounts = slices.Grow(acc.stageCounts, id+1-len(acc.stageCounts))[:id+1]
 	}
 	acc.stageCounts[id]++
-	s.accounts++
-	s.arr += a.ARR
-	return i
 }
 
 // Accounts returns the number of accounts added so far.
@@ -724,6 +749,9 @@ func (s *Segmenter) Accounts() int64 { return s.accounts }
 // SegmentName returns the name of segment i as Add returned it:
 // UnassignedSegment for -1.
 func (s *Segmenter) SegmentName(i int) string {
+	if i == ExcludedIndex {
+		return ExcludedSegment
+	}
 	if i < 0 || i >= len(s.rules) {
 		return UnassignedSegment
 	}
@@ -754,6 +782,12 @@ func (s *Segmenter) Result() SegmentationResult {
 		out.Segments[i] = sum
 	}
 	out.Unassigned = s.summary(&s.segs[len(s.segs)-1], UnassignedSegment)
+	out.Excluded = s.summary(&s.excluded, ExcludedSegment)
+	// The excluded are no share of the customers: their shares are of the
+	// whole book read.
+	book := float64(s.accounts + s.excluded.accounts)
+	out.Excluded.AccountShare = ratio(float64(s.excluded.accounts), book)
+	out.Excluded.ARRShare = ratio(s.excluded.arr, s.arr+s.excluded.arr)
 	return out
 }
 

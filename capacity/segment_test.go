@@ -191,6 +191,7 @@ func TestSegmenterSummary(t *testing.T) {
 		},
 		TotalAccounts: 9,
 		TotalARR:      total,
+		Excluded:      SegmentSummary{Name: ExcludedSegment, StageCounts: []StageCount{}},
 		Assumptions: []Assumption{
 			{Name: "csm_time.weekly_hours", Value: "40", Source: sourceWeeklyHours},
 			{Name: "csm_time.time_off_days_per_year", Value: "25", Source: sourceTimeOff},
@@ -217,6 +218,7 @@ func TestSegmenterEmptyBook(t *testing.T) {
 		Assumptions: []Assumption{
 			{Name: "segments[0].accounts_per_csm", Value: "1000", Source: "assumption: the ideal accounts per CSM of TOUCH_MODEL_TECH"},
 		},
+		Excluded: SegmentSummary{Name: ExcludedSegment, StageCounts: []StageCount{}},
 	}
 	if diff := cmp.Diff(want, s.Result()); diff != "" {
 		t.Errorf("Result of an empty book (-want +got):\n%s", diff)
@@ -474,6 +476,46 @@ func TestAttributeListMatchesMap(t *testing.T) {
 		errMap, errList := ValidateAccount(&byMap, "accounts", 0), ValidateAccount(&byList, "accounts", 0)
 		if fmt.Sprint(errList) != fmt.Sprint(errMap) {
 			t.Errorf("case %d: the list gives %v, the map %v", i, errList, errMap)
+		}
+	}
+}
+
+// TestSegmenterCustomers: accounts outside the customer stages are left
+// out of every segment and the totals, counted in Excluded; the two ways
+// of saying it agree, and giving both, or an empty stage, is refused.
+func TestSegmenterCustomers(t *testing.T) {
+	book := []Account{
+		{ID: "1", ARR: 100, Stage: "Customer"}, {ID: "2", ARR: 50, Stage: " customer "}, {ID: "3", ARR: 0, Stage: "Prospect"},
+		{ID: "4", ARR: 10, Stage: "Trial"}, {ID: "5", ARR: 40, Stage: "Churn risk"},
+	}
+	rules := []SegmentRule{{Name: "All", TouchModel: TouchModelTech}}
+	for _, c := range []Customers{{Stages: []string{"customer", "CHURN RISK"}}, {Exclude: []string{"prospect", "trial"}}} {
+		s, err := NewSegmenter(SegmentRules{Segments: rules, Customers: c})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var excludedIdx int
+		for i := range book {
+			if got := s.Add(&book[i]); got == ExcludedIndex {
+				excludedIdx++
+			}
+		}
+		r := s.Result()
+		if r.TotalAccounts != 3 || r.TotalARR != 190 || r.Segments[0].Accounts != 3 || excludedIdx != 2 {
+			t.Errorf("%+v: totals %d, %v; segment %d; %d excluded by Add", c, r.TotalAccounts, r.TotalARR, r.Segments[0].Accounts, excludedIdx)
+		}
+		if e := r.Excluded; e.Accounts != 2 || e.ARR != 10 || e.AccountShare != 2.0/5 || e.ARRShare != 10.0/200 || len(e.StageCounts) != 2 {
+			t.Errorf("%+v: excluded %+v", c, e)
+		}
+		if s.SegmentName(ExcludedIndex) != ExcludedSegment {
+			t.Errorf("SegmentName(ExcludedIndex) = %q", s.SegmentName(ExcludedIndex))
+		}
+	}
+	_, err := NewSegmenter(SegmentRules{Segments: rules, Customers: Customers{Stages: []string{"A", " "}, Exclude: []string{"B"}},
+		CustomersFields: [2]string{"plan.book.customer_stages", "plan.book.exclude_stages"}})
+	for _, want := range []string{"plan.book.exclude_stages: give plan.book.customer_stages or plan.book.exclude_stages, not both", "plan.book.customer_stages[1]: is empty"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("bad customers: %v, want %q", err, want)
 		}
 	}
 }

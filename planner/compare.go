@@ -16,7 +16,6 @@ import (
 // A refused field comes back as a PlanError at its plan file's line.
 func Compare(ctx context.Context, c *client.Client, base, whatIf *Plan, opts Options) (*csplanv1.ComparePlansResponse, error) {
 	req := &csplanv1.ComparePlansRequest{Base: base.Proto(), WhatIf: whatIf.Proto()}
-	req.Base.Book, req.WhatIf.Book = nil, nil
 	var err error
 	bp, wp := base.AccountsPath(), whatIf.AccountsPath()
 	switch {

@@ -172,6 +172,11 @@ type BookSpec struct {
 	DecimalSeparator string            `yaml:"decimal_separator"`
 	Duplicates       string            `yaml:"duplicates"`
 	MaxBadRows       int               `yaml:"max_bad_rows"`
+	// CustomerStages (or ExcludeStages) keep prospects and trials out
+	// of the plan; the service applies them and counts what they leave
+	// out.
+	CustomerStages []string `yaml:"customer_stages"`
+	ExcludeStages  []string `yaml:"exclude_stages"`
 }
 
 // HiringSpec is the hiring timeline and the cost profile of one CSM.

@@ -17,6 +17,10 @@ func (p *Plan) Proto() *csplanv1.Plan {
 		Growth: growth(&p.Growth), Signals: signals(p.Signals), SizingPolicy: p.SizingPolicy.proto(),
 		Segmentation: &csplanv1.PlanSegmentation{SuggestTiers: int32(p.Segmentation.SuggestTiers)},
 	}
+	// The service reads no files: the book travels without accounts_csv.
+	if b := p.Book; len(b.CustomerStages) > 0 || len(b.ExcludeStages) > 0 {
+		out.Book = &csplanv1.PlanBook{CustomerStages: b.CustomerStages, ExcludeStages: b.ExcludeStages}
+	}
 	for i := range p.Segments {
 		out.Segments = append(out.Segments, segment(&p.Segments[i]))
 	}

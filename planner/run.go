@@ -88,8 +88,6 @@ func stream(ctx context.Context, c *client.Client, p *Plan, plan *csplanv1.Plan,
 	if err != nil {
 		return nil, err
 	}
-	// The service reads no files: the accounts travel in the stream.
-	plan.Book = nil
 	ok := st.Send(&csplanv1.StreamRunPlanRequest{Payload: &csplanv1.StreamRunPlanRequest_Plan{Plan: plan}}) == nil
 	for ok {
 		accounts, err := rd.Next(batch)

@@ -13,6 +13,7 @@ func (r *run) bookResult() {
 			b.Segments = append(b.Segments, bookSegment(s))
 		}
 		b.Unassigned = bookSegment(sr.Unassigned)
+		b.Excluded = bookSegment(sr.Excluded)
 		return
 	}
 	b.Source = "totals"
@@ -25,6 +26,7 @@ func (r *run) bookResult() {
 			AccountShare: ratio(float64(s.accounts), float64(b.TotalAccounts)), ARRShare: ratio(s.arr, b.TotalARR)})
 	}
 	b.Unassigned = BookSegment{Name: capacity.UnassignedSegment}
+	b.Excluded = BookSegment{Name: capacity.ExcludedSegment}
 }
 
 func bookSegment(s capacity.SegmentSummary) BookSegment {

@@ -30,6 +30,9 @@ type Plan struct {
 	// asked; needs accounts).
 	SuggestTiers int32
 	Policy       capacity.SizingPolicy
+	// Customers are the book's customer stages (book.customer_stages or
+	// book.exclude_stages): other accounts are left out of the plan.
+	Customers capacity.Customers
 }
 
 // Segment is one segment of the plan.
@@ -119,7 +122,8 @@ type Book struct {
 // Rules are the plan's segments as segmentation rules, in plan order, for
 // the segmenter that reads the book.
 func Rules(p Plan) capacity.SegmentRules {
-	r := capacity.SegmentRules{CSMTime: p.CSMTime, Segments: make([]capacity.SegmentRule, len(p.Segments))}
+	r := capacity.SegmentRules{CSMTime: p.CSMTime, Segments: make([]capacity.SegmentRule, len(p.Segments)),
+		Customers: p.Customers, CustomersFields: [2]string{"book.customer_stages", "book.exclude_stages"}}
 	for i, s := range p.Segments {
 		m := s.Match
 		m.Name, m.TouchModel = s.Name, s.TouchModel

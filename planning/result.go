@@ -129,6 +129,9 @@ type BookResult struct {
 	Segments      []BookSegment
 	Unassigned    BookSegment
 	Tiers         *capacity.TierSuggestion
+	// Excluded are the accounts the plan's customer stages left out: in
+	// no segment and not in the totals.
+	Excluded BookSegment
 }
 
 // BookSegment is one segment's book; the statistics are nil for totals.

@@ -116,6 +116,13 @@ func validate(p Plan, withAccounts bool, start capacity.Month) error {
 		c.fail("horizon_months", "must be between 1 and 120 months, got %d", p.HorizonMonths)
 	}
 	c.segments(p, withAccounts, start)
+	if !withAccounts && (len(p.Customers.Stages) > 0 || len(p.Customers.Exclude) > 0) {
+		field := "book.customer_stages"
+		if len(p.Customers.Stages) == 0 {
+			field = "book.exclude_stages"
+		}
+		c.fail(field, "says which of the book's accounts are customers, but the plan has no accounts: send them (or set book.accounts_csv in the CLI), or give each segment's customer totals")
+	}
 	c.growth("growth.", p.Growth)
 
 	h := p.Hiring

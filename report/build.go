@@ -65,6 +65,9 @@ func (b *builder) title() {
 		}
 		book += fmt.Sprintf(", of which %s (%s ARR) %s not planned", accountsText(u.GetAccounts()), b.money(u.GetArr()), verb)
 	}
+	if x := r.GetSegmentation().GetExcluded(); x.GetAccounts() > 0 {
+		book += fmt.Sprintf(". Left out as not customers (book.customer_stages or book.exclude_stages), beside it: %s, %s ARR", accountsText(x.GetAccounts()), b.money(x.GetArr()))
+	}
 	b.d.P(fmt.Sprintf("From %s, over %d months, sized %s. Book: %s; revenue %s.",
 		r.GetStartMonth(), r.GetHorizonMonths(), policyText(r.GetSizingPolicy()), book, b.money(s.GetRevenue())))
 }

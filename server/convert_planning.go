@@ -21,6 +21,7 @@ func planFromProto(p *csplanv1.Plan) planning.Plan {
 		Signals:       signalsFromProto(p.GetSignals()),
 		SuggestTiers:  p.GetSegmentation().GetSuggestTiers(),
 		Policy:        capacity.SizingPolicy(p.GetSizingPolicy()),
+		Customers:     capacity.Customers{Stages: p.GetBook().GetCustomerStages(), Exclude: p.GetBook().GetExcludeStages()},
 	}
 	for _, s := range p.GetSegments() {
 		out.Segments = append(out.Segments, planSegmentFromProto(s))
@@ -192,7 +193,8 @@ func periodsToProto(ps []planning.PeriodCost) []*csplanv1.FiscalPeriodCost {
 }
 
 func bookResultToProto(b planning.BookResult) *csplanv1.PlanBookResult {
-	out := &csplanv1.PlanBookResult{Source: b.Source, TotalAccounts: b.TotalAccounts, TotalArr: b.TotalARR, Unassigned: bookSegmentToProto(b.Unassigned)}
+	out := &csplanv1.PlanBookResult{Source: b.Source, TotalAccounts: b.TotalAccounts, TotalArr: b.TotalARR, Unassigned: bookSegmentToProto(b.Unassigned),
+		Excluded: bookSegmentToProto(b.Excluded)}
 	for _, s := range b.Segments {
 		out.Segments = append(out.Segments, bookSegmentToProto(s))
 	}

@@ -85,6 +85,7 @@ func segmentationToProto(r capacity.SegmentationResult, assignments []*csplanv1.
 		TotalArr:      r.TotalARR,
 		Assignments:   assignments,
 		Assumptions:   assumptionsToProto(r.Assumptions),
+		Excluded:      segmentSummaryToProto(r.Excluded),
 	}
 }
 
@@ -95,6 +96,7 @@ func streamSegmentationToProto(r capacity.SegmentationResult) *csplanv1.StreamSe
 		TotalAccounts: r.TotalAccounts,
 		TotalArr:      r.TotalARR,
 		Assumptions:   assumptionsToProto(r.Assumptions),
+		Excluded:      segmentSummaryToProto(r.Excluded),
 	}
 }
 

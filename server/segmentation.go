@@ -44,7 +44,9 @@ func (s *segmentationService) SegmentAccounts(ctx context.Context, req *csplanv1
 		})
 	}
 	var bad []*capacity.FieldError
-	seg, err := capacity.NewSegmenter(segmentRulesFromProto(req.GetSegments(), req.GetCsmTime()))
+	rules := segmentRulesFromProto(req.GetSegments(), req.GetCsmTime())
+	rules.Customers = capacity.Customers{Stages: req.GetCustomerStages(), Exclude: req.GetExcludeStages()}
+	seg, err := capacity.NewSegmenter(rules)
 	if err != nil {
 		var ve *capacity.ValidationError
 		if !errors.As(err, &ve) {
@@ -108,7 +110,9 @@ func (s *segmentationService) StreamSegmentAccounts(stream csplanv1.Segmentation
 		return fail(&capacity.FieldError{Field: "rules", Reason: "the first message must carry the rules ({\"rules\": {\"segments\": [...]}}); batches of accounts follow it"})
 	}
 	rules := frame.Head().(*csplanv1.SegmentRules)
-	seg, err := capacity.NewSegmenter(segmentRulesFromProto(rules.GetSegments(), rules.GetCsmTime()))
+	segRules := segmentRulesFromProto(rules.GetSegments(), rules.GetCsmTime())
+	segRules.Customers = capacity.Customers{Stages: rules.GetCustomerStages(), Exclude: rules.GetExcludeStages()}
+	seg, err := capacity.NewSegmenter(segRules)
 	if err != nil {
 		return fail(prefixViolations(err, "rules."))
 	}

@@ -80,6 +80,7 @@ func segWant() *csplanv1.SegmentAccountsResponse {
 		},
 		TotalAccounts: 6,
 		TotalArr:      total,
+		Excluded:      &csplanv1.SegmentSummary{Name: "excluded"},
 		Assignments: []*csplanv1.Assignment{
 			{AccountId: "a1", Segment: "Enterprise"}, {AccountId: "a2", Segment: "EMEA"}, {AccountId: "a3", Segment: "Enterprise"},
 			{AccountId: "a4", Segment: "Rest"}, {AccountId: "a5", Segment: "EMEA"}, {AccountId: "a6", Segment: "unassigned"},
@@ -125,7 +126,7 @@ func TestSegmentAccountsGRPC(t *testing.T) {
 func streamWant(u *csplanv1.SegmentAccountsResponse) *csplanv1.StreamSegmentAccountsResponse {
 	return &csplanv1.StreamSegmentAccountsResponse{
 		Segments: u.GetSegments(), Unassigned: u.GetUnassigned(), TotalAccounts: u.GetTotalAccounts(),
-		TotalArr: u.GetTotalArr(), Assumptions: u.GetAssumptions(),
+		TotalArr: u.GetTotalArr(), Assumptions: u.GetAssumptions(), Excluded: u.GetExcluded(),
 	}
 }
 

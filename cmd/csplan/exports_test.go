@@ -49,7 +49,7 @@ func TestCRMExports(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("the European plan exited %d: %s", code, stderr)
 	}
-	if !strings.Contains(strings.Join(strings.Fields(stdout), " "), "Book: 6 accounts and €262K ARR, from the accounts, of which 1 account (€0 ARR) matches no segment and is not planned") {
+	if !strings.Contains(strings.Join(strings.Fields(stdout), " "), "Book: 5 accounts and €262K ARR, from the accounts. Left out as not customers (book.customer_stages or book.exclude_stages), beside it: 1 account, €0 ARR; revenue €262K") {
 		t.Errorf("the European plan's book:\n%s", stdout)
 	}
 	// Read without its decimal separator, the file is refused at the cell

@@ -188,7 +188,12 @@ func (p *streamProgress) done() {
 }
 
 func printSegmentation(w io.Writer, r *csplanv1.StreamSegmentAccountsResponse) {
-	fmt.Fprintf(w, "Book: %s accounts, %s ARR\n\n", thousands(int64(r.GetTotalAccounts())), money(r.GetTotalArr()))
+	fmt.Fprintf(w, "Book: %s accounts, %s ARR\n", thousands(int64(r.GetTotalAccounts())), money(r.GetTotalArr()))
+	if x := r.GetExcluded(); x.GetAccounts() > 0 {
+		fmt.Fprintf(w, "Left out as not customers (customerStages, excludeStages): %s accounts, %s ARR, not in the book above\n",
+			thousands(int64(x.GetAccounts())), money(x.GetArr()))
+	}
+	fmt.Fprintln(w)
 	tw := table(w)
 	row(tw, "SEGMENT", "TOUCH", "ACCOUNTS", "ARR", "MEAN", "MEDIAN", "P90", "% ACCOUNTS", "% ARR", "ACCOUNTS/CSM", "FTE", "CSMS")
 	var fte float64

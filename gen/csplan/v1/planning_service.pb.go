@@ -684,7 +684,14 @@ type PlanBook struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// A CRM export the CLI reads. The service refuses it: send the
 	// accounts in the request or the stream.
-	AccountsCsv   string `protobuf:"bytes,1,opt,name=accounts_csv,json=accountsCsv,proto3" json:"accounts_csv,omitempty"`
+	AccountsCsv string `protobuf:"bytes,1,opt,name=accounts_csv,json=accountsCsv,proto3" json:"accounts_csv,omitempty"`
+	// The stages that are customers (case aside): the accounts of any other
+	// stage, prospects and trials, are left out of the plan and counted in
+	// the result's segmentation.excluded. Empty: every account counts.
+	CustomerStages []string `protobuf:"bytes,2,rep,name=customer_stages,json=customerStages,proto3" json:"customer_stages,omitempty"`
+	// The stages that are not customers, the other way to say it (give one
+	// of the two).
+	ExcludeStages []string `protobuf:"bytes,3,rep,name=exclude_stages,json=excludeStages,proto3" json:"exclude_stages,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -724,6 +731,20 @@ func (x *PlanBook) GetAccountsCsv() string {
 		return x.AccountsCsv
 	}
 	return ""
+}
+
+func (x *PlanBook) GetCustomerStages() []string {
+	if x != nil {
+		return x.CustomerStages
+	}
+	return nil
+}
+
+func (x *PlanBook) GetExcludeStages() []string {
+	if x != nil {
+		return x.ExcludeStages
+	}
+	return nil
 }
 
 // PlanHiring is the hiring timeline and one CSM's cost profile.
@@ -2808,7 +2829,10 @@ type PlanBookResult struct {
 	Segments      []*PlanBookSegment `protobuf:"bytes,4,rep,name=segments,proto3" json:"segments,omitempty"`
 	Unassigned    *PlanBookSegment   `protobuf:"bytes,5,opt,name=unassigned,proto3" json:"unassigned,omitempty"`
 	// When segmentation.suggest_tiers asks for them.
-	Suggestion    *SuggestSegmentsResponse `protobuf:"bytes,6,opt,name=suggestion,proto3" json:"suggestion,omitempty"`
+	Suggestion *SuggestSegmentsResponse `protobuf:"bytes,6,opt,name=suggestion,proto3" json:"suggestion,omitempty"`
+	// Accounts left out as not customers (book.customer_stages,
+	// book.exclude_stages): not in total_accounts or total_arr.
+	Excluded      *PlanBookSegment `protobuf:"bytes,7,opt,name=excluded,proto3" json:"excluded,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2881,6 +2905,13 @@ func (x *PlanBookResult) GetUnassigned() *PlanBookSegment {
 func (x *PlanBookResult) GetSuggestion() *SuggestSegmentsResponse {
 	if x != nil {
 		return x.Suggestion
+	}
+	return nil
+}
+
+func (x *PlanBookResult) GetExcluded() *PlanBookSegment {
+	if x != nil {
+		return x.Excluded
 	}
 	return nil
 }
@@ -3362,9 +3393,11 @@ const file_csplan_v1_planning_service_proto_rawDesc = "" +
 	"\x17_new_accounts_per_monthB\x1a\n" +
 	"\x18_monthly_logo_churn_rateB\x19\n" +
 	"\x17_monthly_expansion_rateB\x12\n" +
-	"\x10_new_account_arr\"-\n" +
+	"\x10_new_account_arr\"}\n" +
 	"\bPlanBook\x12!\n" +
-	"\faccounts_csv\x18\x01 \x01(\tR\vaccountsCsv\"\xe6\x06\n" +
+	"\faccounts_csv\x18\x01 \x01(\tR\vaccountsCsv\x12'\n" +
+	"\x0fcustomer_stages\x18\x02 \x03(\tR\x0ecustomerStages\x12%\n" +
+	"\x0eexclude_stages\x18\x03 \x03(\tR\rexcludeStages\"\xe6\x06\n" +
 	"\n" +
 	"PlanHiring\x122\n" +
 	"\x13time_to_hire_months\x18\x01 \x01(\x05H\x00R\x10timeToHireMonths\x88\x01\x01\x12$\n" +
@@ -3600,7 +3633,7 @@ const file_csplan_v1_planning_service_proto_rawDesc = "" +
 	"\fgrowth_hires\x18\x03 \x01(\x05R\vgrowthHires\x12%\n" +
 	"\x0ebackfill_hires\x18\x04 \x01(\x05R\rbackfillHires\x12\x18\n" +
 	"\apartial\x18\x05 \x01(\bR\apartial\x12\x16\n" +
-	"\x06months\x18\x06 \x01(\x05R\x06months\"\xa4\x02\n" +
+	"\x06months\x18\x06 \x01(\x05R\x06months\"\xdc\x02\n" +
 	"\x0ePlanBookResult\x12\x16\n" +
 	"\x06source\x18\x01 \x01(\tR\x06source\x12%\n" +
 	"\x0etotal_accounts\x18\x02 \x01(\x05R\rtotalAccounts\x12\x1b\n" +
@@ -3611,7 +3644,8 @@ const file_csplan_v1_planning_service_proto_rawDesc = "" +
 	"unassigned\x12B\n" +
 	"\n" +
 	"suggestion\x18\x06 \x01(\v2\".csplan.v1.SuggestSegmentsResponseR\n" +
-	"suggestion\"\xd9\x02\n" +
+	"suggestion\x126\n" +
+	"\bexcluded\x18\a \x01(\v2\x1a.csplan.v1.PlanBookSegmentR\bexcluded\"\xd9\x02\n" +
 	"\x0fPlanBookSegment\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1a\n" +
 	"\baccounts\x18\x02 \x01(\x05R\baccounts\x12\x10\n" +
@@ -3815,23 +3849,24 @@ var file_csplan_v1_planning_service_proto_depIdxs = []int32{
 	29, // 70: csplan.v1.PlanBookResult.segments:type_name -> csplan.v1.PlanBookSegment
 	29, // 71: csplan.v1.PlanBookResult.unassigned:type_name -> csplan.v1.PlanBookSegment
 	57, // 72: csplan.v1.PlanBookResult.suggestion:type_name -> csplan.v1.SuggestSegmentsResponse
-	58, // 73: csplan.v1.PlanBookSegment.stage_counts:type_name -> csplan.v1.StageCount
-	59, // 74: csplan.v1.PlanCoverage.options:type_name -> csplan.v1.CoverageOption
-	60, // 75: csplan.v1.PlanHiringResult.cost:type_name -> csplan.v1.EstimateHireCostResponse
-	32, // 76: csplan.v1.PlanHiringResult.tech_touch:type_name -> csplan.v1.PlanTechTouchResult
-	61, // 77: csplan.v1.PlanFinding.severity:type_name -> csplan.v1.Severity
-	62, // 78: csplan.v1.PlanMatch.AttributesEntry.value:type_name -> csplan.v1.AttributeValues
-	12, // 79: csplan.v1.PlanningService.RunPlan:input_type -> csplan.v1.RunPlanRequest
-	14, // 80: csplan.v1.PlanningService.StreamRunPlan:input_type -> csplan.v1.StreamRunPlanRequest
-	16, // 81: csplan.v1.PlanningService.ComparePlans:input_type -> csplan.v1.ComparePlansRequest
-	13, // 82: csplan.v1.PlanningService.RunPlan:output_type -> csplan.v1.RunPlanResponse
-	15, // 83: csplan.v1.PlanningService.StreamRunPlan:output_type -> csplan.v1.StreamRunPlanResponse
-	17, // 84: csplan.v1.PlanningService.ComparePlans:output_type -> csplan.v1.ComparePlansResponse
-	82, // [82:85] is the sub-list for method output_type
-	79, // [79:82] is the sub-list for method input_type
-	79, // [79:79] is the sub-list for extension type_name
-	79, // [79:79] is the sub-list for extension extendee
-	0,  // [0:79] is the sub-list for field type_name
+	29, // 73: csplan.v1.PlanBookResult.excluded:type_name -> csplan.v1.PlanBookSegment
+	58, // 74: csplan.v1.PlanBookSegment.stage_counts:type_name -> csplan.v1.StageCount
+	59, // 75: csplan.v1.PlanCoverage.options:type_name -> csplan.v1.CoverageOption
+	60, // 76: csplan.v1.PlanHiringResult.cost:type_name -> csplan.v1.EstimateHireCostResponse
+	32, // 77: csplan.v1.PlanHiringResult.tech_touch:type_name -> csplan.v1.PlanTechTouchResult
+	61, // 78: csplan.v1.PlanFinding.severity:type_name -> csplan.v1.Severity
+	62, // 79: csplan.v1.PlanMatch.AttributesEntry.value:type_name -> csplan.v1.AttributeValues
+	12, // 80: csplan.v1.PlanningService.RunPlan:input_type -> csplan.v1.RunPlanRequest
+	14, // 81: csplan.v1.PlanningService.StreamRunPlan:input_type -> csplan.v1.StreamRunPlanRequest
+	16, // 82: csplan.v1.PlanningService.ComparePlans:input_type -> csplan.v1.ComparePlansRequest
+	13, // 83: csplan.v1.PlanningService.RunPlan:output_type -> csplan.v1.RunPlanResponse
+	15, // 84: csplan.v1.PlanningService.StreamRunPlan:output_type -> csplan.v1.StreamRunPlanResponse
+	17, // 85: csplan.v1.PlanningService.ComparePlans:output_type -> csplan.v1.ComparePlansResponse
+	83, // [83:86] is the sub-list for method output_type
+	80, // [80:83] is the sub-list for method input_type
+	80, // [80:80] is the sub-list for extension type_name
+	80, // [80:80] is the sub-list for extension extendee
+	0,  // [0:80] is the sub-list for field type_name
 }
 
 func init() { file_csplan_v1_planning_service_proto_init() }

@@ -452,7 +452,14 @@ type SegmentAccountsRequest struct {
 	// Return each account's segment in `assignments`.
 	IncludeAssignments bool `protobuf:"varint,3,opt,name=include_assignments,json=includeAssignments,proto3" json:"include_assignments,omitempty"`
 	// One CSM's time, for segments with a playbook.
-	CsmTime       *CsmTime `protobuf:"bytes,4,opt,name=csm_time,json=csmTime,proto3" json:"csm_time,omitempty"`
+	CsmTime *CsmTime `protobuf:"bytes,4,opt,name=csm_time,json=csmTime,proto3" json:"csm_time,omitempty"`
+	// The stages that are customers (case aside); the accounts of any other
+	// stage, prospects and trials, are left out and counted in `excluded`.
+	// Empty: every account is a customer.
+	CustomerStages []string `protobuf:"bytes,5,rep,name=customer_stages,json=customerStages,proto3" json:"customer_stages,omitempty"`
+	// The stages that are not customers, the other way to say it (give one
+	// of the two).
+	ExcludeStages []string `protobuf:"bytes,6,rep,name=exclude_stages,json=excludeStages,proto3" json:"exclude_stages,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -511,6 +518,20 @@ func (x *SegmentAccountsRequest) GetIncludeAssignments() bool {
 func (x *SegmentAccountsRequest) GetCsmTime() *CsmTime {
 	if x != nil {
 		return x.CsmTime
+	}
+	return nil
+}
+
+func (x *SegmentAccountsRequest) GetCustomerStages() []string {
+	if x != nil {
+		return x.CustomerStages
+	}
+	return nil
+}
+
+func (x *SegmentAccountsRequest) GetExcludeStages() []string {
+	if x != nil {
+		return x.ExcludeStages
 	}
 	return nil
 }
@@ -794,7 +815,10 @@ type SegmentAccountsResponse struct {
 	// Each account's segment, when include_assignments was set.
 	Assignments []*Assignment `protobuf:"bytes,5,rep,name=assignments,proto3" json:"assignments,omitempty"`
 	// Every input used, with its source.
-	Assumptions   []*Assumption `protobuf:"bytes,6,rep,name=assumptions,proto3" json:"assumptions,omitempty"`
+	Assumptions []*Assumption `protobuf:"bytes,6,rep,name=assumptions,proto3" json:"assumptions,omitempty"`
+	// Accounts left out as not customers (customer_stages, exclude_stages):
+	// not in the totals above.
+	Excluded      *SegmentSummary `protobuf:"bytes,7,opt,name=excluded,proto3" json:"excluded,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -871,15 +895,26 @@ func (x *SegmentAccountsResponse) GetAssumptions() []*Assumption {
 	return nil
 }
 
+func (x *SegmentAccountsResponse) GetExcluded() *SegmentSummary {
+	if x != nil {
+		return x.Excluded
+	}
+	return nil
+}
+
 // SegmentRules opens an assignment stream.
 type SegmentRules struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Ordered rules; first match wins.
 	Segments []*SegmentRule `protobuf:"bytes,1,rep,name=segments,proto3" json:"segments,omitempty"`
 	// One CSM's time, for segments with a playbook.
-	CsmTime       *CsmTime `protobuf:"bytes,2,opt,name=csm_time,json=csmTime,proto3" json:"csm_time,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	CsmTime *CsmTime `protobuf:"bytes,2,opt,name=csm_time,json=csmTime,proto3" json:"csm_time,omitempty"`
+	// As in SegmentAccountsRequest: the stages that are customers, or those
+	// that are not.
+	CustomerStages []string `protobuf:"bytes,3,rep,name=customer_stages,json=customerStages,proto3" json:"customer_stages,omitempty"`
+	ExcludeStages  []string `protobuf:"bytes,4,rep,name=exclude_stages,json=excludeStages,proto3" json:"exclude_stages,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *SegmentRules) Reset() {
@@ -922,6 +957,20 @@ func (x *SegmentRules) GetSegments() []*SegmentRule {
 func (x *SegmentRules) GetCsmTime() *CsmTime {
 	if x != nil {
 		return x.CsmTime
+	}
+	return nil
+}
+
+func (x *SegmentRules) GetCustomerStages() []string {
+	if x != nil {
+		return x.CustomerStages
+	}
+	return nil
+}
+
+func (x *SegmentRules) GetExcludeStages() []string {
+	if x != nil {
+		return x.ExcludeStages
 	}
 	return nil
 }
@@ -1073,7 +1122,9 @@ type StreamSegmentAccountsResponse struct {
 	// ARR of the book.
 	TotalArr float64 `protobuf:"fixed64,4,opt,name=total_arr,json=totalArr,proto3" json:"total_arr,omitempty"`
 	// Every input used, with its source.
-	Assumptions   []*Assumption `protobuf:"bytes,5,rep,name=assumptions,proto3" json:"assumptions,omitempty"`
+	Assumptions []*Assumption `protobuf:"bytes,5,rep,name=assumptions,proto3" json:"assumptions,omitempty"`
+	// Accounts left out as not customers: not in the totals above.
+	Excluded      *SegmentSummary `protobuf:"bytes,6,opt,name=excluded,proto3" json:"excluded,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1139,6 +1190,13 @@ func (x *StreamSegmentAccountsResponse) GetTotalArr() float64 {
 func (x *StreamSegmentAccountsResponse) GetAssumptions() []*Assumption {
 	if x != nil {
 		return x.Assumptions
+	}
+	return nil
+}
+
+func (x *StreamSegmentAccountsResponse) GetExcluded() *SegmentSummary {
+	if x != nil {
+		return x.Excluded
 	}
 	return nil
 }
@@ -2262,12 +2320,14 @@ const file_csplan_v1_segmentation_service_proto_rawDesc = "" +
 	"\v_min_healthB\r\n" +
 	"\v_max_healthB\x13\n" +
 	"\x11_accounts_per_csmB\x1b\n" +
-	"\x19_customer_lifetime_months\"\xdc\x01\n" +
+	"\x19_customer_lifetime_months\"\xac\x02\n" +
 	"\x16SegmentAccountsRequest\x122\n" +
 	"\bsegments\x18\x01 \x03(\v2\x16.csplan.v1.SegmentRuleR\bsegments\x12.\n" +
 	"\baccounts\x18\x02 \x03(\v2\x12.csplan.v1.AccountR\baccounts\x12/\n" +
 	"\x13include_assignments\x18\x03 \x01(\bR\x12includeAssignments\x12-\n" +
-	"\bcsm_time\x18\x04 \x01(\v2\x12.csplan.v1.CsmTimeR\acsmTime\"\xc1\x03\n" +
+	"\bcsm_time\x18\x04 \x01(\v2\x12.csplan.v1.CsmTimeR\acsmTime\x12'\n" +
+	"\x0fcustomer_stages\x18\x05 \x03(\tR\x0ecustomerStages\x12%\n" +
+	"\x0eexclude_stages\x18\x06 \x03(\tR\rexcludeStages\"\xc1\x03\n" +
 	"\x0eSegmentSummary\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x126\n" +
 	"\vtouch_model\x18\x02 \x01(\x0e2\x15.csplan.v1.TouchModelR\n" +
@@ -2293,7 +2353,7 @@ const file_csplan_v1_segmentation_service_proto_rawDesc = "" +
 	"Assignment\x12\x1d\n" +
 	"\n" +
 	"account_id\x18\x01 \x01(\tR\taccountId\x12\x18\n" +
-	"\asegment\x18\x02 \x01(\tR\asegment\"\xc1\x02\n" +
+	"\asegment\x18\x02 \x01(\tR\asegment\"\xf8\x02\n" +
 	"\x17SegmentAccountsResponse\x125\n" +
 	"\bsegments\x18\x01 \x03(\v2\x19.csplan.v1.SegmentSummaryR\bsegments\x129\n" +
 	"\n" +
@@ -2302,16 +2362,19 @@ const file_csplan_v1_segmentation_service_proto_rawDesc = "" +
 	"\x0etotal_accounts\x18\x03 \x01(\x05R\rtotalAccounts\x12\x1b\n" +
 	"\ttotal_arr\x18\x04 \x01(\x01R\btotalArr\x127\n" +
 	"\vassignments\x18\x05 \x03(\v2\x15.csplan.v1.AssignmentR\vassignments\x127\n" +
-	"\vassumptions\x18\x06 \x03(\v2\x15.csplan.v1.AssumptionR\vassumptions\"q\n" +
+	"\vassumptions\x18\x06 \x03(\v2\x15.csplan.v1.AssumptionR\vassumptions\x125\n" +
+	"\bexcluded\x18\a \x01(\v2\x19.csplan.v1.SegmentSummaryR\bexcluded\"\xc1\x01\n" +
 	"\fSegmentRules\x122\n" +
 	"\bsegments\x18\x01 \x03(\v2\x16.csplan.v1.SegmentRuleR\bsegments\x12-\n" +
-	"\bcsm_time\x18\x02 \x01(\v2\x12.csplan.v1.CsmTimeR\acsmTime\">\n" +
+	"\bcsm_time\x18\x02 \x01(\v2\x12.csplan.v1.CsmTimeR\acsmTime\x12'\n" +
+	"\x0fcustomer_stages\x18\x03 \x03(\tR\x0ecustomerStages\x12%\n" +
+	"\x0eexclude_stages\x18\x04 \x03(\tR\rexcludeStages\">\n" +
 	"\fAccountBatch\x12.\n" +
 	"\baccounts\x18\x01 \x03(\v2\x12.csplan.v1.AccountR\baccounts\"\x8b\x01\n" +
 	"\x1cStreamSegmentAccountsRequest\x12/\n" +
 	"\x05rules\x18\x01 \x01(\v2\x17.csplan.v1.SegmentRulesH\x00R\x05rules\x12/\n" +
 	"\x05batch\x18\x02 \x01(\v2\x17.csplan.v1.AccountBatchH\x00R\x05batchB\t\n" +
-	"\apayload\"\x8e\x02\n" +
+	"\apayload\"\xc5\x02\n" +
 	"\x1dStreamSegmentAccountsResponse\x125\n" +
 	"\bsegments\x18\x01 \x03(\v2\x19.csplan.v1.SegmentSummaryR\bsegments\x129\n" +
 	"\n" +
@@ -2319,7 +2382,8 @@ const file_csplan_v1_segmentation_service_proto_rawDesc = "" +
 	"unassigned\x12%\n" +
 	"\x0etotal_accounts\x18\x03 \x01(\x05R\rtotalAccounts\x12\x1b\n" +
 	"\ttotal_arr\x18\x04 \x01(\x01R\btotalArr\x127\n" +
-	"\vassumptions\x18\x05 \x03(\v2\x15.csplan.v1.AssumptionR\vassumptions\"p\n" +
+	"\vassumptions\x18\x05 \x03(\v2\x15.csplan.v1.AssumptionR\vassumptions\x125\n" +
+	"\bexcluded\x18\x06 \x01(\v2\x19.csplan.v1.SegmentSummaryR\bexcluded\"p\n" +
 	"\x16SuggestSegmentsRequest\x12\x10\n" +
 	"\x03arr\x18\x01 \x03(\x01R\x03arr\x12.\n" +
 	"\baccounts\x18\x02 \x03(\v2\x12.csplan.v1.AccountR\baccounts\x12\x14\n" +
@@ -2495,47 +2559,49 @@ var file_csplan_v1_segmentation_service_proto_depIdxs = []int32{
 	6,  // 12: csplan.v1.SegmentAccountsResponse.unassigned:type_name -> csplan.v1.SegmentSummary
 	8,  // 13: csplan.v1.SegmentAccountsResponse.assignments:type_name -> csplan.v1.Assignment
 	32, // 14: csplan.v1.SegmentAccountsResponse.assumptions:type_name -> csplan.v1.Assumption
-	4,  // 15: csplan.v1.SegmentRules.segments:type_name -> csplan.v1.SegmentRule
-	31, // 16: csplan.v1.SegmentRules.csm_time:type_name -> csplan.v1.CsmTime
-	2,  // 17: csplan.v1.AccountBatch.accounts:type_name -> csplan.v1.Account
-	10, // 18: csplan.v1.StreamSegmentAccountsRequest.rules:type_name -> csplan.v1.SegmentRules
-	11, // 19: csplan.v1.StreamSegmentAccountsRequest.batch:type_name -> csplan.v1.AccountBatch
-	6,  // 20: csplan.v1.StreamSegmentAccountsResponse.segments:type_name -> csplan.v1.SegmentSummary
-	6,  // 21: csplan.v1.StreamSegmentAccountsResponse.unassigned:type_name -> csplan.v1.SegmentSummary
-	32, // 22: csplan.v1.StreamSegmentAccountsResponse.assumptions:type_name -> csplan.v1.Assumption
-	2,  // 23: csplan.v1.SuggestSegmentsRequest.accounts:type_name -> csplan.v1.Account
-	15, // 24: csplan.v1.SuggestSegmentsResponse.tiers:type_name -> csplan.v1.SuggestedTier
-	32, // 25: csplan.v1.SuggestSegmentsResponse.assumptions:type_name -> csplan.v1.Assumption
-	17, // 26: csplan.v1.StreamSuggestSegmentsRequest.settings:type_name -> csplan.v1.SuggestSettings
-	11, // 27: csplan.v1.StreamSuggestSegmentsRequest.batch:type_name -> csplan.v1.AccountBatch
-	15, // 28: csplan.v1.StreamSuggestSegmentsResponse.tiers:type_name -> csplan.v1.SuggestedTier
-	32, // 29: csplan.v1.StreamSuggestSegmentsResponse.assumptions:type_name -> csplan.v1.Assumption
-	29, // 30: csplan.v1.CoverageSegment.touch_model:type_name -> csplan.v1.TouchModel
-	30, // 31: csplan.v1.CoverageSegment.playbook:type_name -> csplan.v1.Playbook
-	20, // 32: csplan.v1.PlanCoverageRequest.segments:type_name -> csplan.v1.CoverageSegment
-	31, // 33: csplan.v1.PlanCoverageRequest.csm_time:type_name -> csplan.v1.CsmTime
-	1,  // 34: csplan.v1.CoverageOption.kind:type_name -> csplan.v1.OptionKind
-	23, // 35: csplan.v1.CoverageOption.segments:type_name -> csplan.v1.OptionSegment
-	22, // 36: csplan.v1.PlanCoverageResponse.segments:type_name -> csplan.v1.SegmentCoverage
-	0,  // 37: csplan.v1.PlanCoverageResponse.band:type_name -> csplan.v1.CostBand
-	24, // 38: csplan.v1.PlanCoverageResponse.options:type_name -> csplan.v1.CoverageOption
-	32, // 39: csplan.v1.PlanCoverageResponse.assumptions:type_name -> csplan.v1.Assumption
-	3,  // 40: csplan.v1.SegmentRule.AttributesEntry.value:type_name -> csplan.v1.AttributeValues
-	5,  // 41: csplan.v1.SegmentationService.SegmentAccounts:input_type -> csplan.v1.SegmentAccountsRequest
-	12, // 42: csplan.v1.SegmentationService.StreamSegmentAccounts:input_type -> csplan.v1.StreamSegmentAccountsRequest
-	14, // 43: csplan.v1.SegmentationService.SuggestSegments:input_type -> csplan.v1.SuggestSegmentsRequest
-	18, // 44: csplan.v1.SegmentationService.StreamSuggestSegments:input_type -> csplan.v1.StreamSuggestSegmentsRequest
-	21, // 45: csplan.v1.SegmentationService.PlanCoverage:input_type -> csplan.v1.PlanCoverageRequest
-	9,  // 46: csplan.v1.SegmentationService.SegmentAccounts:output_type -> csplan.v1.SegmentAccountsResponse
-	13, // 47: csplan.v1.SegmentationService.StreamSegmentAccounts:output_type -> csplan.v1.StreamSegmentAccountsResponse
-	16, // 48: csplan.v1.SegmentationService.SuggestSegments:output_type -> csplan.v1.SuggestSegmentsResponse
-	19, // 49: csplan.v1.SegmentationService.StreamSuggestSegments:output_type -> csplan.v1.StreamSuggestSegmentsResponse
-	25, // 50: csplan.v1.SegmentationService.PlanCoverage:output_type -> csplan.v1.PlanCoverageResponse
-	46, // [46:51] is the sub-list for method output_type
-	41, // [41:46] is the sub-list for method input_type
-	41, // [41:41] is the sub-list for extension type_name
-	41, // [41:41] is the sub-list for extension extendee
-	0,  // [0:41] is the sub-list for field type_name
+	6,  // 15: csplan.v1.SegmentAccountsResponse.excluded:type_name -> csplan.v1.SegmentSummary
+	4,  // 16: csplan.v1.SegmentRules.segments:type_name -> csplan.v1.SegmentRule
+	31, // 17: csplan.v1.SegmentRules.csm_time:type_name -> csplan.v1.CsmTime
+	2,  // 18: csplan.v1.AccountBatch.accounts:type_name -> csplan.v1.Account
+	10, // 19: csplan.v1.StreamSegmentAccountsRequest.rules:type_name -> csplan.v1.SegmentRules
+	11, // 20: csplan.v1.StreamSegmentAccountsRequest.batch:type_name -> csplan.v1.AccountBatch
+	6,  // 21: csplan.v1.StreamSegmentAccountsResponse.segments:type_name -> csplan.v1.SegmentSummary
+	6,  // 22: csplan.v1.StreamSegmentAccountsResponse.unassigned:type_name -> csplan.v1.SegmentSummary
+	32, // 23: csplan.v1.StreamSegmentAccountsResponse.assumptions:type_name -> csplan.v1.Assumption
+	6,  // 24: csplan.v1.StreamSegmentAccountsResponse.excluded:type_name -> csplan.v1.SegmentSummary
+	2,  // 25: csplan.v1.SuggestSegmentsRequest.accounts:type_name -> csplan.v1.Account
+	15, // 26: csplan.v1.SuggestSegmentsResponse.tiers:type_name -> csplan.v1.SuggestedTier
+	32, // 27: csplan.v1.SuggestSegmentsResponse.assumptions:type_name -> csplan.v1.Assumption
+	17, // 28: csplan.v1.StreamSuggestSegmentsRequest.settings:type_name -> csplan.v1.SuggestSettings
+	11, // 29: csplan.v1.StreamSuggestSegmentsRequest.batch:type_name -> csplan.v1.AccountBatch
+	15, // 30: csplan.v1.StreamSuggestSegmentsResponse.tiers:type_name -> csplan.v1.SuggestedTier
+	32, // 31: csplan.v1.StreamSuggestSegmentsResponse.assumptions:type_name -> csplan.v1.Assumption
+	29, // 32: csplan.v1.CoverageSegment.touch_model:type_name -> csplan.v1.TouchModel
+	30, // 33: csplan.v1.CoverageSegment.playbook:type_name -> csplan.v1.Playbook
+	20, // 34: csplan.v1.PlanCoverageRequest.segments:type_name -> csplan.v1.CoverageSegment
+	31, // 35: csplan.v1.PlanCoverageRequest.csm_time:type_name -> csplan.v1.CsmTime
+	1,  // 36: csplan.v1.CoverageOption.kind:type_name -> csplan.v1.OptionKind
+	23, // 37: csplan.v1.CoverageOption.segments:type_name -> csplan.v1.OptionSegment
+	22, // 38: csplan.v1.PlanCoverageResponse.segments:type_name -> csplan.v1.SegmentCoverage
+	0,  // 39: csplan.v1.PlanCoverageResponse.band:type_name -> csplan.v1.CostBand
+	24, // 40: csplan.v1.PlanCoverageResponse.options:type_name -> csplan.v1.CoverageOption
+	32, // 41: csplan.v1.PlanCoverageResponse.assumptions:type_name -> csplan.v1.Assumption
+	3,  // 42: csplan.v1.SegmentRule.AttributesEntry.value:type_name -> csplan.v1.AttributeValues
+	5,  // 43: csplan.v1.SegmentationService.SegmentAccounts:input_type -> csplan.v1.SegmentAccountsRequest
+	12, // 44: csplan.v1.SegmentationService.StreamSegmentAccounts:input_type -> csplan.v1.StreamSegmentAccountsRequest
+	14, // 45: csplan.v1.SegmentationService.SuggestSegments:input_type -> csplan.v1.SuggestSegmentsRequest
+	18, // 46: csplan.v1.SegmentationService.StreamSuggestSegments:input_type -> csplan.v1.StreamSuggestSegmentsRequest
+	21, // 47: csplan.v1.SegmentationService.PlanCoverage:input_type -> csplan.v1.PlanCoverageRequest
+	9,  // 48: csplan.v1.SegmentationService.SegmentAccounts:output_type -> csplan.v1.SegmentAccountsResponse
+	13, // 49: csplan.v1.SegmentationService.StreamSegmentAccounts:output_type -> csplan.v1.StreamSegmentAccountsResponse
+	16, // 50: csplan.v1.SegmentationService.SuggestSegments:output_type -> csplan.v1.SuggestSegmentsResponse
+	19, // 51: csplan.v1.SegmentationService.StreamSuggestSegments:output_type -> csplan.v1.StreamSuggestSegmentsResponse
+	25, // 52: csplan.v1.SegmentationService.PlanCoverage:output_type -> csplan.v1.PlanCoverageResponse
+	48, // [48:53] is the sub-list for method output_type
+	43, // [43:48] is the sub-list for method input_type
+	43, // [43:43] is the sub-list for extension type_name
+	43, // [43:43] is the sub-list for extension extendee
+	0,  // [0:43] is the sub-list for field type_name
 }
 
 func init() { file_csplan_v1_segmentation_service_proto_init() }
