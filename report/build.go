@@ -12,8 +12,8 @@ import (
 // build lays the report out: the verdict and the summary first, then the
 // requisitions, the bridge, the fiscal view and each section. Every figure
 // is a field of the PlanResult, formatted; nothing is computed here.
-func build(r *csplanv1.PlanResult) doc.Document {
-	b := &builder{r: r, cur: r.GetCurrency()}
+func build(r *csplanv1.PlanResult, skipped []SkippedRow) doc.Document {
+	b := &builder{r: r, cur: r.GetCurrency(), skipped: skipped}
 	b.title()
 	b.summary()
 	b.requisitions()
@@ -21,6 +21,7 @@ func build(r *csplanv1.PlanResult) doc.Document {
 	b.fiscal()
 	b.segments()
 	b.book()
+	b.dataQuality()
 	b.coverage()
 	b.hiring()
 	b.findings()
@@ -29,9 +30,10 @@ func build(r *csplanv1.PlanResult) doc.Document {
 }
 
 type builder struct {
-	r   *csplanv1.PlanResult
-	cur string
-	d   doc.Document
+	r       *csplanv1.PlanResult
+	cur     string
+	d       doc.Document
+	skipped []SkippedRow
 }
 
 func (b *builder) money(x float64) string { return money(x, b.cur) }

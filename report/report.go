@@ -20,15 +20,32 @@ var Formats = []string{"text", "markdown", "json", "html"}
 // Render writes r in format: "text" (or "table", the CLI's name for it),
 // "markdown" (or "md"), "json" or "html".
 func Render(w io.Writer, format string, r *csplanv1.PlanResult) error {
+	return RenderWith(w, format, r, nil)
+}
+
+// SkippedRow is a row of the book's CSV that was not read (a bad row within
+// book.max_bad_rows, or a repeated id): the report's "Data quality" section
+// lists each.
+type SkippedRow struct {
+	File   string
+	Line   int
+	Column string
+	Reason string
+}
+
+// RenderWith is Render with the rows skipped while the book was read,
+// which only the reader of the file knows. JSON is the service's answer
+// alone: the CLI lists skipped rows on stderr.
+func RenderWith(w io.Writer, format string, r *csplanv1.PlanResult, skipped []SkippedRow) error {
 	switch format {
 	case "text", "table", "":
-		return Text(w, r)
+		return doc.WriteText(w, build(r, skipped))
 	case "markdown", "md":
-		return Markdown(w, r)
+		return doc.WriteMarkdown(w, build(r, skipped))
 	case "json":
 		return JSON(w, &csplanv1.RunPlanResponse{Result: r})
 	case "html":
-		return html.Render(w, r, build(r))
+		return html.Render(w, r, build(r, skipped))
 	default:
 		return fmt.Errorf("unknown format %q: use %s", format, strings.Join(Formats, ", "))
 	}
@@ -54,10 +71,10 @@ func JSON(w io.Writer, m proto.Message) error {
 // Text writes r for a terminal: headings, wrapped paragraphs and aligned
 // tables, at most about 100 columns wide.
 func Text(w io.Writer, r *csplanv1.PlanResult) error {
-	return doc.WriteText(w, build(r))
+	return doc.WriteText(w, build(r, nil))
 }
 
 // Markdown writes r as GitHub-flavoured Markdown.
 func Markdown(w io.Writer, r *csplanv1.PlanResult) error {
-	return doc.WriteMarkdown(w, build(r))
+	return doc.WriteMarkdown(w, build(r, nil))
 }

@@ -180,8 +180,9 @@ type planBook struct {
 }
 
 func (b *planBook) add(a *capacity.Account) {
-	b.seg.Add(a)
-	if b.tiers != nil {
+	// The tiers are the customers' too: what the customer stages leave out
+	// is in neither.
+	if b.seg.Add(a) != capacity.ExcludedIndex && b.tiers != nil {
 		// ValidateAccount has checked the ARR the suggester takes.
 		_ = b.tiers.Add(a.ARR)
 	}

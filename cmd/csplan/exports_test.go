@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -89,5 +91,40 @@ func TestSkippedRowsAreListed(t *testing.T) {
 	_, stderr, code = runCLI(t, csv, "segment", "assign", "--rules", exampleRules, "-", "--column", "arr")
 	if code == 0 || !strings.Contains(stderr, `"arr" is not FIELD=HEADER`) {
 		t.Errorf("a bad --column: exit %d, %s", code, stderr)
+	}
+}
+
+// TestReportListsSkippedRows: a plan whose CSV has bad rows within
+// book.max_bad_rows runs, and its report's "Data quality" section lists
+// each skipped row with its line, column and reason, as stderr does.
+func TestReportListsSkippedRows(t *testing.T) {
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "book.csv")
+	if err := os.WriteFile(csv, []byte("id,arr,stage\nA,1000,Customer\nB,lots,Customer\nC,500,Prospect\nA,7,Customer\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	plan := filepath.Join(dir, "plan.yaml")
+	body := "company: Skipper\nstart_month: \"2027-01\"\nbook:\n  accounts_csv: book.csv\n  max_bad_rows: 1\n  duplicates: first\n  customer_stages: [Customer]\n" +
+		"segments:\n  - { name: All, match: {}, accounts_per_csm: 50, team: { csms: 1 } }\nhiring: { base_salary: 100000 }\n"
+	if err := os.WriteFile(plan, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := runCLI(t, "", "plan", "-f", plan, "-o", "markdown")
+	if code != 0 {
+		t.Fatalf("exited %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		"## Data quality",
+		"- 1 account ($500 ARR) left out as not customers, by book.customer_stages or book.exclude_stages.",
+		"- 2 rows of the CSV were skipped, each listed below (book.max_bad_rows, book.duplicates).",
+		"| " + csv + " | 3 | arr | \"lots\" is not an amount",
+		"| " + csv + " | 5 | id | id \"A\" was read on line 2: the first row counts (duplicates: first) |",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("the report lacks %q:\n%s", want, stdout)
+		}
+	}
+	if !strings.Contains(stderr, "2 rows of "+csv+" were skipped:") {
+		t.Errorf("stderr: %s", stderr)
 	}
 }

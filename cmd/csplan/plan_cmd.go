@@ -50,11 +50,19 @@ func runPlan(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer release()
-	r, err := planner.Run(ctx, c, p, planOptions(&cf, e))
+	opts := planOptions(&cf, e)
+	var skipped []report.SkippedRow
+	opts.Skipped = func(file string, rows []*accountcsv.Error) {
+		reportSkipped(e.stderr, file, rows)
+		for _, row := range rows {
+			skipped = append(skipped, report.SkippedRow{File: row.File, Line: row.Line, Column: row.Column, Reason: row.Reason})
+		}
+	}
+	r, err := planner.Run(ctx, c, p, opts)
 	if err != nil {
 		return err
 	}
-	return writeOutput(e, *out, func(w io.Writer) error { return report.Render(w, cf.output, r) })
+	return writeOutput(e, *out, func(w io.Writer) error { return report.RenderWith(w, cf.output, r, skipped) })
 }
 
 // setFlag registers --set, repeatable: key=value changes over the plan
