@@ -58,7 +58,7 @@ func LoadWith(path string, sets []Set) (*Plan, error) {
 	}
 	p := &Plan{path: path}
 	if err := root.Decode(p); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, cleanYAMLError(err))
+		return nil, &SyntaxError{File: path, Err: cleanYAMLError(err)}
 	}
 	p.lines, p.files = map[string]int{}, map[string]string{}
 	keyLines(root, "", p.lines)
@@ -81,7 +81,7 @@ func loadTree(path string, depth int) (*yaml.Node, map[*yaml.Node]string, error)
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, cleanYAMLError(err))
+		return nil, nil, &SyntaxError{File: path, Err: cleanYAMLError(err)}
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		return nil, nil, fmt.Errorf("%s: the plan is empty", path)
@@ -125,7 +125,7 @@ func decodeStrict(data []byte, name string, into any) error {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(into); err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("%s: %w", name, cleanYAMLError(err))
+		return &SyntaxError{File: name, Err: cleanYAMLError(err)}
 	}
 	return nil
 }

@@ -360,15 +360,15 @@ func Parse(data []byte, name string) (*Plan, error) {
 	p := &Plan{path: name}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, cleanYAMLError(err))
+		return nil, &SyntaxError{File: name, Err: cleanYAMLError(err)}
 	}
 	if root.Kind == 0 || (root.Kind == yaml.DocumentNode && len(root.Content) == 0) {
-		return nil, fmt.Errorf("%s: the plan is empty", name)
+		return nil, &SyntaxError{File: name, Err: errors.New("the plan is empty")}
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(p); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: %w", name, cleanYAMLError(err))
+		return nil, &SyntaxError{File: name, Err: cleanYAMLError(err)}
 	}
 	p.lines = map[string]int{}
 	keyLines(&root, "", p.lines)
@@ -470,6 +470,16 @@ func (e *PlanError) Error() string {
 	}
 	return fmt.Sprintf("%s: %s: %s", e.File, e.Key, e.Reason)
 }
+
+// SyntaxError is a plan file that is not a plan: not YAML, an unknown
+// key, a value of the wrong kind. Its text names the line.
+type SyntaxError struct {
+	File string
+	Err  error
+}
+
+func (e *SyntaxError) Error() string { return e.File + ": " + e.Err.Error() }
+func (e *SyntaxError) Unwrap() error { return e.Err }
 
 // PlanErrors is every problem found in a plan, in file order.
 type PlanErrors []*PlanError

@@ -79,7 +79,7 @@ func TestHireErrors(t *testing.T) {
 		{"unknown subcommand", "", []string{"hire", "fire"}, 2, []string{`"fire"`}},
 		{"missing file flag", "", []string{"hire", "cost"}, 2, []string{"-f FILE is required"}},
 		{"stray argument", "", []string{"hire", "cost", "-f", "-", "extra"}, 2, []string{"extra"}},
-		{"unknown YAML key", "baseSalry: 100000\n", []string{"hire", "cost", "-f", "-"}, 1, []string{"baseSalry", "1:"}},
+		{"unknown YAML key", "baseSalry: 100000\n", []string{"hire", "cost", "-f", "-"}, 67, []string{"baseSalry", "1:"}},
 		{"both multiplier and itemized", "baseSalary: -1\nloadedCostMultiplier: 1.5\nitemized: {}\nrampMonths: 25\n", []string{"hire", "cost", "-f", "-"}, 64 + 3,
 			[]string{"InvalidArgument", "base_salary", "loaded_cost_multiplier", "ramp_months"}},
 		{"bad hire in an evaluation", "arr: 4000000\ncsmCount: 5\nhire: {baseSalary: 100000, recruitingFeeShare: 1.5}\n", []string{"hire", "evaluate", "-f", "-"}, 64 + 3,

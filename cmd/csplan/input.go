@@ -28,7 +28,7 @@ func readRequest(e env, path string, msg proto.Message) error {
 		return err
 	}
 	if err := parseYAML(path, data, msg); err != nil {
-		return fmt.Errorf("read %s: %w", path, err)
+		return fileError{fmt.Errorf("read %s: %w", path, err)}
 	}
 	return nil
 }

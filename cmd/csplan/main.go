@@ -15,7 +15,11 @@ import (
 	"strings"
 	"syscall"
 
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+
+	"github.com/csplan/csplan/accountcsv"
+	"github.com/csplan/csplan/planner"
 )
 
 func main() {
@@ -52,21 +56,55 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return dispatch(ctx, commandTree(), args, e)
 }
 
-// exitCode follows grpcurl: 0 on success, 2 for usage mistakes, 64 plus the
-// gRPC code for a failed call, 1 for anything else.
+// Exit codes, one table for every command (README, "Exit codes"):
+const (
+	exitOK    = 0
+	exitOther = 1 // a file that cannot be opened or written, a fault
+	exitUsage = 2 // an unknown command or flag, a missing argument
+	// exitInput is a file, CSV or request whose content is wrong, whether
+	// csplan or the service finds it: 64 plus INVALID_ARGUMENT, the code
+	// the service gives the same mistake.
+	exitInput = 64 + int(codes.InvalidArgument)
+	// Any other status from the service is 64 plus its gRPC code, as
+	// grpcurl exits (78 UNAVAILABLE, 80 UNAUTHENTICATED, 68 DEADLINE_EXCEEDED).
+	exitStatusBase = 64
+)
+
+// exitCode maps err onto the table above.
 func exitCode(err error) int {
 	if err == nil || errors.Is(err, flag.ErrHelp) {
-		return 0
+		return exitOK
 	}
 	var ue usageError
 	if errors.As(err, &ue) {
-		return 2
+		return exitUsage
+	}
+	if isInputError(err) {
+		return exitInput
 	}
 	if st, ok := status.FromError(unwrapStatus(err)); ok && st.Code() != 0 {
-		return 64 + int(st.Code())
+		return exitStatusBase + int(st.Code())
 	}
-	return 1
+	return exitOther
 }
+
+// isInputError reports whether err is about the content of what the user
+// gave: a plan's field (at its file and line), a CSV cell, a request file.
+func isInputError(err error) bool {
+	var pe *planner.PlanError
+	var pes planner.PlanErrors
+	var ce *accountcsv.Error
+	var fe fileError
+	var se *planner.SyntaxError
+	return errors.As(err, &pe) || errors.As(err, &pes) || errors.As(err, &ce) || errors.As(err, &fe) || errors.As(err, &se)
+}
+
+// fileError is a request or rules file whose content could not be read as
+// its message.
+type fileError struct{ err error }
+
+func (e fileError) Error() string { return e.err.Error() }
+func (e fileError) Unwrap() error { return e.err }
 
 // unwrapStatus finds a gRPC status error in err's chain.
 func unwrapStatus(err error) error {

@@ -108,7 +108,7 @@ func TestErrors(t *testing.T) {
 		{"unknown subcommand", "", []string{"capacity", "guess"}, 2, []string{"compute, evaluate or forecast"}},
 		{"missing file flag", "", []string{"capacity", "compute"}, 2, []string{"-f FILE is required"}},
 		{"bad output flag", "", []string{"benchmarks", "-o", "xml"}, 2, []string{`"xml"`}},
-		{"unknown YAML key", "csmCount: 5\nacounts: 10\n", []string{"capacity", "evaluate", "-f", "-"}, 1, []string{"acounts", "2:"}},
+		{"unknown YAML key", "csmCount: 5\nacounts: 10\n", []string{"capacity", "evaluate", "-f", "-"}, 67, []string{"acounts", "2:"}},
 		{"invalid request", "segments:\n  - name: A\n    accounts: 10\n    playbook:\n      touchpoints:\n        - {name: x, hours: -1, cadence: CADENCE_MONTHLY}\n",
 			[]string{"capacity", "compute", "-f", "-"}, 64 + 3, []string{"InvalidArgument", "segments[0].playbook.touchpoints[0].hours"}},
 		{"horizon too long", "horizonMonths: 121\naccounts: 10\ncsmCount: 1\n", []string{"capacity", "forecast", "-f", "-"}, 64 + 3, []string{"horizon_months"}},

@@ -286,8 +286,8 @@ func TestPlanErrors(t *testing.T) {
 		{"no file", []string{"plan"}, 2, []string{"plan needs a plan file"}},
 		{"bad format", []string{"plan", "-f", sproutPlan, "-o", "xml"}, 2, []string{`"xml"`}},
 		{"missing file", []string{"plan", "-f", filepath.Join(dir, "none.yaml")}, 1, []string{"none.yaml"}},
-		{"unknown key", []string{"plan", "-f", bad}, 1, []string{"bad.yaml", "line 5", `unknown key "tem"`}},
-		{"invalid value", []string{"plan", "-f", invalid}, 1, []string{"invalid.yaml:3: segments[0].accounts: must be 0 or more"}},
+		{"unknown key", []string{"plan", "-f", bad}, 67, []string{"bad.yaml", "line 5", `unknown key "tem"`}},
+		{"invalid value", []string{"plan", "-f", invalid}, 67, []string{"invalid.yaml:3: segments[0].accounts: must be 0 or more"}},
 		{"diff needs two", []string{"plan", "diff", sproutPlan}, 2, []string{"two plan files"}},
 		{"diff html", []string{"plan", "diff", sproutPlan, sproutWhatIf, "-o", "html"}, 2, []string{"-o html"}},
 	}

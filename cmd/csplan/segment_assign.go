@@ -401,7 +401,7 @@ func checkRuleColumns(rulesFile string, rules *csplanv1.SegmentRules, rd *accoun
 		}
 	}
 	if len(problems) > 0 {
-		return errors.New(strings.Join(problems, "\n"))
+		return fileError{errors.New(strings.Join(problems, "\n"))}
 	}
 	return nil
 }

@@ -135,8 +135,8 @@ func TestSegmentSuggestErrors(t *testing.T) {
 		{"nine tiers", "", []string{"segment", "suggest", "--tiers", "9", exampleAccounts}, 64 + 3, []string{"InvalidArgument", "settings.tiers"}},
 		{"one tier", "", []string{"segment", "suggest", "--tiers", "1", exampleAccounts}, 64 + 3, []string{"settings.tiers"}},
 		{"missing CSV file", "", []string{"segment", "suggest", "nope.csv"}, 1, []string{"nope.csv"}},
-		{"negative ARR", "", []string{"segment", "suggest", badCSV}, 1, []string{badCSV + ":3:", `column "arr"`, "negative"}},
-		{"empty stdin", "", []string{"segment", "suggest", "-"}, 1, []string{"stdin:1:", "empty"}},
+		{"negative ARR", "", []string{"segment", "suggest", badCSV}, 67, []string{badCSV + ":3:", `column "arr"`, "negative"}},
+		{"empty stdin", "", []string{"segment", "suggest", "-"}, 67, []string{"stdin:1:", "empty"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
