@@ -273,8 +273,8 @@ func validateTeam(req TeamRequest) *violations {
 		v.add("sizing_policy", "%d is not a sizing policy: use SIZING_POLICY_PLAYBOOK_FIRST or SIZING_POLICY_MOST_CONSTRAINED", int32(req.Policy))
 	}
 	s := req.Signals
-	checkShare(v, "signals.churn_rate", s.ChurnRate)
-	checkShare(v, "signals.previous_churn_rate", s.PreviousChurnRate)
+	checkChurn(v, "signals.churn_rate", s.ChurnRate)
+	checkChurn(v, "signals.previous_churn_rate", s.PreviousChurnRate)
 	if h := s.CSMWeeklyHours; h != nil && (!finite(*h) || *h < 0 || *h > MaxWeeklyHours) {
 		v.add("signals.csm_weekly_hours", "must be 0 to %d hours a week, got %s", MaxWeeklyHours, formatFloat(*h))
 	}
@@ -284,6 +284,16 @@ func validateTeam(req TeamRequest) *violations {
 }
 
 // checkShare rejects a given rate or share outside [0, 1].
+// checkChurn checks a period's logo churn: a fraction, where 1 (every
+// account lost) is surely 1% written as a percentage.
+func checkChurn(v *violations, field string, x *float64) {
+	if x != nil && finite(*x) && *x >= 1 {
+		v.add(field, "rates are fractions: 1%% churn is 0.01, got %s (which would be every account lost)", formatFloat(*x))
+		return
+	}
+	checkShare(v, field, x)
+}
+
 func checkShare(v *violations, field string, x *float64) {
 	if x != nil && (!finite(*x) || *x < 0 || *x > 1) {
 		v.add(field, "is a fraction between 0 and 1 (0.25, not 25), got %s", formatFloat(*x))

@@ -482,3 +482,17 @@ func TestEvaluateTeamPlaybookFirst(t *testing.T) {
 		t.Errorf("both a ratio and a workload: %v", err)
 	}
 }
+
+// TestChurnAsAPercentage: churn of 1 (meant 1%) is refused with the
+// fraction it probably meant; 0.6 a period is high but possible.
+func TestChurnAsAPercentage(t *testing.T) {
+	_, err := EvaluateTeam(TeamRequest{CSMCount: 1, Accounts: 10, Signals: Signals{ChurnRate: capFloat(1), PreviousChurnRate: capFloat(3)}})
+	for _, want := range []string{"signals.churn_rate: rates are fractions: 1% churn is 0.01, got 1", "signals.previous_churn_rate: rates are fractions: 1% churn is 0.01, got 3"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("EvaluateTeam = %v, want %q", err, want)
+		}
+	}
+	if _, err := EvaluateTeam(TeamRequest{CSMCount: 1, Accounts: 10, Signals: Signals{ChurnRate: capFloat(0.6), PreviousChurnRate: capFloat(0.4)}}); err != nil {
+		t.Errorf("churn of 60%% a period: %v", err)
+	}
+}
