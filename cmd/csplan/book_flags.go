@@ -88,3 +88,41 @@ func reportSkipped(w io.Writer, file string, rows []*accountcsv.Error) {
 		fmt.Fprintf(w, "  %s\n", r)
 	}
 }
+
+// applyTo overrides a plan's book.* reading keys with the flags given on
+// the command line (fs's set flags), after checking them.
+func (b *bookFlags) applyTo(fs *flag.FlagSet, p *planner.Plan) error {
+	if _, err := b.options(); err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	given := set["column"] || set["delimiter"] || set["decimal-separator"] || set["duplicates"] || set["max-bad-rows"]
+	if !given {
+		return nil
+	}
+	if p.Book.AccountsCSV == "" {
+		return usagef("--column, --delimiter, --decimal-separator, --duplicates and --max-bad-rows say how to read book.accounts_csv, which %s does not set", p.Path())
+	}
+	if set["column"] {
+		if p.Book.Columns == nil {
+			p.Book.Columns = map[string]string{}
+		}
+		for field, header := range b.columns.m {
+			p.Book.Columns[field] = header
+		}
+	}
+	if set["delimiter"] {
+		p.Book.Delimiter = b.delimiter
+	}
+	if set["decimal-separator"] {
+		p.Book.DecimalSeparator = b.decimal
+	}
+	if set["duplicates"] {
+		p.Book.Duplicates = b.duplicates
+	}
+	if set["max-bad-rows"] {
+		p.Book.MaxBadRows = b.maxBadRows
+	}
+	return nil
+}

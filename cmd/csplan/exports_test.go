@@ -128,3 +128,24 @@ func TestReportListsSkippedRows(t *testing.T) {
 		t.Errorf("stderr: %s", stderr)
 	}
 }
+
+// TestPlanReadingFlags: the reading flags override a plan's book.* keys,
+// so that a plan reads an export it was not written for.
+func TestPlanReadingFlags(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "book.csv"), []byte("Kunde;Umsatz\nK-1;\"1.200,50\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	plan := filepath.Join(dir, "plan.yaml")
+	if err := os.WriteFile(plan, []byte("company: Y\nstart_month: \"2027-01\"\nbook: { accounts_csv: book.csv }\nsegments:\n  - { name: All, match: {}, accounts_per_csm: 50, team: { csms: 1 } }\nhiring: { base_salary: 100000 }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := runCLI(t, "", "plan", "-f", plan, "-o", "json", "--column", "id=Kunde", "--column", "arr=Umsatz", "--decimal-separator", ",")
+	if code != 0 || !strings.Contains(stdout, `"totalArr":1200.5,`) {
+		t.Fatalf("exit %d: %s\n%.300s", code, stderr, stdout)
+	}
+	_, stderr, code = runCLI(t, "", "plan", "-f", plan)
+	if code != 67 || !strings.Contains(stderr, "no arr column") {
+		t.Errorf("without the flags: exit %d, %s", code, stderr)
+	}
+}

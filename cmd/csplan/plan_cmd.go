@@ -26,6 +26,8 @@ func runPlan(ctx context.Context, args []string, e env) error {
 	file := fs.String("f", "", "plan file, YAML (see examples/README.md)")
 	out := fs.String("out", "", "write the report to this file instead of stdout")
 	sets := setFlag(fs)
+	var bf bookFlags
+	bf.register(fs)
 	files, err := parseArgsAnywhere(fs, args)
 	if err != nil {
 		return err
@@ -43,6 +45,9 @@ func runPlan(ctx context.Context, args []string, e env) error {
 	}
 	p, err := planner.LoadWith(*file, *sets)
 	if err != nil {
+		return err
+	}
+	if err := bf.applyTo(fs, p); err != nil {
 		return err
 	}
 	c, release, err := cf.connect(ctx)

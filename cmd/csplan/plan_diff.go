@@ -18,6 +18,8 @@ func runPlanDiff(ctx context.Context, args []string, e env) error {
 	fs.Lookup("o").Usage = "output: table (aligned text for a terminal), markdown or json"
 	out := fs.String("out", "", "write the comparison to this file instead of stdout")
 	sets := setFlag(fs)
+	var bf bookFlags
+	bf.register(fs)
 	files, err := parseArgsAnywhere(fs, args)
 	if err != nil {
 		return err
@@ -41,6 +43,11 @@ func runPlanDiff(ctx context.Context, args []string, e env) error {
 	}
 	if plans[1], err = planner.LoadWith(files[1], *sets); err != nil {
 		return err
+	}
+	for _, p := range plans {
+		if err := bf.applyTo(fs, p); err != nil {
+			return err
+		}
 	}
 	c, release, err := cf.connect(ctx)
 	if err != nil {
