@@ -11,3 +11,10 @@ import _ "embed"
 //
 //go:embed gen/openapiv2/csplan.swagger.json
 var OpenAPI []byte
+
+// OpenAPIv3 is the same routes as an OpenAPI 3 document, with the bearer
+// security scheme and an example request per route
+// (internal/openapi3gen), served at /openapi.v3.json.
+//
+//go:embed gen/openapiv3/csplan.openapi.json
+var OpenAPIv3 []byte

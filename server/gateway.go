@@ -111,6 +111,7 @@ func (s *Server) httpHandler(ctx context.Context, conn *grpc.ClientConn) (http.H
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /openapi.json", serveOpenAPI)
+	mux.HandleFunc("GET /openapi.v3.json", serveOpenAPIv3)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.cfg.Registry, promhttp.HandlerOpts{}))
 	for _, route := range streamRoutes {
 		mux.Handle("POST "+route, s.streamLimits(streams))
@@ -171,6 +172,11 @@ func outgoingHeader(key string) (string, bool) {
 func serveOpenAPI(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Write(csplan.OpenAPI)
+}
+
+func serveOpenAPIv3(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(csplan.OpenAPIv3)
 }
 
 // limitBody caps request bodies, so a client cannot make the gateway buffer
