@@ -16,6 +16,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/csplan/csplan"
+	"github.com/csplan/csplan/internal/apidocs"
 	"github.com/csplan/csplan/internal/connguard"
 	"github.com/csplan/csplan/internal/jsoncheck"
 )
@@ -45,7 +46,7 @@ func openRoute(r *http.Request) bool {
 		return true
 	case http.MethodGet, http.MethodHead:
 		switch r.URL.Path {
-		case "/", "/healthz", "/metrics", "/openapi.json", "/openapi.v3.json", "/docs":
+		case "/", "/healthz", "/metrics", "/openapi.json", "/openapi.v3.json", "/docs", apidocs.Script:
 			return true
 		}
 	}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/csplan/csplan"
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
+	"github.com/csplan/csplan/internal/apidocs"
 	"github.com/csplan/csplan/internal/pbjson"
 )
 
@@ -112,6 +113,8 @@ func (s *Server) httpHandler(ctx context.Context, conn *grpc.ClientConn) (http.H
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /openapi.json", serveOpenAPI)
 	mux.HandleFunc("GET /openapi.v3.json", serveOpenAPIv3)
+	mux.HandleFunc("GET /docs", apidocs.Page)
+	mux.HandleFunc("GET "+apidocs.Script, apidocs.Renderer)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.cfg.Registry, promhttp.HandlerOpts{}))
 	for _, route := range streamRoutes {
 		mux.Handle("POST "+route, s.streamLimits(streams))

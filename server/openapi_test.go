@@ -65,3 +65,24 @@ func TestOpenAPIv3(t *testing.T) {
 		t.Errorf("%d routes in the document, want the 14 of /openapi.json", routes)
 	}
 }
+
+// TestAPIReferencePage: /docs is the reference page, rendering
+// /openapi.v3.json with the vendored Redoc the server serves itself (no
+// CDN), both without a token.
+func TestAPIReferencePage(t *testing.T) {
+	srv := servertest.NewServer(t, server.Config{Tokens: servertest.Tokens(t, "docs-token-000001")})
+	code, page := srv.Do(http.MethodGet, "/docs", "")
+	if code != http.StatusOK || !strings.Contains(string(page), `<redoc spec-url="/openapi.v3.json"`) || !strings.Contains(string(page), `<script src="/docs/redoc.standalone.js">`) {
+		t.Fatalf("GET /docs = %d %s", code, page)
+	}
+	if strings.Contains(string(page), "http://") || strings.Contains(string(page), "https://") {
+		t.Errorf("the page loads something from elsewhere:\n%s", page)
+	}
+	code, js := srv.Do(http.MethodGet, "/docs/redoc.standalone.js", "")
+	if code != http.StatusOK || len(js) < 500_000 {
+		t.Errorf("GET the renderer = %d, %d bytes", code, len(js))
+	}
+	if code, _ := srv.Do(http.MethodGet, "/openapi.v3.json", ""); code != http.StatusOK {
+		t.Errorf("the document the page reads = %d without a token", code)
+	}
+}

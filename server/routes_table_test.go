@@ -55,7 +55,7 @@ var (
 		"/grpc.health.v1.Health/List",
 		"/grpc.health.v1.Health/Watch",
 	}
-	openREST = []string{"/healthz", "/metrics", "/openapi.json", "/openapi.v3.json"}
+	openREST = []string{"/healthz", "/metrics", "/openapi.json", "/openapi.v3.json", "/docs", "/docs/redoc.standalone.js"}
 )
 
 const tableToken = "route-table-token-01"
