@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -47,6 +48,9 @@ func LoadWith(path string, sets []Set) (*Plan, error) {
 		}
 	}
 	if len(sets) > 0 {
+		if unknown := normalize(root, reflect.TypeFor[Plan]()); len(unknown) > 0 {
+			return nil, &SyntaxError{File: "--set", Err: errors.New(strings.Join(unknown, "; "))}
+		}
 		// The sets are checked as the files were: as a plan of their own.
 		data, err := yaml.Marshal(root)
 		if err != nil {
@@ -86,11 +90,14 @@ func loadTree(path string, depth int) (*yaml.Node, map[*yaml.Node]string, error)
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		return nil, nil, fmt.Errorf("%s: the plan is empty", path)
 	}
+	if unknown := normalize(&doc, reflect.TypeFor[planFile]()); len(unknown) > 0 {
+		return nil, nil, &SyntaxError{File: path, Err: errors.New(strings.Join(unknown, "; "))}
+	}
+	if err := doc.Decode(new(planFile)); err != nil {
+		return nil, nil, &SyntaxError{File: path, Err: cleanYAMLError(err)}
+	}
 	root := doc.Content[0]
 	base := takeKey(root, "base")
-	if err := decodeStrict(data, path, new(planFile)); err != nil {
-		return nil, nil, err
-	}
 	files := map[*yaml.Node]string{}
 	markFile(root, path, files)
 	if base == nil {

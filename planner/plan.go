@@ -1,11 +1,10 @@
 package planner
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -365,9 +364,10 @@ func Parse(data []byte, name string) (*Plan, error) {
 	if root.Kind == 0 || (root.Kind == yaml.DocumentNode && len(root.Content) == 0) {
 		return nil, &SyntaxError{File: name, Err: errors.New("the plan is empty")}
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(p); err != nil && !errors.Is(err, io.EOF) {
+	if unknown := normalize(&root, reflect.TypeFor[Plan]()); len(unknown) > 0 {
+		return nil, &SyntaxError{File: name, Err: errors.New(strings.Join(unknown, "; "))}
+	}
+	if err := root.Decode(p); err != nil {
 		return nil, &SyntaxError{File: name, Err: cleanYAMLError(err)}
 	}
 	p.lines = map[string]int{}

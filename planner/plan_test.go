@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"google.golang.org/protobuf/testing/protocmp"
 
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
 )
@@ -231,5 +232,41 @@ func TestEnumSpellings(t *testing.T) {
 	}
 	if got := p.Segments[0].Playbook.Touchpoints[0].Cadence.proto(); got != csplanv1.Cadence_CADENCE_ONE_TIME {
 		t.Errorf("cadence one-time = %v", got)
+	}
+}
+
+// TestOneConvention: a plan written as a request file is written (keys in
+// lowerCamelCase, full enum names, an attribute's values as {values: ...},
+// amounts with a currency and a suffix) reads as the same plan as the
+// snake_case one; an unknown key is still refused at its line.
+func TestOneConvention(t *testing.T) {
+	snake := "company: Acme\nstart_month: \"2027-01\"\nsegments:\n" +
+		"  - name: EMEA\n    touch_model: low\n    match: { min_arr: 20000, attributes: { region: [EMEA, UK] } }\n    accounts_per_csm: 60\n    team: { csms: 2 }\n" +
+		"hiring: { base_salary: 100000, ramp_months: 3 }\nfinance: { cash: 2500000 }\n"
+	camel := "company: Acme\nstartMonth: \"2027-01\"\nsegments:\n" +
+		"  - name: EMEA\n    touchModel: TOUCH_MODEL_LOW\n    match: { minArr: \"$20k\", attributes: { region: { values: [EMEA, UK] } } }\n    accountsPerCsm: 60\n    team: { csms: 2 }\n" +
+		"hiring: { baseSalary: \"$100,000\", rampMonths: 3 }\nfinance: { cash: 2.5M }\n"
+	want, err := Parse([]byte(snake), "snake.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Parse([]byte(camel), "camel.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want.Proto(), got.Proto(), protocmp.Transform()); diff != "" {
+		t.Errorf("the camelCase plan reads differently (-snake +camel):\n%s", diff)
+	}
+	if got.Line("segments[0].match.min_arr") != 6 {
+		t.Errorf("min_arr is on line %d, want 6", got.Line("segments[0].match.min_arr"))
+	}
+	_, err = Parse([]byte(strings.Replace(camel, "accountsPerCsm", "accountsPerCms", 1)), "camel.yaml")
+	if err == nil || !strings.Contains(err.Error(), `line 7: unknown key "accountsPerCms"`) {
+		t.Errorf("a misspelt camelCase key: %v", err)
+	}
+	// An attribute's own name is the user's: it is never rewritten.
+	p, err := Parse([]byte(strings.Replace(snake, "region:", "billingRegion:", 1)), "plan.yaml")
+	if err != nil || p.Segments[0].Match.Attributes["billingRegion"] == nil {
+		t.Errorf("the attribute billingRegion: %v, %v", err, p.Segments[0].Match.Attributes)
 	}
 }

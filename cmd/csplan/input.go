@@ -47,5 +47,6 @@ func parseYAML(path string, data []byte, msg proto.Message) (err error) {
 		}
 	}()
 	data = []byte(lineBreaks.Replace(string(data)))
+	data = requestForm(data, msg.ProtoReflect().Descriptor())
 	return protoyaml.UnmarshalOptions{Path: path}.Unmarshal(data, msg)
 }
