@@ -21,12 +21,13 @@ func requestForm(data []byte, md protoreflect.MessageDescriptor) []byte {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return data
 	}
+	lines := strings.Split(string(data), "\n")
 	var edits []scalarEdit
-	collectEdits(&doc, md, &edits)
+	c := &editor{lines: lines}
+	c.collectEdits(&doc, md, &edits)
 	if len(edits) == 0 {
 		return data
 	}
-	lines := strings.Split(string(data), "\n")
 	// From the last edit back, so that earlier columns stay right.
 	for i := len(edits) - 1; i >= 0; i-- {
 		e := edits[i]
@@ -42,11 +43,15 @@ type scalarEdit struct {
 	old, new     string
 }
 
-func collectEdits(n *yaml.Node, md protoreflect.MessageDescriptor, edits *[]scalarEdit) {
+// editor finds the edits; it reads the source lines for the text of a
+// flow list.
+type editor struct{ lines []string }
+
+func (c *editor) collectEdits(n *yaml.Node, md protoreflect.MessageDescriptor, edits *[]scalarEdit) {
 	switch n.Kind {
 	case yaml.DocumentNode:
-		for _, c := range n.Content {
-			collectEdits(c, md, edits)
+		for _, ch := range n.Content {
+			c.collectEdits(ch, md, edits)
 		}
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -56,33 +61,76 @@ func collectEdits(n *yaml.Node, md protoreflect.MessageDescriptor, edits *[]scal
 				fd = md.Fields().ByName(protoreflect.Name(k.Value))
 			}
 			if fd != nil {
-				collectField(v, fd, edits)
+				c.collectField(v, fd, edits)
 			}
 		}
 	}
 }
 
-func collectField(v *yaml.Node, fd protoreflect.FieldDescriptor, edits *[]scalarEdit) {
+func (c *editor) collectField(v *yaml.Node, fd protoreflect.FieldDescriptor, edits *[]scalarEdit) {
 	switch {
 	case fd.IsMap():
 		if v.Kind == yaml.MappingNode && fd.MapValue().Message() != nil {
 			for i := 1; i < len(v.Content); i += 2 {
-				collectEdits(v.Content[i], fd.MapValue().Message(), edits)
+				if c.valuesList(v.Content[i], fd.MapValue().Message(), edits) {
+					continue
+				}
+				c.collectEdits(v.Content[i], fd.MapValue().Message(), edits)
 			}
 		}
 	case fd.IsList() && v.Kind == yaml.SequenceNode:
-		for _, c := range v.Content {
-			collectSingle(c, fd, edits)
+		for _, ch := range v.Content {
+			c.collectSingle(ch, fd, edits)
 		}
 	default:
-		collectSingle(v, fd, edits)
+		c.collectSingle(v, fd, edits)
 	}
 }
 
-func collectSingle(v *yaml.Node, fd protoreflect.FieldDescriptor, edits *[]scalarEdit) {
+// valuesList wraps a flow list given for a message of one repeated field
+// (an attribute's AttributeValues) as that message: [EMEA, UK] is
+// {values: [EMEA, UK]}, as plans write it. A list written on several lines
+// is left for the parser, whose error names its line.
+func (c *editor) valuesList(v *yaml.Node, md protoreflect.MessageDescriptor, edits *[]scalarEdit) bool {
+	if v.Kind != yaml.SequenceNode || v.Style&yaml.FlowStyle == 0 || md.Fields().Len() != 1 || !md.Fields().Get(0).IsList() || v.Line-1 >= len(c.lines) {
+		return false
+	}
+	runes := []rune(c.lines[v.Line-1])
+	start := v.Column - 1
+	if start < 0 || start >= len(runes) || runes[start] != '[' {
+		return false
+	}
+	depth, quote := 0, rune(0)
+	for i := start; i < len(runes); i++ {
+		r := runes[i]
+		switch {
+		case quote != 0:
+			if r == quote {
+				quote = 0
+			}
+			continue
+		case r == '"' || r == '\'':
+			quote = r
+			continue
+		}
+		switch r {
+		case '[':
+			depth++
+		case ']':
+			if depth--; depth == 0 {
+				text := string(runes[start : i+1])
+				*edits = append(*edits, scalarEdit{v.Line, v.Column, text, "{" + string(md.Fields().Get(0).Name()) + ": " + text + "}"})
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (c *editor) collectSingle(v *yaml.Node, fd protoreflect.FieldDescriptor, edits *[]scalarEdit) {
 	switch fd.Kind() {
 	case protoreflect.MessageKind:
-		collectEdits(v, fd.Message(), edits)
+		c.collectEdits(v, fd.Message(), edits)
 	case protoreflect.EnumKind:
 		if v.Kind == yaml.ScalarNode && fd.Enum().Values().ByName(protoreflect.Name(v.Value)) == nil {
 			if full := fullEnumName(fd.Enum(), v.Value); full != "" {

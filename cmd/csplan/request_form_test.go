@@ -35,3 +35,18 @@ func TestRequestFilesTakeThePlansForms(t *testing.T) {
 		t.Errorf("an unknown cadence: %v", err)
 	}
 }
+
+// TestRequestAttributeLists: a rules file may give an attribute's values as
+// a list, as plans do.
+func TestRequestAttributeLists(t *testing.T) {
+	var want, got csplanv1.SegmentRules
+	if err := parseYAML("full.yaml", []byte("segments:\n  - { name: EMEA, attributes: { region: { values: [EMEA, \"U]K\"] } } }\n"), &want); err != nil {
+		t.Fatal(err)
+	}
+	if err := parseYAML("list.yaml", []byte("segments:\n  - { name: EMEA, attributes: { region: [EMEA, \"U]K\"] } }\n"), &got); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(&want, &got, protocmp.Transform()); diff != "" {
+		t.Errorf("an attribute list reads differently (-values +list):\n%s", diff)
+	}
+}
