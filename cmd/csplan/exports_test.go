@@ -149,3 +149,16 @@ func TestPlanReadingFlags(t *testing.T) {
 		t.Errorf("without the flags: exit %d, %s", code, stderr)
 	}
 }
+
+// TestSegmentAssignWarnsOfAnEmptyRule: a rule that matches no account of
+// the book is said, not passed over.
+func TestSegmentAssignWarnsOfAnEmptyRule(t *testing.T) {
+	rules := filepath.Join(t.TempDir(), "rules.yaml")
+	if err := os.WriteFile(rules, []byte("segments:\n  - { name: APAC, attributes: { region: [APAC] } }\n  - { name: Rest }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := runCLI(t, "id,arr,region\nA,100,EMEA\nB,200,NA\n", "segment", "assign", "--rules", rules, "-")
+	if code != 0 || !strings.Contains(stdout, "Warning: the rule APAC matches none of the book's 2 accounts") || strings.Contains(stdout, "the rule Rest matches none") {
+		t.Errorf("exit %d: %s\n%s", code, stderr, stdout)
+	}
+}

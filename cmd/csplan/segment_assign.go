@@ -216,6 +216,14 @@ func printSegmentation(w io.Writer, r *csplanv1.StreamSegmentAccountsResponse) {
 	case n > 1:
 		fmt.Fprintf(w, "\n%s accounts match no rule: add a rule for them or widen one.\n", thousands(int64(n)))
 	}
+	if r.GetTotalAccounts() > 0 {
+		for _, seg := range r.GetSegments() {
+			if seg.GetAccounts() == 0 {
+				fmt.Fprintf(w, "Warning: the rule %s matches none of the book's %s accounts: check its criteria (a stage, an attribute value or an ARR bound no account has), or remove it.\n",
+					seg.GetName(), thousands(int64(r.GetTotalAccounts())))
+			}
+		}
+	}
 	printStageMix(w, append(slices.Clone(r.GetSegments()), u))
 	printAssumptions(w, r.GetAssumptions())
 }
