@@ -15,7 +15,8 @@
 // is an error naming both lines unless Options.Duplicates says which row
 // counts.
 //
-// It imports only the generated contract.
+// It imports the generated contract, and the domain for its date and term
+// bounds.
 package accountcsv
 
 import (
@@ -28,6 +29,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/csplan/csplan/capacity"
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
 )
 
@@ -444,6 +446,39 @@ func (r *Reader) account(rec []string, line int) (*csplanv1.Account, error) {
 				return nil, bad(err.Error())
 			}
 			a.Complexity = cx
+		case "owner":
+			a.Owner = cell
+		case "start_date", "renewal_date":
+			if cell == "" {
+				continue
+			}
+			if _, err := capacity.ParseDate(cell); err != nil {
+				return nil, bad(err.Error())
+			}
+			if c.field == "start_date" {
+				a.StartDate = cell
+			} else {
+				a.RenewalDate = cell
+			}
+		case "contract_term_months":
+			if cell == "" {
+				continue
+			}
+			n, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(cell, " months"), "m")))
+			if err != nil || n < 1 || n > capacity.MaxContractTermMonths {
+				return nil, bad(fmt.Sprintf("%q is not a term: give the contract's months, 1 to %d (12 for a year)", cell, capacity.MaxContractTermMonths))
+			}
+			term := int32(n)
+			a.ContractTermMonths = &term
+		case "monthly_hours":
+			if cell == "" {
+				continue
+			}
+			h, err := parseScore(cell, r.opts.DecimalSeparator)
+			if err != nil || h < 0 || h > capacity.MaxAccountMonthlyHours {
+				return nil, bad(fmt.Sprintf("%q is not hours a month: give 0 to %d", cell, capacity.MaxAccountMonthlyHours))
+			}
+			a.MonthlyHours = &h
 		default:
 			if cell == "" {
 				continue

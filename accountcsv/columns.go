@@ -8,11 +8,8 @@ import (
 
 // Fields are the account fields a column can hold; any other name in
 // Options.Columns is an attribute.
-var Fields = []string{"id", "name", "arr", "stage", "health", "complexity", "expansion_potential"}
-
-// calendarFields are read with the book's owners and dates, which accounts
-// do not carry yet: mapping them is refused rather than ignored.
-var calendarFields = []string{"owner", "start_date", "renewal_date", "contract_term_months"}
+var Fields = []string{"id", "name", "arr", "stage", "health", "complexity", "expansion_potential",
+	"owner", "start_date", "renewal_date", "contract_term_months", "monthly_hours"}
 
 // Aliases are the headers read as each field without a mapping, compared
 // after normalizeHeader: csplan's own names and those of common
@@ -28,6 +25,12 @@ var Aliases = map[string][]string{
 		"customer health score"},
 	"complexity":          {"complexity", "product complexity", "complexity c"},
 	"expansion_potential": {"expansion potential", "expansion", "expansion arr", "expansion potential c"},
+	"owner": {"owner", "account owner", "owner name", "account owner name", "csm", "csm name", "customer success manager",
+		"assigned csm", "csm owner", "csm c"},
+	"start_date":           {"start date", "contract start date", "contract start", "customer since", "subscription start date", "start date c"},
+	"renewal_date":         {"renewal date", "next renewal date", "contract end date", "contract end", "renewal date c"},
+	"contract_term_months": {"contract term months", "contract term", "term", "term months"},
+	"monthly_hours":        {"monthly hours", "hours per month"},
 }
 
 // normalizeHeader compares headers as people read them: case, spaces,
@@ -85,9 +88,6 @@ func mapColumns(headers []string, opts Options, file string) ([]column, error) {
 	})
 	for _, field := range fields {
 		header := opts.Columns[field]
-		if slices.Contains(calendarFields, field) {
-			return nil, bad(fmt.Sprintf("columns.%s: accounts have no %s yet (the book's calendar reads owners and dates); leave it out, or map the column as an attribute under another name", field, field))
-		}
 		i, ok := byHeader[normalizeHeader(header)]
 		if !ok {
 			return nil, bad(fmt.Sprintf("columns.%s names the header %q, which the file does not have; its headers are %q", field, header, headers))

@@ -67,7 +67,6 @@ func TestColumnMapping(t *testing.T) {
 		{"two fields, one header", "id,arr,x", map[string]string{"arr": "x", "region": "x"}, `columns.arr and columns.region both name the header "x"`},
 		{"two aliases", "ARR,Annual Recurring Revenue", nil, `the headers "ARR" (column 1) and "Annual Recurring Revenue" (column 2) both read as arr`},
 		{"no arr", "id,Umsatz", nil, `no arr column among ["id" "Umsatz"]: name it with columns.arr`},
-		{"calendar field", "id,arr,Owner", map[string]string{"owner": "Owner"}, "columns.owner: accounts have no owner yet"},
 		{"same header twice", "id,arr,Region,region", nil, `appears twice (columns 3 and 4)`},
 	} {
 		_, _, err := readAll(t, tc.header+"\n", accountcsv.Options{Columns: tc.columns})
@@ -127,5 +126,35 @@ func TestBadRows(t *testing.T) {
 	_, _, err = readAll(t, in, accountcsv.Options{MaxBadRows: 2})
 	if err == nil || !strings.Contains(err.Error(), "export.csv:5:") || !strings.Contains(err.Error(), "one bad row more than the 2 max_bad_rows allows") {
 		t.Errorf("past max_bad_rows: %v", err)
+	}
+}
+
+// TestCalendarColumns: owners, dates, terms and hours are read from the
+// usual headers, and a date or term that is not one names its cell.
+func TestCalendarColumns(t *testing.T) {
+	in := "Account ID,ARR,Account Owner,Contract Start Date,Renewal Date,Contract Term,Monthly Hours\n" +
+		"A-1,100,Dana Reyes,2025-03-15,2026-03,24,6.5\n" +
+		"A-2,200,,,,,\n"
+	_, got, err := readAll(t, in, accountcsv.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := got[0], got[1]
+	if a.GetOwner() != "Dana Reyes" || a.GetStartDate() != "2025-03-15" || a.GetRenewalDate() != "2026-03" || a.GetContractTermMonths() != 24 || a.GetMonthlyHours() != 6.5 || len(a.GetAttributes()) != 0 {
+		t.Errorf("read %v", a)
+	}
+	if b.GetOwner() != "" || b.ContractTermMonths != nil || b.MonthlyHours != nil || b.GetStartDate() != "" {
+		t.Errorf("empty cells read as %v", b)
+	}
+	for cell, says := range map[string]string{
+		"A-3,1,x,03/15/2025,,,": `column "Contract Start Date": "03/15/2025" is not a date: write it as YYYY-MM-DD`,
+		"A-3,1,x,2025-02-30,,,": `"2025-02-30" is not a date: 2025-02 has 28 days`,
+		"A-3,1,x,,,0,":          `column "Contract Term": "0" is not a term`,
+		"A-3,1,x,,,,-2":         `column "Monthly Hours": "-2" is not hours a month`,
+	} {
+		_, _, err := readAll(t, "Account ID,ARR,Account Owner,Contract Start Date,Renewal Date,Contract Term,Monthly Hours\n"+cell+"\n", accountcsv.Options{})
+		if err == nil || !strings.Contains(err.Error(), says) {
+			t.Errorf("%s: %v, want %q", cell, err, says)
+		}
 	}
 }

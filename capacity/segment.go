@@ -25,6 +25,15 @@ type Account struct {
 	// rather not build a map for each. It is read only when Attributes is
 	// nil; a key must appear once.
 	AttributeList []Attribute
+	// The book's calendar (dates.go): the owning CSM as the CRM writes
+	// it, the contract's start and next renewal ("YYYY-MM-DD" or
+	// "YYYY-MM"), its term in months (nil: 12) and the account's own
+	// workload in hours a month (nil: its playbook's).
+	Owner              string
+	StartDate          string
+	RenewalDate        string
+	ContractTermMonths *int32
+	MonthlyHours       *float64
 }
 
 // Attribute is one entry of Account.AttributeList.
@@ -191,7 +200,7 @@ func ValidateAccount(a *Account, list string, i int) error {
 	if strings.TrimSpace(a.ID) != "" && finite(a.ARR) && a.ARR >= 0 && a.ARR <= MaxAmount &&
 		(a.HealthScore == nil || finite(*a.HealthScore)) && a.Complexity.Valid() &&
 		finite(a.ExpansionPotential) && a.ExpansionPotential >= 0 && a.ExpansionPotential <= MaxAmount && a.attributeCount() <= MaxAccountAttributes &&
-		textFits(a) {
+		textFits(a) && calendarFits(a) {
 		return nil
 	}
 	var v violations
@@ -217,6 +226,7 @@ func ValidateAccount(a *Account, list string, i int) error {
 	v.checkLength(path(p, "id"), a.ID)
 	v.checkLength(path(p, "name"), a.Name)
 	v.checkLength(path(p, "stage"), a.Stage)
+	validateCalendar(&v, a, p)
 	attrs := a.attributeMap()
 	for _, k := range sortedKeys(attrs) {
 		ap := fmt.Sprintf("%s[%q]", path(p, "attributes"), k)

@@ -74,3 +74,35 @@ func TestCustomerStages(t *testing.T) {
 		t.Errorf("REST = %d %s", code, body)
 	}
 }
+
+// TestAccountCalendarFields: owners, dates, terms and hours travel with
+// the accounts, on the unary call and the stream alike, and a bad one is
+// refused by its field.
+func TestAccountCalendarFields(t *testing.T) {
+	s := newTestServer(t)
+	ctx := context.Background()
+	seg := csplanv1.NewSegmentationServiceClient(s.Conn())
+	rules := []*csplanv1.SegmentRule{{Name: "All"}}
+	good := &csplanv1.Account{Id: "a", Arr: 10, Owner: "CSM-1", StartDate: "2025-03-15", RenewalDate: "2026-03", ContractTermMonths: proto.Int32(24), MonthlyHours: proto.Float64(6)}
+	if _, err := seg.SegmentAccounts(ctx, &csplanv1.SegmentAccountsRequest{Segments: rules, Accounts: []*csplanv1.Account{good}}); err != nil {
+		t.Fatal(err)
+	}
+	bad := &csplanv1.Account{Id: "b", Arr: 10, StartDate: "2025-02-30", RenewalDate: "03/2026", ContractTermMonths: proto.Int32(0), MonthlyHours: proto.Float64(-1)}
+	_, err := seg.SegmentAccounts(ctx, &csplanv1.SegmentAccountsRequest{Segments: rules, Accounts: []*csplanv1.Account{good, bad}})
+	for _, want := range []string{"accounts[1].start_date: \"2025-02-30\" is not a date: 2025-02 has 28 days", "accounts[1].renewal_date:",
+		"accounts[1].contract_term_months: must be 1 to 120 months", "accounts[1].monthly_hours: must be 0 to 744 hours a month"} {
+		if status.Code(err) != codes.InvalidArgument || !strings.Contains(err.Error(), want) {
+			t.Errorf("unary: %v, want %q", err, want)
+		}
+	}
+	st, err := seg.StreamSegmentAccounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Send(&csplanv1.StreamSegmentAccountsRequest{Payload: &csplanv1.StreamSegmentAccountsRequest_Rules{Rules: &csplanv1.SegmentRules{Segments: rules}}})
+	st.Send(&csplanv1.StreamSegmentAccountsRequest{Payload: &csplanv1.StreamSegmentAccountsRequest_Batch{Batch: &csplanv1.AccountBatch{Accounts: []*csplanv1.Account{good, bad}}}})
+	_, err = st.CloseAndRecv()
+	if status.Code(err) != codes.InvalidArgument || !strings.Contains(err.Error(), "batch.accounts[1].start_date") {
+		t.Errorf("stream: %v", err)
+	}
+}

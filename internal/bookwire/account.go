@@ -12,9 +12,12 @@ import (
 // wireAccount is a decoded Account whose strings are references.
 type wireAccount struct {
 	id, name, stage        strRef
+	owner, start, renewal  strRef
 	arr, health, expansion float64
-	complexity             int32
+	hours                  float64
+	complexity, term       int32
 	hasHealth              bool
+	hasTerm, hasHours      bool
 	attrLo, attrHi         int32 // its entries in Frame.attrs
 }
 
@@ -32,7 +35,8 @@ func (f *Frame) unmarshalAccount(b []byte) error {
 		}
 		b = b[n:]
 		switch {
-		case typ == protowire.BytesType && (num == fieldID || num == fieldName || num == fieldStage || num == fieldAttributes):
+		case typ == protowire.BytesType && (num == fieldID || num == fieldName || num == fieldStage || num == fieldAttributes ||
+			num == fieldOwner || num == fieldStart || num == fieldRenewal):
 			v, n := protowire.ConsumeBytes(b)
 			if n < 0 {
 				return errEncoding
@@ -46,6 +50,12 @@ func (f *Frame) unmarshalAccount(b []byte) error {
 				a.name, ok = f.strings.copy(v)
 			case fieldStage:
 				a.stage, ok = f.strings.intern(v)
+			case fieldOwner:
+				a.owner, ok = f.strings.intern(v) // a book has few owners
+			case fieldStart:
+				a.start, ok = f.strings.intern(v) // and few distinct dates
+			case fieldRenewal:
+				a.renewal, ok = f.strings.intern(v)
 			default:
 				ok = true
 				if err := f.unmarshalAttribute(v); err != nil {
@@ -55,7 +65,7 @@ func (f *Frame) unmarshalAccount(b []byte) error {
 			if !ok {
 				return errUTF8
 			}
-		case typ == protowire.Fixed64Type && (num == fieldARR || num == fieldHealth || num == fieldExpansion):
+		case typ == protowire.Fixed64Type && (num == fieldARR || num == fieldHealth || num == fieldExpansion || num == fieldHours):
 			v, n := protowire.ConsumeFixed64(b)
 			if n < 0 {
 				return errEncoding
@@ -66,16 +76,22 @@ func (f *Frame) unmarshalAccount(b []byte) error {
 				a.arr = x
 			case fieldHealth:
 				a.health, a.hasHealth = x, true
+			case fieldHours:
+				a.hours, a.hasHours = x, true
 			default:
 				a.expansion = x
 			}
-		case typ == protowire.VarintType && num == fieldComplexity:
+		case typ == protowire.VarintType && (num == fieldComplexity || num == fieldTerm):
 			v, n := protowire.ConsumeVarint(b)
 			if n < 0 {
 				return errEncoding
 			}
 			b = b[n:]
-			a.complexity = int32(v) // an open enum keeps any number, truncated as proto does
+			if num == fieldTerm {
+				a.term, a.hasTerm = int32(v), true // truncated as proto does
+			} else {
+				a.complexity = int32(v) // an open enum keeps any number, truncated as proto does
+			}
 		default:
 			return unknownField(accountDesc, num, typ)
 		}
@@ -140,6 +156,8 @@ type accountView struct {
 	attrMap  map[string]string
 	mapKeys  []string // the keys attrMap holds
 	health   float64
+	term     int32
+	hours    float64
 }
 
 // attrListMax is the most attribute entries an account may carry for them
@@ -152,8 +170,8 @@ const attrListMax = 16
 const mapRetainKeys = capacity.MaxAccountAttributes
 
 // Account fills dst with account i of the batch. dst shares the frame's
-// strings, health score and attribute list or map: the strings stay valid
-// for good, the attributes and health score until the next Account call,
+// strings, health score, term, hours and attribute list or map: the
+// strings stay valid for good, the rest until the next Account call,
 // so dst may be passed to Segmenter.Add, which keeps none of them.
 func (f *Frame) Account(i int, dst *capacity.Account) {
 	a := &f.accounts[i]
@@ -165,6 +183,17 @@ func (f *Frame) Account(i int, dst *capacity.Account) {
 		Stage:              s.str(a.stage),
 		Complexity:         capacity.Complexity(a.complexity),
 		ExpansionPotential: a.expansion,
+		Owner:              s.str(a.owner),
+		StartDate:          s.str(a.start),
+		RenewalDate:        s.str(a.renewal),
+	}
+	if a.hasTerm {
+		f.view.term = a.term
+		dst.ContractTermMonths = &f.view.term
+	}
+	if a.hasHours {
+		f.view.hours = a.hours
+		dst.MonthlyHours = &f.view.hours
 	}
 	if entries := f.attrs[a.attrLo:a.attrHi]; len(entries) <= attrListMax {
 		dst.AttributeList = f.attributeList(entries)
@@ -239,5 +268,10 @@ func FromProto(dst *capacity.Account, a *csplanv1.Account) {
 		Complexity:         capacity.Complexity(a.GetComplexity()),
 		ExpansionPotential: a.GetExpansionPotential(),
 		Attributes:         a.GetAttributes(),
+		Owner:              a.GetOwner(),
+		StartDate:          a.GetStartDate(),
+		RenewalDate:        a.GetRenewalDate(),
+		ContractTermMonths: a.ContractTermMonths,
+		MonthlyHours:       a.MonthlyHours,
 	}
 }

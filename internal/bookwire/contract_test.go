@@ -19,7 +19,7 @@ import (
 // the line here.
 func TestFrameKnowsEveryField(t *testing.T) {
 	read := map[proto.Message]string{
-		&csplanv1.Account{}:                      "1 id string, 2 name string, 3 arr double, 4 stage string, 5 health_score optional double, 6 complexity enum, 7 expansion_potential double, 8 attributes map<string, string>",
+		&csplanv1.Account{}:                      "1 id string, 2 name string, 3 arr double, 4 stage string, 5 health_score optional double, 6 complexity enum, 7 expansion_potential double, 8 attributes map<string, string>, 9 owner string, 10 start_date string, 11 renewal_date string, 12 contract_term_months optional int32, 13 monthly_hours optional double",
 		&csplanv1.AccountBatch{}:                 "1 accounts repeated message",
 		&csplanv1.StreamSegmentAccountsRequest{}: "1 rules message (payload), 2 batch message (payload)",
 		&csplanv1.StreamSuggestSegmentsRequest{}: "1 settings message (payload), 2 batch message (payload)",

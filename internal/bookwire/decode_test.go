@@ -131,6 +131,17 @@ func randAccount(r *rand.Rand, pool []string) *csplanv1.Account {
 	case 1:
 		a.Complexity = csplanv1.ProductComplexity(int32(r.Uint32()))
 	}
+	if r.IntN(2) == 0 {
+		a.Owner, a.StartDate, a.RenewalDate = randString(r, pool), randString(r, pool), randString(r, pool)
+	}
+	if r.IntN(3) == 0 {
+		term := int32(r.Uint32())
+		a.ContractTermMonths = &term
+	}
+	if r.IntN(3) == 0 {
+		h := randFloat(r)
+		a.MonthlyHours = &h
+	}
 	if n := r.IntN(5); n > 0 {
 		a.Attributes = make(map[string]string, n)
 		for range n {

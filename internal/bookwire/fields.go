@@ -29,6 +29,11 @@ var (
 	fieldComplexity = number(accountDesc, "complexity", protoreflect.EnumKind)
 	fieldExpansion  = number(accountDesc, "expansion_potential", protoreflect.DoubleKind)
 	fieldAttributes = number(accountDesc, "attributes", protoreflect.MessageKind)
+	fieldOwner      = number(accountDesc, "owner", protoreflect.StringKind)
+	fieldStart      = number(accountDesc, "start_date", protoreflect.StringKind)
+	fieldRenewal    = number(accountDesc, "renewal_date", protoreflect.StringKind)
+	fieldTerm       = number(accountDesc, "contract_term_months", protoreflect.Int32Kind)
+	fieldHours      = number(accountDesc, "monthly_hours", protoreflect.DoubleKind)
 
 	// The attributes map's entries: key and value, both strings.
 	fieldMapKey   = accountDesc.Fields().ByName("attributes").MapKey().Number()

@@ -40,11 +40,13 @@ type frameView struct {
 }
 
 type accountFields struct {
-	ID, Name, Stage string
-	ARR, Expansion  uint64
-	Health          *uint64
-	Complexity      capacity.Complexity
-	Attributes      map[string]string
+	ID, Name, Stage           string
+	Owner, StartDate, Renewal string
+	ARR, Expansion            uint64
+	Health, Hours             *uint64
+	Term                      *int32
+	Complexity                capacity.Complexity
+	Attributes                map[string]string
 }
 
 func viewOf(a *capacity.Account) accountFields {
@@ -67,6 +69,15 @@ func viewOf(a *capacity.Account) accountFields {
 		h := math.Float64bits(*a.HealthScore)
 		v.Health = &h
 	}
+	if a.MonthlyHours != nil {
+		h := math.Float64bits(*a.MonthlyHours)
+		v.Hours = &h
+	}
+	if a.ContractTermMonths != nil {
+		term := *a.ContractTermMonths
+		v.Term = &term
+	}
+	v.Owner, v.StartDate, v.Renewal = a.Owner, a.StartDate, a.RenewalDate
 	return v
 }
 
@@ -239,6 +250,7 @@ func fullAccount(i int) *csplanv1.Account {
 		Id: fmt.Sprintf("ACC-%07d", i), Name: fmt.Sprintf("Account %d", i), Arr: float64((i*7919)%300_000) + 0.5,
 		Stage: "Adoption", HealthScore: &h, Complexity: csplanv1.ProductComplexity_PRODUCT_COMPLEXITY_COMPLEX,
 		ExpansionPotential: 1000, Attributes: map[string]string{"region": "EMEA", "industry": "Software"},
+		Owner: fmt.Sprintf("CSM-%d", i%7), StartDate: "2025-04-01", RenewalDate: "2026-04", ContractTermMonths: proto.Int32(12), MonthlyHours: &h,
 	}
 }
 

@@ -156,7 +156,19 @@ type Account struct {
 	// units.
 	ExpansionPotential float64 `protobuf:"fixed64,7,opt,name=expansion_potential,json=expansionPotential,proto3" json:"expansion_potential,omitempty"`
 	// Any other CRM fields: industry, region, plan...
-	Attributes    map[string]string `protobuf:"bytes,8,rep,name=attributes,proto3" json:"attributes,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	Attributes map[string]string `protobuf:"bytes,8,rep,name=attributes,proto3" json:"attributes,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// The CSM who owns the account, as the CRM writes it (an id or a name).
+	Owner string `protobuf:"bytes,9,opt,name=owner,proto3" json:"owner,omitempty"`
+	// When the contract started, "YYYY-MM-DD" ("YYYY-MM" also accepted);
+	// only the month counts.
+	StartDate string `protobuf:"bytes,10,opt,name=start_date,json=startDate,proto3" json:"start_date,omitempty"`
+	// The next renewal, "YYYY-MM-DD" or "YYYY-MM".
+	RenewalDate string `protobuf:"bytes,11,opt,name=renewal_date,json=renewalDate,proto3" json:"renewal_date,omitempty"`
+	// The contract's term in months, 1-120; unset means 12.
+	ContractTermMonths *int32 `protobuf:"varint,12,opt,name=contract_term_months,json=contractTermMonths,proto3,oneof" json:"contract_term_months,omitempty"`
+	// The account's workload in hours a month, overriding its playbook;
+	// unset when the playbook says.
+	MonthlyHours  *float64 `protobuf:"fixed64,13,opt,name=monthly_hours,json=monthlyHours,proto3,oneof" json:"monthly_hours,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -245,6 +257,41 @@ func (x *Account) GetAttributes() map[string]string {
 		return x.Attributes
 	}
 	return nil
+}
+
+func (x *Account) GetOwner() string {
+	if x != nil {
+		return x.Owner
+	}
+	return ""
+}
+
+func (x *Account) GetStartDate() string {
+	if x != nil {
+		return x.StartDate
+	}
+	return ""
+}
+
+func (x *Account) GetRenewalDate() string {
+	if x != nil {
+		return x.RenewalDate
+	}
+	return ""
+}
+
+func (x *Account) GetContractTermMonths() int32 {
+	if x != nil && x.ContractTermMonths != nil {
+		return *x.ContractTermMonths
+	}
+	return 0
+}
+
+func (x *Account) GetMonthlyHours() float64 {
+	if x != nil && x.MonthlyHours != nil {
+		return *x.MonthlyHours
+	}
+	return 0
 }
 
 // AttributeValues lists the values an attribute may take to match a rule.
@@ -2271,7 +2318,7 @@ var File_csplan_v1_segmentation_service_proto protoreflect.FileDescriptor
 
 const file_csplan_v1_segmentation_service_proto_rawDesc = "" +
 	"\n" +
-	"$csplan/v1/segmentation_service.proto\x12\tcsplan.v1\x1a\x16csplan/v1/common.proto\"\x80\x03\n" +
+	"$csplan/v1/segmentation_service.proto\x12\tcsplan.v1\x1a\x16csplan/v1/common.proto\"\xe4\x04\n" +
 	"\aAccount\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12\x10\n" +
@@ -2284,11 +2331,20 @@ const file_csplan_v1_segmentation_service_proto_rawDesc = "" +
 	"\x13expansion_potential\x18\a \x01(\x01R\x12expansionPotential\x12B\n" +
 	"\n" +
 	"attributes\x18\b \x03(\v2\".csplan.v1.Account.AttributesEntryR\n" +
-	"attributes\x1a=\n" +
+	"attributes\x12\x14\n" +
+	"\x05owner\x18\t \x01(\tR\x05owner\x12\x1d\n" +
+	"\n" +
+	"start_date\x18\n" +
+	" \x01(\tR\tstartDate\x12!\n" +
+	"\frenewal_date\x18\v \x01(\tR\vrenewalDate\x125\n" +
+	"\x14contract_term_months\x18\f \x01(\x05H\x01R\x12contractTermMonths\x88\x01\x01\x12(\n" +
+	"\rmonthly_hours\x18\r \x01(\x01H\x02R\fmonthlyHours\x88\x01\x01\x1a=\n" +
 	"\x0fAttributesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01B\x0f\n" +
-	"\r_health_score\")\n" +
+	"\r_health_scoreB\x17\n" +
+	"\x15_contract_term_monthsB\x10\n" +
+	"\x0e_monthly_hours\")\n" +
 	"\x0fAttributeValues\x12\x16\n" +
 	"\x06values\x18\x01 \x03(\tR\x06values\"\xe1\x05\n" +
 	"\vSegmentRule\x12\x12\n" +

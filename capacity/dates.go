@@ -1,0 +1,87 @@
+package capacity
+
+import "fmt"
+
+// MaxContractTermMonths bounds a contract's term: ten years.
+const MaxContractTermMonths = 120
+
+// MaxAccountMonthlyHours bounds an account's own workload: every hour of a
+// month, around the clock.
+const MaxAccountMonthlyHours = 744
+
+// ParseDate reads a CRM date, "YYYY-MM-DD" or "YYYY-MM", as its month: the
+// book's calendar counts months, and the day is only checked.
+func ParseDate(s string) (Month, error) {
+	switch {
+	case len(s) == 7:
+		return ParseMonth(s)
+	case len(s) == 10 && s[7] == '-' && digits(s[8:]):
+		m, err := ParseMonth(s[:7])
+		if err != nil {
+			return 0, fmt.Errorf("%q is not a date: write it as YYYY-MM-DD, for example 2027-03-31", s)
+		}
+		day := int(s[8]-'0')*10 + int(s[9]-'0')
+		if day < 1 || day > daysIn(m) {
+			return 0, fmt.Errorf("%q is not a date: %s has %d days", s, s[:7], daysIn(m))
+		}
+		return m, nil
+	}
+	return 0, fmt.Errorf("%q is not a date: write it as YYYY-MM-DD (2027-03-31) or YYYY-MM (2027-03)", s)
+}
+
+// daysIn is the number of days of month m.
+func daysIn(m Month) int {
+	y, mo := int(m)/12, int(m)%12+1
+	switch mo {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// calendarFits reports whether the account's dates, term and hours are
+// valid; it allocates only for a bad date, the case ValidateAccount
+// then explains.
+func calendarFits(a *Account) bool {
+	if a.StartDate != "" {
+		if _, err := ParseDate(a.StartDate); err != nil {
+			return false
+		}
+	}
+	if a.RenewalDate != "" {
+		if _, err := ParseDate(a.RenewalDate); err != nil {
+			return false
+		}
+	}
+	if t := a.ContractTermMonths; t != nil && (*t < 1 || *t > MaxContractTermMonths) {
+		return false
+	}
+	if h := a.MonthlyHours; h != nil && (!finite(*h) || *h < 0 || *h > MaxAccountMonthlyHours) {
+		return false
+	}
+	return len(a.Owner) <= MaxTextLength
+}
+
+// validateCalendar names each bad date, term or hours of an account.
+func validateCalendar(v *violations, a *Account, p string) {
+	for _, d := range []struct{ field, value string }{{"start_date", a.StartDate}, {"renewal_date", a.RenewalDate}} {
+		if d.value == "" {
+			continue
+		}
+		if _, err := ParseDate(d.value); err != nil {
+			v.add(path(p, d.field), "%s", err)
+		}
+	}
+	if t := a.ContractTermMonths; t != nil && (*t < 1 || *t > MaxContractTermMonths) {
+		v.add(path(p, "contract_term_months"), "must be 1 to %d months (leave it unset for 12), got %d", MaxContractTermMonths, *t)
+	}
+	if h := a.MonthlyHours; h != nil && (!finite(*h) || *h < 0 || *h > MaxAccountMonthlyHours) {
+		v.add(path(p, "monthly_hours"), "must be 0 to %d hours a month (leave it unset to take the playbook's), got %s", MaxAccountMonthlyHours, formatFloat(*h))
+	}
+	v.checkLength(path(p, "owner"), a.Owner)
+}
