@@ -401,8 +401,12 @@ func (c *coverageCalc) coverSubset(plan CoveragePlan) CoverageOption {
 	if len(o.KeptSegments) > 0 {
 		keptText = listText(o.KeptSegments)
 	}
-	o.Description = fmt.Sprintf("Keep coverage for %s, ranked by ARR per dollar of coverage; move %s (%d accounts) to a pooled tech-touch team at %s accounts per CSM.",
-		keptText, listText(o.MovedSegments), movedAccounts, numberText(c.pool))
+	moved := fmt.Sprintf("%d accounts", movedAccounts)
+	if movedAccounts == 1 {
+		moved = "1 account"
+	}
+	o.Description = fmt.Sprintf("Keep coverage for %s, ranked by ARR per dollar of coverage; move %s (%s) to a pooled tech-touch team at %s accounts per CSM.",
+		keptText, listText(o.MovedSegments), moved, numberText(c.pool))
 	if o.ExtraCost > 0 {
 		o.Description += fmt.Sprintf(" It still costs %s a year beyond %s of revenue.", moneyText(o.ExtraCost, c.currency), percentText(c.maxShare))
 	}
