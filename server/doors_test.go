@@ -239,7 +239,11 @@ func TestRejectionsAreCountedAndLogged(t *testing.T) {
 	if status.Code(err) != codes.ResourceExhausted {
 		t.Errorf("a 5 MiB gRPC message = %v, want RESOURCE_EXHAUSTED", err)
 	}
-	if got := rejections(t, reg, "grpc", csplanv1.CapacityService_ComputeCapacity_FullMethodName, "too_large"); got != 1 {
+	// gRPC writes the status of a message past the bound before the
+	// server's own code sees the error and counts it: wait for the count.
+	if got := eventually(func() float64 {
+		return rejections(t, reg, "grpc", csplanv1.CapacityService_ComputeCapacity_FullMethodName, "too_large")
+	}, 1); got != 1 {
 		t.Errorf("oversized gRPC messages counted %v, want 1", got)
 	}
 	err = conn.Invoke(context.Background(), "/csplan.v1.CapacityService/Guess"+strings.Repeat("x", 200), &csplanv1.GetBenchmarksRequest{}, &csplanv1.GetBenchmarksResponse{})
@@ -250,7 +254,17 @@ func TestRejectionsAreCountedAndLogged(t *testing.T) {
 		t.Errorf("unknown methods counted %v, want 1 under the route \"unknown\"", got)
 	}
 
-	// One INFO line a rejection, none at ERROR.
+	// One INFO line a rejection, none at ERROR; a line is written just
+	// after its count, so wait for the seventh.
+	eventually(func() float64 {
+		n := 0
+		for _, r := range logLines(t, &logs) {
+			if r["msg"] == "request rejected" {
+				n++
+			}
+		}
+		return float64(n)
+	}, 7)
 	rejected := 0
 	for _, r := range logLines(t, &logs) {
 		if r["level"] == "ERROR" {
@@ -269,6 +283,17 @@ func TestRejectionsAreCountedAndLogged(t *testing.T) {
 	if rejected != 7 {
 		t.Errorf("%d rejections logged, want 7 (one each)", rejected)
 	}
+}
+
+// eventually polls get until it gives want, for at most five seconds, and
+// returns what it gave last: for counts made just after a caller has its
+// answer.
+func eventually(get func() float64, want float64) float64 {
+	got := get()
+	for deadline := time.Now().Add(5 * time.Second); got != want && time.Now().Before(deadline); got = get() {
+		time.Sleep(20 * time.Millisecond)
+	}
+	return got
 }
 
 // rejections is csplan_rejected_requests_total for one label set.
