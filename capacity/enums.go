@@ -194,3 +194,17 @@ func enumName(names []string, v int32) string {
 	}
 	return names[v]
 }
+
+// TouchpointAnchor says which months a touchpoint falls in when the book
+// has dates (calendar.go).
+type TouchpointAnchor int32
+
+const (
+	AnchorUnspecified TouchpointAnchor = iota // EVEN
+	AnchorEven
+	AnchorStart
+	AnchorRenewal
+)
+
+// Valid reports whether a is one of the anchors.
+func (a TouchpointAnchor) Valid() bool { return a >= AnchorUnspecified && a <= AnchorRenewal }

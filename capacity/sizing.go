@@ -119,7 +119,7 @@ func SizeSegment(in SizingInput) (Sizing, error) {
 // of its one-time touchpoints, which an account takes once.
 func playbookParts(pb Playbook) (recurring, oneTime float64) {
 	for _, t := range pb.Touchpoints {
-		if t.Cadence == CadenceOneTime {
+		if t.oneTime() {
 			oneTime += t.Hours
 		} else {
 			recurring += t.Hours * perYear(t) / 12

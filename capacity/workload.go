@@ -36,7 +36,17 @@ type Touchpoint struct {
 	Hours   float64
 	Cadence Cadence
 	PerYear *float64
+	// Anchor, SpreadMonths and MonthsBefore place it in the months of a
+	// book with dates (calendar.go); without dates it is spread evenly,
+	// and a RENEWAL one happens once per term (once a year at 12 months).
+	Anchor       TouchpointAnchor
+	SpreadMonths *int32
+	MonthsBefore *int32
 }
+
+// oneTime reports whether t happens once per account; a RENEWAL
+// touchpoint recurs with each renewal, whatever its cadence says.
+func (t Touchpoint) oneTime() bool { return t.Cadence == CadenceOneTime && t.Anchor != AnchorRenewal }
 
 // InboundActivity is reactive work: requests an account raises per month.
 type InboundActivity struct {
@@ -271,7 +281,7 @@ func HoursPerAccount(pb Playbook, accounts int32, newAccountsPerMonth, customerL
 	var total float64
 	for _, t := range pb.Touchpoints {
 		h := t.Hours * oneTimeShare
-		if t.Cadence != CadenceOneTime {
+		if !t.oneTime() {
 			h = t.Hours * perYear(t) / 12
 		}
 		items = append(items, HoursItem{Name: t.Name, HoursPerAccountMonth: h})
@@ -339,6 +349,10 @@ func validateTouchpoint(v *violations, t Touchpoint, at func(field string) strin
 	if !finite(t.Hours) || t.Hours < 0 {
 		v.add(at("hours"), "must be 0 or more hours per occurrence, got %s", formatFloat(t.Hours))
 	}
+	validateAnchor(v, t, at)
+	if t.Anchor == AnchorRenewal {
+		return // once per renewal: the cadence is not read
+	}
 	switch {
 	case !t.Cadence.Valid():
 		v.add(at("cadence"), "%d is not a cadence: use CADENCE_WEEKLY, CADENCE_BIWEEKLY, CADENCE_MONTHLY, CADENCE_QUARTERLY, CADENCE_SEMIANNUAL, CADENCE_ANNUAL or CADENCE_ONE_TIME", int32(t.Cadence))
@@ -351,8 +365,12 @@ func validateTouchpoint(v *violations, t Touchpoint, at func(field string) strin
 	}
 }
 
-// perYear is how often a validated recurring touchpoint happens in a year.
+// perYear is how often a validated recurring touchpoint happens in a year:
+// a RENEWAL one once per term, a year without the account's own term.
 func perYear(t Touchpoint) float64 {
+	if t.Anchor == AnchorRenewal {
+		return 12.0 / DefaultContractTermMonths
+	}
 	if t.PerYear != nil {
 		return *t.PerYear
 	}
@@ -361,7 +379,7 @@ func perYear(t Touchpoint) float64 {
 
 func hasOneTime(pb Playbook) bool {
 	for _, t := range pb.Touchpoints {
-		if t.Cadence == CadenceOneTime {
+		if t.oneTime() {
 			return true
 		}
 	}

@@ -123,6 +123,11 @@ type Touchpoint struct {
 	Hours   float64  `yaml:"hours"`
 	Cadence Cadence  `yaml:"cadence"`
 	PerYear *float64 `yaml:"per_year"`
+	// Where it falls in a book with dates: even (default), start or
+	// renewal (capacity.AccountHours).
+	Anchor       Anchor `yaml:"anchor"`
+	SpreadMonths *int   `yaml:"spread_months"`
+	MonthsBefore *int   `yaml:"months_before"`
 }
 
 // InboundActivity is work the customers start.
@@ -287,6 +292,17 @@ func (c *Complexity) UnmarshalYAML(n *yaml.Node) error {
 	*c = Complexity(v)
 	return err
 }
+
+// Anchor is a touchpoint's anchor: even, start or renewal.
+type Anchor int32
+
+func (a *Anchor) UnmarshalYAML(n *yaml.Node) error {
+	v, err := enumValue(n, "touchpoint anchor", "TOUCHPOINT_ANCHOR_", csplanv1.TouchpointAnchor_value)
+	*a = Anchor(v)
+	return err
+}
+
+func (a Anchor) proto() csplanv1.TouchpointAnchor { return csplanv1.TouchpointAnchor(a) }
 
 func (c *Cadence) UnmarshalYAML(n *yaml.Node) error {
 	v, err := enumValue(n, "cadence", "CADENCE_", csplanv1.Cadence_value)

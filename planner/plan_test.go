@@ -270,3 +270,20 @@ func TestOneConvention(t *testing.T) {
 		t.Errorf("the attribute billingRegion: %v, %v", err, p.Segments[0].Match.Attributes)
 	}
 }
+
+// TestTouchpointAnchors: a plan's touchpoints take their anchor and its
+// fields, in either convention.
+func TestTouchpointAnchors(t *testing.T) {
+	src := strings.Replace(minimal, "arr: 2000000", "arr: 2000000\n    playbook:\n      touchpoints:\n"+
+		"        - { name: Renewal prep, hours: 3, anchor: renewal, months_before: 2 }\n"+
+		"        - { name: Onboarding, hours: 8, cadence: one_time, anchor: TOUCHPOINT_ANCHOR_START, spreadMonths: 3 }", 1)
+	p, err := Parse([]byte(src), "plan.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tps := p.Proto().GetSegments()[0].GetPlaybook().GetTouchpoints()
+	if tps[0].GetAnchor() != csplanv1.TouchpointAnchor_TOUCHPOINT_ANCHOR_RENEWAL || tps[0].GetMonthsBefore() != 2 ||
+		tps[1].GetAnchor() != csplanv1.TouchpointAnchor_TOUCHPOINT_ANCHOR_START || tps[1].GetSpreadMonths() != 3 {
+		t.Errorf("touchpoints %v", tps)
+	}
+}

@@ -107,7 +107,8 @@ func playbook(p *Playbook) *csplanv1.Playbook {
 	}
 	out := &csplanv1.Playbook{}
 	for _, t := range p.Touchpoints {
-		out.Touchpoints = append(out.Touchpoints, &csplanv1.Touchpoint{Name: t.Name, Hours: t.Hours, Cadence: t.Cadence.proto(), PerYear: t.PerYear})
+		out.Touchpoints = append(out.Touchpoints, &csplanv1.Touchpoint{Name: t.Name, Hours: t.Hours, Cadence: t.Cadence.proto(), PerYear: t.PerYear,
+			Anchor: t.Anchor.proto(), SpreadMonths: int32p(t.SpreadMonths), MonthsBefore: int32p(t.MonthsBefore)})
 	}
 	for _, in := range p.Inbound {
 		out.Inbound = append(out.Inbound, &csplanv1.InboundActivity{Name: in.Name, PerAccountPerMonth: in.PerAccountPerMonth, Hours: in.Hours})

@@ -42,10 +42,13 @@ func (s *playbookSlabs) playbook(p *csplanv1.Playbook) capacity.Playbook {
 	start := len(s.touchpoints)
 	for _, t := range p.GetTouchpoints() {
 		s.touchpoints = append(s.touchpoints, capacity.Touchpoint{
-			Name:    t.GetName(),
-			Hours:   t.GetHours(),
-			Cadence: capacity.Cadence(t.GetCadence()),
-			PerYear: t.PerYear,
+			Name:         t.GetName(),
+			Hours:        t.GetHours(),
+			Cadence:      capacity.Cadence(t.GetCadence()),
+			PerYear:      t.PerYear,
+			Anchor:       capacity.TouchpointAnchor(t.GetAnchor()),
+			SpreadMonths: t.SpreadMonths,
+			MonthsBefore: t.MonthsBefore,
 		})
 	}
 	if len(s.touchpoints) > start {

@@ -106,3 +106,27 @@ func TestAccountCalendarFields(t *testing.T) {
 		t.Errorf("stream: %v", err)
 	}
 }
+
+// TestRenewalTouchpointWithoutDates: a RENEWAL touchpoint needs no
+// cadence, and without dates counts once a year: 3 hours are 0.25 an
+// account a month.
+func TestRenewalTouchpointWithoutDates(t *testing.T) {
+	s := newTestServer(t)
+	req := &csplanv1.ComputeCapacityRequest{Segments: []*csplanv1.CapacitySegment{{Name: "Core", Accounts: 10, Playbook: &csplanv1.Playbook{
+		Touchpoints: []*csplanv1.Touchpoint{
+			{Name: "Check-in", Hours: 1, Cadence: csplanv1.Cadence_CADENCE_MONTHLY, Anchor: csplanv1.TouchpointAnchor_TOUCHPOINT_ANCHOR_START},
+			{Name: "Renewal prep", Hours: 3, Anchor: csplanv1.TouchpointAnchor_TOUCHPOINT_ANCHOR_RENEWAL, MonthsBefore: proto.Int32(2)},
+		}}}}}
+	resp, err := s.capacity().ComputeCapacity(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := resp.GetSegments()[0].GetHoursPerAccountMonth(); got < 1.2499 || got > 1.2501 {
+		t.Errorf("hours per account a month = %v, want 1.25", got)
+	}
+	req.Segments[0].Playbook.Touchpoints[1].MonthsBefore = proto.Int32(12)
+	_, err = s.capacity().ComputeCapacity(context.Background(), req)
+	if status.Code(err) != codes.InvalidArgument || !strings.Contains(err.Error(), "segments[0].playbook.touchpoints[1].months_before: must be 0 to 11") {
+		t.Errorf("months_before 12: %v", err)
+	}
+}

@@ -438,6 +438,65 @@ func (Severity) EnumDescriptor() ([]byte, []int) {
 	return file_csplan_v1_common_proto_rawDescGZIP(), []int{6}
 }
 
+// TouchpointAnchor says which months a touchpoint falls in.
+type TouchpointAnchor int32
+
+const (
+	// Not given: EVEN.
+	TouchpointAnchor_TOUCHPOINT_ANCHOR_UNSPECIFIED TouchpointAnchor = 0
+	// Spread evenly over the months, as without dates.
+	TouchpointAnchor_TOUCHPOINT_ANCHOR_EVEN TouchpointAnchor = 1
+	// In the months start + k x interval (k >= 1) for monthly, quarterly,
+	// semiannual and annual cadences; a one-time one over spread_months from
+	// the start month.
+	TouchpointAnchor_TOUCHPOINT_ANCHOR_START TouchpointAnchor = 2
+	// Once per renewal, months_before the renewal month.
+	TouchpointAnchor_TOUCHPOINT_ANCHOR_RENEWAL TouchpointAnchor = 3
+)
+
+// Enum value maps for TouchpointAnchor.
+var (
+	TouchpointAnchor_name = map[int32]string{
+		0: "TOUCHPOINT_ANCHOR_UNSPECIFIED",
+		1: "TOUCHPOINT_ANCHOR_EVEN",
+		2: "TOUCHPOINT_ANCHOR_START",
+		3: "TOUCHPOINT_ANCHOR_RENEWAL",
+	}
+	TouchpointAnchor_value = map[string]int32{
+		"TOUCHPOINT_ANCHOR_UNSPECIFIED": 0,
+		"TOUCHPOINT_ANCHOR_EVEN":        1,
+		"TOUCHPOINT_ANCHOR_START":       2,
+		"TOUCHPOINT_ANCHOR_RENEWAL":     3,
+	}
+)
+
+func (x TouchpointAnchor) Enum() *TouchpointAnchor {
+	p := new(TouchpointAnchor)
+	*p = x
+	return p
+}
+
+func (x TouchpointAnchor) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (TouchpointAnchor) Descriptor() protoreflect.EnumDescriptor {
+	return file_csplan_v1_common_proto_enumTypes[7].Descriptor()
+}
+
+func (TouchpointAnchor) Type() protoreflect.EnumType {
+	return &file_csplan_v1_common_proto_enumTypes[7]
+}
+
+func (x TouchpointAnchor) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use TouchpointAnchor.Descriptor instead.
+func (TouchpointAnchor) EnumDescriptor() ([]byte, []int) {
+	return file_csplan_v1_common_proto_rawDescGZIP(), []int{7}
+}
+
 // SizingPolicy says how a segment's capacity is chosen (planning.md).
 type SizingPolicy int32
 
@@ -478,11 +537,11 @@ func (x SizingPolicy) String() string {
 }
 
 func (SizingPolicy) Descriptor() protoreflect.EnumDescriptor {
-	return file_csplan_v1_common_proto_enumTypes[7].Descriptor()
+	return file_csplan_v1_common_proto_enumTypes[8].Descriptor()
 }
 
 func (SizingPolicy) Type() protoreflect.EnumType {
-	return &file_csplan_v1_common_proto_enumTypes[7]
+	return &file_csplan_v1_common_proto_enumTypes[8]
 }
 
 func (x SizingPolicy) Number() protoreflect.EnumNumber {
@@ -491,7 +550,7 @@ func (x SizingPolicy) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use SizingPolicy.Descriptor instead.
 func (SizingPolicy) EnumDescriptor() ([]byte, []int) {
-	return file_csplan_v1_common_proto_rawDescGZIP(), []int{7}
+	return file_csplan_v1_common_proto_rawDescGZIP(), []int{8}
 }
 
 // SizingBasis says where a segment's capacity comes from.
@@ -540,11 +599,11 @@ func (x SizingBasis) String() string {
 }
 
 func (SizingBasis) Descriptor() protoreflect.EnumDescriptor {
-	return file_csplan_v1_common_proto_enumTypes[8].Descriptor()
+	return file_csplan_v1_common_proto_enumTypes[9].Descriptor()
 }
 
 func (SizingBasis) Type() protoreflect.EnumType {
-	return &file_csplan_v1_common_proto_enumTypes[8]
+	return &file_csplan_v1_common_proto_enumTypes[9]
 }
 
 func (x SizingBasis) Number() protoreflect.EnumNumber {
@@ -553,7 +612,7 @@ func (x SizingBasis) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use SizingBasis.Descriptor instead.
 func (SizingBasis) EnumDescriptor() ([]byte, []int) {
-	return file_csplan_v1_common_proto_rawDescGZIP(), []int{8}
+	return file_csplan_v1_common_proto_rawDescGZIP(), []int{9}
 }
 
 // CsmTime describes one CSM's month. Unset fields take their defaults,
@@ -708,7 +767,18 @@ type Touchpoint struct {
 	// How often it happens. Give a cadence or per_year, not both.
 	Cadence Cadence `protobuf:"varint,3,opt,name=cadence,proto3,enum=csplan.v1.Cadence" json:"cadence,omitempty"`
 	// Occurrences per year, instead of a cadence.
-	PerYear       *float64 `protobuf:"fixed64,4,opt,name=per_year,json=perYear,proto3,oneof" json:"per_year,omitempty"`
+	PerYear *float64 `protobuf:"fixed64,4,opt,name=per_year,json=perYear,proto3,oneof" json:"per_year,omitempty"`
+	// Which months it falls in when the book has dates (the calendar model):
+	// spread evenly (the default), from the account's start, or before each
+	// renewal. A RENEWAL touchpoint needs no cadence: it happens once per
+	// term.
+	Anchor TouchpointAnchor `protobuf:"varint,5,opt,name=anchor,proto3,enum=csplan.v1.TouchpointAnchor" json:"anchor,omitempty"`
+	// A one-time START touchpoint's hours, in equal shares over this many
+	// months from the start month (1-24, default 1).
+	SpreadMonths *int32 `protobuf:"varint,6,opt,name=spread_months,json=spreadMonths,proto3,oneof" json:"spread_months,omitempty"`
+	// How many months before the renewal month a RENEWAL touchpoint falls
+	// (0-11, default 0).
+	MonthsBefore  *int32 `protobuf:"varint,7,opt,name=months_before,json=monthsBefore,proto3,oneof" json:"months_before,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -767,6 +837,27 @@ func (x *Touchpoint) GetCadence() Cadence {
 func (x *Touchpoint) GetPerYear() float64 {
 	if x != nil && x.PerYear != nil {
 		return *x.PerYear
+	}
+	return 0
+}
+
+func (x *Touchpoint) GetAnchor() TouchpointAnchor {
+	if x != nil {
+		return x.Anchor
+	}
+	return TouchpointAnchor_TOUCHPOINT_ANCHOR_UNSPECIFIED
+}
+
+func (x *Touchpoint) GetSpreadMonths() int32 {
+	if x != nil && x.SpreadMonths != nil {
+		return *x.SpreadMonths
+	}
+	return 0
+}
+
+func (x *Touchpoint) GetMonthsBefore() int32 {
+	if x != nil && x.MonthsBefore != nil {
+		return *x.MonthsBefore
 	}
 	return 0
 }
@@ -1509,14 +1600,19 @@ const file_csplan_v1_common_proto_rawDesc = "" +
 	"\x13_target_utilization\"N\n" +
 	"\x10InternalActivity\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12&\n" +
-	"\x0fhours_per_month\x18\x02 \x01(\x01R\rhoursPerMonth\"\x91\x01\n" +
+	"\x0fhours_per_month\x18\x02 \x01(\x01R\rhoursPerMonth\"\xbe\x02\n" +
 	"\n" +
 	"Touchpoint\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05hours\x18\x02 \x01(\x01R\x05hours\x12,\n" +
 	"\acadence\x18\x03 \x01(\x0e2\x12.csplan.v1.CadenceR\acadence\x12\x1e\n" +
-	"\bper_year\x18\x04 \x01(\x01H\x00R\aperYear\x88\x01\x01B\v\n" +
-	"\t_per_year\"n\n" +
+	"\bper_year\x18\x04 \x01(\x01H\x00R\aperYear\x88\x01\x01\x123\n" +
+	"\x06anchor\x18\x05 \x01(\x0e2\x1b.csplan.v1.TouchpointAnchorR\x06anchor\x12(\n" +
+	"\rspread_months\x18\x06 \x01(\x05H\x01R\fspreadMonths\x88\x01\x01\x12(\n" +
+	"\rmonths_before\x18\a \x01(\x05H\x02R\fmonthsBefore\x88\x01\x01B\v\n" +
+	"\t_per_yearB\x10\n" +
+	"\x0e_spread_monthsB\x10\n" +
+	"\x0e_months_before\"n\n" +
 	"\x0fInboundActivity\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x121\n" +
 	"\x15per_account_per_month\x18\x02 \x01(\x01R\x12perAccountPerMonth\x12\x14\n" +
@@ -1632,7 +1728,12 @@ const file_csplan_v1_common_proto_rawDesc = "" +
 	"\x14SEVERITY_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rSEVERITY_INFO\x10\x01\x12\x14\n" +
 	"\x10SEVERITY_WARNING\x10\x02\x12\x15\n" +
-	"\x11SEVERITY_CRITICAL\x10\x03*s\n" +
+	"\x11SEVERITY_CRITICAL\x10\x03*\x8d\x01\n" +
+	"\x10TouchpointAnchor\x12!\n" +
+	"\x1dTOUCHPOINT_ANCHOR_UNSPECIFIED\x10\x00\x12\x1a\n" +
+	"\x16TOUCHPOINT_ANCHOR_EVEN\x10\x01\x12\x1b\n" +
+	"\x17TOUCHPOINT_ANCHOR_START\x10\x02\x12\x1d\n" +
+	"\x19TOUCHPOINT_ANCHOR_RENEWAL\x10\x03*s\n" +
 	"\fSizingPolicy\x12\x1d\n" +
 	"\x19SIZING_POLICY_UNSPECIFIED\x10\x00\x12 \n" +
 	"\x1cSIZING_POLICY_PLAYBOOK_FIRST\x10\x01\x12\"\n" +
@@ -1656,7 +1757,7 @@ func file_csplan_v1_common_proto_rawDescGZIP() []byte {
 	return file_csplan_v1_common_proto_rawDescData
 }
 
-var file_csplan_v1_common_proto_enumTypes = make([]protoimpl.EnumInfo, 9)
+var file_csplan_v1_common_proto_enumTypes = make([]protoimpl.EnumInfo, 10)
 var file_csplan_v1_common_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_csplan_v1_common_proto_goTypes = []any{
 	(TouchModel)(0),              // 0: csplan.v1.TouchModel
@@ -1666,40 +1767,42 @@ var file_csplan_v1_common_proto_goTypes = []any{
 	(Factor)(0),                  // 4: csplan.v1.Factor
 	(LoadStatus)(0),              // 5: csplan.v1.LoadStatus
 	(Severity)(0),                // 6: csplan.v1.Severity
-	(SizingPolicy)(0),            // 7: csplan.v1.SizingPolicy
-	(SizingBasis)(0),             // 8: csplan.v1.SizingBasis
-	(*CsmTime)(nil),              // 9: csplan.v1.CsmTime
-	(*InternalActivity)(nil),     // 10: csplan.v1.InternalActivity
-	(*Touchpoint)(nil),           // 11: csplan.v1.Touchpoint
-	(*InboundActivity)(nil),      // 12: csplan.v1.InboundActivity
-	(*Playbook)(nil),             // 13: csplan.v1.Playbook
-	(*Assumption)(nil),           // 14: csplan.v1.Assumption
-	(*Benchmarks)(nil),           // 15: csplan.v1.Benchmarks
-	(*TouchModelBenchmark)(nil),  // 16: csplan.v1.TouchModelBenchmark
-	(*ComplexityMultiplier)(nil), // 17: csplan.v1.ComplexityMultiplier
-	(*SignalThresholds)(nil),     // 18: csplan.v1.SignalThresholds
-	(*FactorResult)(nil),         // 19: csplan.v1.FactorResult
-	(*Finding)(nil),              // 20: csplan.v1.Finding
+	(TouchpointAnchor)(0),        // 7: csplan.v1.TouchpointAnchor
+	(SizingPolicy)(0),            // 8: csplan.v1.SizingPolicy
+	(SizingBasis)(0),             // 9: csplan.v1.SizingBasis
+	(*CsmTime)(nil),              // 10: csplan.v1.CsmTime
+	(*InternalActivity)(nil),     // 11: csplan.v1.InternalActivity
+	(*Touchpoint)(nil),           // 12: csplan.v1.Touchpoint
+	(*InboundActivity)(nil),      // 13: csplan.v1.InboundActivity
+	(*Playbook)(nil),             // 14: csplan.v1.Playbook
+	(*Assumption)(nil),           // 15: csplan.v1.Assumption
+	(*Benchmarks)(nil),           // 16: csplan.v1.Benchmarks
+	(*TouchModelBenchmark)(nil),  // 17: csplan.v1.TouchModelBenchmark
+	(*ComplexityMultiplier)(nil), // 18: csplan.v1.ComplexityMultiplier
+	(*SignalThresholds)(nil),     // 19: csplan.v1.SignalThresholds
+	(*FactorResult)(nil),         // 20: csplan.v1.FactorResult
+	(*Finding)(nil),              // 21: csplan.v1.Finding
 }
 var file_csplan_v1_common_proto_depIdxs = []int32{
-	10, // 0: csplan.v1.CsmTime.internal_activities:type_name -> csplan.v1.InternalActivity
+	11, // 0: csplan.v1.CsmTime.internal_activities:type_name -> csplan.v1.InternalActivity
 	2,  // 1: csplan.v1.Touchpoint.cadence:type_name -> csplan.v1.Cadence
-	11, // 2: csplan.v1.Playbook.touchpoints:type_name -> csplan.v1.Touchpoint
-	12, // 3: csplan.v1.Playbook.inbound:type_name -> csplan.v1.InboundActivity
-	16, // 4: csplan.v1.Benchmarks.touch_models:type_name -> csplan.v1.TouchModelBenchmark
-	17, // 5: csplan.v1.Benchmarks.complexity_multipliers:type_name -> csplan.v1.ComplexityMultiplier
-	18, // 6: csplan.v1.Benchmarks.signal_thresholds:type_name -> csplan.v1.SignalThresholds
-	0,  // 7: csplan.v1.TouchModelBenchmark.touch_model:type_name -> csplan.v1.TouchModel
-	1,  // 8: csplan.v1.ComplexityMultiplier.complexity:type_name -> csplan.v1.ProductComplexity
-	4,  // 9: csplan.v1.FactorResult.factor:type_name -> csplan.v1.Factor
-	5,  // 10: csplan.v1.FactorResult.status:type_name -> csplan.v1.LoadStatus
-	6,  // 11: csplan.v1.Finding.severity:type_name -> csplan.v1.Severity
-	4,  // 12: csplan.v1.Finding.factor:type_name -> csplan.v1.Factor
-	13, // [13:13] is the sub-list for method output_type
-	13, // [13:13] is the sub-list for method input_type
-	13, // [13:13] is the sub-list for extension type_name
-	13, // [13:13] is the sub-list for extension extendee
-	0,  // [0:13] is the sub-list for field type_name
+	7,  // 2: csplan.v1.Touchpoint.anchor:type_name -> csplan.v1.TouchpointAnchor
+	12, // 3: csplan.v1.Playbook.touchpoints:type_name -> csplan.v1.Touchpoint
+	13, // 4: csplan.v1.Playbook.inbound:type_name -> csplan.v1.InboundActivity
+	17, // 5: csplan.v1.Benchmarks.touch_models:type_name -> csplan.v1.TouchModelBenchmark
+	18, // 6: csplan.v1.Benchmarks.complexity_multipliers:type_name -> csplan.v1.ComplexityMultiplier
+	19, // 7: csplan.v1.Benchmarks.signal_thresholds:type_name -> csplan.v1.SignalThresholds
+	0,  // 8: csplan.v1.TouchModelBenchmark.touch_model:type_name -> csplan.v1.TouchModel
+	1,  // 9: csplan.v1.ComplexityMultiplier.complexity:type_name -> csplan.v1.ProductComplexity
+	4,  // 10: csplan.v1.FactorResult.factor:type_name -> csplan.v1.Factor
+	5,  // 11: csplan.v1.FactorResult.status:type_name -> csplan.v1.LoadStatus
+	6,  // 12: csplan.v1.Finding.severity:type_name -> csplan.v1.Severity
+	4,  // 13: csplan.v1.Finding.factor:type_name -> csplan.v1.Factor
+	14, // [14:14] is the sub-list for method output_type
+	14, // [14:14] is the sub-list for method input_type
+	14, // [14:14] is the sub-list for extension type_name
+	14, // [14:14] is the sub-list for extension extendee
+	0,  // [0:14] is the sub-list for field type_name
 }
 
 func init() { file_csplan_v1_common_proto_init() }
@@ -1717,7 +1820,7 @@ func file_csplan_v1_common_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_csplan_v1_common_proto_rawDesc), len(file_csplan_v1_common_proto_rawDesc)),
-			NumEnums:      9,
+			NumEnums:      10,
 			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   0,

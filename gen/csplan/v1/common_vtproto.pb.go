@@ -165,6 +165,21 @@ func (m *Touchpoint) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
 		i -= len(m.unknownFields)
 		copy(dAtA[i:], m.unknownFields)
 	}
+	if m.MonthsBefore != nil {
+		i = protohelpers.EncodeVarint(dAtA, i, uint64(*m.MonthsBefore))
+		i--
+		dAtA[i] = 0x38
+	}
+	if m.SpreadMonths != nil {
+		i = protohelpers.EncodeVarint(dAtA, i, uint64(*m.SpreadMonths))
+		i--
+		dAtA[i] = 0x30
+	}
+	if m.Anchor != 0 {
+		i = protohelpers.EncodeVarint(dAtA, i, uint64(m.Anchor))
+		i--
+		dAtA[i] = 0x28
+	}
 	if m.PerYear != nil {
 		i -= 8
 		binary.LittleEndian.PutUint64(dAtA[i:], uint64(math.Float64bits(float64(*m.PerYear))))
@@ -835,6 +850,15 @@ func (m *Touchpoint) SizeVT() (n int) {
 	if m.PerYear != nil {
 		n += 9
 	}
+	if m.Anchor != 0 {
+		n += 1 + protohelpers.SizeOfVarint(uint64(m.Anchor))
+	}
+	if m.SpreadMonths != nil {
+		n += 1 + protohelpers.SizeOfVarint(uint64(*m.SpreadMonths))
+	}
+	if m.MonthsBefore != nil {
+		n += 1 + protohelpers.SizeOfVarint(uint64(*m.MonthsBefore))
+	}
 	n += len(m.unknownFields)
 	return n
 }
@@ -1407,6 +1431,65 @@ func (m *Touchpoint) UnmarshalVT(dAtA []byte) error {
 			iNdEx += 8
 			v2 := float64(math.Float64frombits(v))
 			m.PerYear = &v2
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Anchor", wireType)
+			}
+			m.Anchor = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protohelpers.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Anchor |= TouchpointAnchor(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SpreadMonths", wireType)
+			}
+			var v int32
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protohelpers.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.SpreadMonths = &v
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MonthsBefore", wireType)
+			}
+			var v int32
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protohelpers.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.MonthsBefore = &v
 		default:
 			iNdEx = preIndex
 			skippy, err := protohelpers.Skip(dAtA[iNdEx:])

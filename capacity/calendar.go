@@ -1,0 +1,160 @@
+package capacity
+
+// The calendar model (design/book.md): with an account's start and renewal
+// dates, a touchpoint falls in the months its anchor says rather than
+// evenly, so that onboarding and renewal waves show month by month.
+
+// DefaultContractTermMonths is an account's term when it gives none.
+const DefaultContractTermMonths = 12
+
+// MaxSpreadMonths bounds how long a one-time START touchpoint is spread.
+const MaxSpreadMonths = 24
+
+// validateAnchor checks t's anchor and the fields that go with it.
+func validateAnchor(v *violations, t Touchpoint, at func(field string) string) {
+	if !t.Anchor.Valid() {
+		v.add(at("anchor"), "%d is not an anchor: use TOUCHPOINT_ANCHOR_EVEN, TOUCHPOINT_ANCHOR_START or TOUCHPOINT_ANCHOR_RENEWAL", int32(t.Anchor))
+		return
+	}
+	if s := t.SpreadMonths; s != nil {
+		switch {
+		case t.Anchor != AnchorStart || t.Cadence != CadenceOneTime:
+			v.add(at("spread_months"), "spreads a one-time START touchpoint (an onboarding over its first months): this one is not, so it would be ignored")
+		case *s < 1 || *s > MaxSpreadMonths:
+			v.add(at("spread_months"), "must be 1 to %d months, got %d", MaxSpreadMonths, *s)
+		}
+	}
+	if b := t.MonthsBefore; b != nil {
+		switch {
+		case t.Anchor != AnchorRenewal:
+			v.add(at("months_before"), "places a RENEWAL touchpoint before the renewal month: this one is not, so it would be ignored")
+		case *b < 0 || *b > 11:
+			v.add(at("months_before"), "must be 0 to 11 months before the renewal, got %d", *b)
+		}
+	}
+}
+
+// AccountCalendar is what the calendar knows of one account.
+type AccountCalendar struct {
+	// Start and Renewal are the months of its dates; nil when it has none.
+	Start, Renewal *Month
+	// Term is its contract term in months (0: DefaultContractTermMonths).
+	Term int32
+}
+
+// AccountHours adds to hours[i] the hours one account needs in month
+// first+i under playbook pb, by the calendar model. oneTimeShare is the
+// share of a one-time hour an account carries each month in the flat model
+// (HoursPerAccount's smoothing), for the one-time touchpoints spread evenly.
+// An account counts from its start month (from the first month without
+// one). It reports whether a touchpoint's anchor needed a date the account
+// does not have, and so fell back to the flat model.
+func AccountHours(pb Playbook, acc AccountCalendar, oneTimeShare float64, first Month, hours []float64) (missingDate bool) {
+	term := int(acc.Term)
+	if term <= 0 {
+		term = DefaultContractTermMonths
+	}
+	from := 0 // the first month of the window the account counts in
+	if acc.Start != nil {
+		from = int(*acc.Start - first)
+	}
+	active := func(i int) bool { return i >= from && i >= 0 && i < len(hours) }
+	even := func(h float64) {
+		for i := max(from, 0); i < len(hours); i++ {
+			hours[i] += h
+		}
+	}
+	for _, t := range pb.Touchpoints {
+		switch {
+		case t.Anchor == AnchorStart && acc.Start != nil:
+			startTouchpoint(t, from, active, hours, even, oneTimeShare)
+		case t.Anchor == AnchorRenewal && acc.Renewal != nil:
+			renewalTouchpoint(t, acc, term, first, active, hours)
+		default:
+			if t.Anchor == AnchorStart || t.Anchor == AnchorRenewal {
+				missingDate = true
+			}
+			switch {
+			case t.Anchor == AnchorRenewal:
+				even(t.Hours * 12 / float64(term) / 12)
+			case t.oneTime():
+				even(t.Hours * oneTimeShare)
+			default:
+				even(t.Hours * perYear(t) / 12)
+			}
+		}
+	}
+	for _, in := range pb.Inbound {
+		even(in.PerAccountPerMonth * in.Hours)
+	}
+	return missingDate
+}
+
+// startTouchpoint places a START touchpoint of an account that started in
+// window month from (negative: before the window).
+func startTouchpoint(t Touchpoint, from int, active func(int) bool, hours []float64, even func(float64), oneTimeShare float64) {
+	if t.oneTime() {
+		spread := 1
+		if t.SpreadMonths != nil {
+			spread = int(*t.SpreadMonths)
+		}
+		for k := range spread {
+			if i := from + k; i >= 0 && i < len(hours) {
+				hours[i] += t.Hours / float64(spread)
+			}
+		}
+		return
+	}
+	interval := 0
+	if t.PerYear == nil {
+		switch t.Cadence {
+		case CadenceMonthly:
+			interval = 1
+		case CadenceQuarterly:
+			interval = 3
+		case CadenceSemiannual:
+			interval = 6
+		case CadenceAnnual:
+			interval = 12
+		}
+	}
+	if interval == 0 {
+		even(t.Hours * perYear(t) / 12) // weekly, biweekly and per_year stay even
+		return
+	}
+	for i := from + interval; i < len(hours); i += interval {
+		if active(i) {
+			hours[i] += t.Hours
+		}
+	}
+}
+
+// renewalTouchpoint places a RENEWAL touchpoint in the months before each
+// renewal R0 + k x term (every k), renewals strictly after the start month,
+// occurrences before the start dropped.
+func renewalTouchpoint(t Touchpoint, acc AccountCalendar, term int, first Month, active func(int) bool, hours []float64) {
+	before := 0
+	if t.MonthsBefore != nil {
+		before = int(*t.MonthsBefore)
+	}
+	r0 := int(*acc.Renewal - first) // the renewal's month in the window
+	// The first renewal at or after the window's first month less the
+	// lead, then every term.
+	k := floorDiv(before-r0, term)
+	for r := r0 + k*term; r-before < len(hours); r += term {
+		if acc.Start != nil && r <= int(*acc.Start-first) {
+			continue
+		}
+		if i := r - before; active(i) {
+			hours[i] += t.Hours
+		}
+	}
+}
+
+func floorDiv(a, b int) int {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}
