@@ -1,0 +1,150 @@
+package capacity
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+func f64p(x float64) *float64 { return &x }
+
+// TestBookAnalyzerByHand: four accounts, two known CSMs (one half-time),
+// an owner the settings do not know and an unowned account; every figure
+// is computed by hand from TestAccountHoursByHand's months.
+func TestBookAnalyzerByHand(t *testing.T) {
+	pb := calendarPlaybook()
+	b, err := NewBookAnalyzer(BookSettings{
+		CSMTime:  CSMTime{WeeklyHours: f64p(40), TimeOffDaysPerYear: f64p(25), CustomerFacingShare: f64p(2.0 / 3)},
+		Segments: []SegmentRule{{Name: "Core", Playbook: &pb, AccountsPerCSM: nil}},
+		CSMs:     []BookCSM{{ID: "A"}, {ID: "B", CapacityShare: f64p(0.5)}},
+		Start:    *monthPtr("2027-01"),
+		Horizon:  12,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []Account{
+		{ID: "1", ARR: 100, Owner: "A", StartDate: "2027-02-10", RenewalDate: "2026-06-30", ContractTermMonths: i32p(12)},
+		{ID: "2", ARR: 200, Owner: "B", MonthlyHours: f64p(10)},
+		{ID: "3", ARR: 300, Owner: "Z"},
+		{ID: "4", ARR: 400, StartDate: "2026-11", RenewalDate: "2027-05", ContractTermMonths: i32p(6)},
+	} {
+		b.Add(&a)
+	}
+	r := b.Result()
+	available := 40 * (52 - 25.0/5) / 12 * 2 / 3
+	if math.Abs(r.AvailableHoursPerCSMMonth-available) > 1e-9 {
+		t.Fatalf("available %v, want %v", r.AvailableHoursPerCSMMonth, available)
+	}
+	byID := map[string]BookCSMResult{}
+	for _, c := range r.CSMs {
+		byID[c.CSM.ID] = c
+	}
+	a, bb, z := byID["A"], byID["B"], byID["Z"]
+	if a.Hours[4] != 5 || a.PeakMonth.String() != "2027-05" || math.Abs(a.PeakUtilization-5/available) > 1e-9 || a.MonthsOverCapacity != 0 {
+		t.Errorf("A: %+v", a)
+	}
+	if math.Abs(bb.CapacityHours-available/2) > 1e-9 || math.Abs(bb.Utilization[0]-10/(available/2)) > 1e-9 || bb.PeakMonth.String() != "2027-01" {
+		t.Errorf("B (half time, 10 hours a month): %+v", bb)
+	}
+	if z.Known || len(r.UnknownOwners) != 1 || r.UnknownOwners[0] != "Z" || math.Abs(z.Hours[0]-(1+4.0/36+3.0/12+1)) > 1e-9 {
+		t.Errorf("Z, an owner the settings lack: %+v, unknown %v", z, r.UnknownOwners)
+	}
+	if r.UnownedAccounts != 1 || r.UnownedHours[3] != 5 || r.UnownedHours[0] != 2 {
+		t.Errorf("unowned: %d accounts, hours %v", r.UnownedAccounts, r.UnownedHours)
+	}
+	// Renewals: account 1 in 2027-06; account 4 in 2027-05 and 2027-11.
+	for i, want := range []int64{0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 0} {
+		if r.Renewals[i].Accounts != want {
+			t.Errorf("renewals in %s = %d, want %d", r.Renewals[i].Month, r.Renewals[i].Accounts, want)
+		}
+	}
+	// Core's peak: 2027-04 (account 4's renewal prep) and 2027-05 (account
+	// 1's) tie at 19.36 hours; the earliest counts.
+	core := r.Segments[0]
+	if core.Accounts != 4 || math.Abs(core.Hours[4]-(5+10+(1+4.0/36+0.25+1)+2)) > 1e-9 || core.PeakMonth.String() != "2027-04" {
+		t.Errorf("Core: %+v", core)
+	}
+	if r.AccountsWithoutDates != 1 {
+		t.Errorf("accounts without dates = %d, want 1 (account 3)", r.AccountsWithoutDates)
+	}
+}
+
+// TestBookAnalyzerSettings: bad settings are refused by field, every one.
+func TestBookAnalyzerSettings(t *testing.T) {
+	_, err := NewBookAnalyzer(BookSettings{Horizon: 40, CSMs: []BookCSM{{ID: "A"}, {ID: " A "}, {ID: ""}, {ID: "C", CapacityShare: f64p(1.5)}}})
+	for _, want := range []string{"horizon_months: must be 1 to 36", `csms[1].id: "A" is given twice`, "csms[2].id: give the CSM's id", "csms[3].capacity_share: is a share"} {
+		if err == nil || !contains(err.Error(), want) {
+			t.Errorf("%v lacks %q", err, want)
+		}
+	}
+}
+
+func contains(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return true
+		}
+	}
+	return false
+}
+
+// TestBookAnalyzerInvariants: on random books, the hours of the CSMs and
+// the unowned are the hours of the segments (every account here is in
+// one), month by month, and the order the accounts come in changes
+// nothing.
+func TestBookAnalyzerInvariants(t *testing.T) {
+	pb := calendarPlaybook()
+	settings := BookSettings{Segments: []SegmentRule{{Name: "Big", MinARR: f64p(1000), Playbook: &pb}, {Name: "Rest", Playbook: &pb}},
+		CSMs: []BookCSM{{ID: "A"}, {ID: "B"}}, Start: *monthPtr("2027-01"), Horizon: 18}
+	owners := []string{"A", "B", "C", ""}
+	dates := []string{"", "2025-07", "2026-12-31", "2027-03-01", "2027-11"}
+	for seed := range 50 {
+		r := rand.New(rand.NewPCG(uint64(seed), 7))
+		var book []Account
+		for i := range 40 {
+			a := Account{ID: string(rune('a' + i%26)), ARR: float64(r.IntN(3000)), Owner: owners[r.IntN(len(owners))],
+				StartDate: dates[r.IntN(len(dates))], RenewalDate: dates[r.IntN(len(dates))]}
+			if r.IntN(4) == 0 {
+				a.ContractTermMonths = i32p(int32(1 + r.IntN(24)))
+			}
+			if r.IntN(6) == 0 {
+				a.MonthlyHours = f64p(float64(r.IntN(20)))
+			}
+			book = append(book, a)
+		}
+		results := make([]BookAnalysis, 2)
+		for k := range results {
+			b, err := NewBookAnalyzer(settings)
+			if err != nil {
+				t.Fatal(err)
+			}
+			order := r.Perm(len(book))
+			for _, j := range order {
+				b.Add(&book[j])
+			}
+			results[k] = b.Result()
+		}
+		res := results[0]
+		for m := range settings.Horizon {
+			var csms, segs float64
+			for _, c := range res.CSMs {
+				csms += c.Hours[m]
+			}
+			for _, s := range res.Segments {
+				segs += s.Hours[m]
+			}
+			if math.Abs(csms+res.UnownedHours[m]-segs) > 1e-6 {
+				t.Fatalf("seed %d, month %d: CSMs and unowned %v hours, segments %v", seed, m, csms+res.UnownedHours[m], segs)
+			}
+		}
+		other := results[1]
+		for i := range res.Segments {
+			for m := range res.Segments[i].Hours {
+				if math.Abs(res.Segments[i].Hours[m]-other.Segments[i].Hours[m]) > 1e-6 {
+					t.Fatalf("seed %d: the order of the accounts changed %s's hours in month %d", seed, res.Segments[i].Name, m)
+				}
+			}
+		}
+	}
+}
