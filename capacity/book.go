@@ -173,16 +173,10 @@ func (b *BookAnalyzer) renewalsOf(a *Account, cal AccountCalendar) {
 	if cal.Renewal == nil {
 		return
 	}
-	term := int(cal.Term)
-	first := b.s.Start
-	r0 := int(*cal.Renewal - first)
-	for r := r0 + floorDiv(-r0, term)*term; r < b.s.Horizon; r += term {
-		if r < 0 || (cal.Start != nil && r <= int(*cal.Start-first)) {
-			continue
-		}
-		b.renewals[r].Accounts++
-		b.renewals[r].ARR += a.ARR
-	}
+	forRenewals(cal, int(cal.Term), b.s.Start, b.s.Horizon, 0, func(i int) {
+		b.renewals[i].Accounts++
+		b.renewals[i].ARR += a.ARR
+	})
 }
 
 func addTo(dst, src []float64) {

@@ -3,6 +3,7 @@ package capacity
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -74,19 +75,10 @@ func TestBookAnalyzerByHand(t *testing.T) {
 func TestBookAnalyzerSettings(t *testing.T) {
 	_, err := NewBookAnalyzer(BookSettings{Horizon: 40, CSMs: []BookCSM{{ID: "A"}, {ID: " A "}, {ID: ""}, {ID: "C", CapacityShare: f64p(1.5)}}})
 	for _, want := range []string{"horizon_months: must be 1 to 36", `csms[1].id: "A" is given twice`, "csms[2].id: give the CSM's id", "csms[3].capacity_share: is a share"} {
-		if err == nil || !contains(err.Error(), want) {
+		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%v lacks %q", err, want)
 		}
 	}
-}
-
-func contains(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return true
-		}
-	}
-	return false
 }
 
 // TestBookAnalyzerInvariants: on random books, the hours of the CSMs and

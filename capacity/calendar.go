@@ -129,24 +129,31 @@ func startTouchpoint(t Touchpoint, from int, active func(int) bool, hours []floa
 	}
 }
 
-// renewalTouchpoint places a RENEWAL touchpoint in the months before each
-// renewal R0 + k x term (every k), renewals strictly after the start month,
-// occurrences before the start dropped.
+// renewalTouchpoint places a RENEWAL touchpoint months_before each
+// renewal, occurrences before the start dropped.
 func renewalTouchpoint(t Touchpoint, acc AccountCalendar, term int, first Month, active func(int) bool, hours []float64) {
 	before := 0
 	if t.MonthsBefore != nil {
 		before = int(*t.MonthsBefore)
 	}
+	forRenewals(acc, term, first, len(hours), before, func(i int) {
+		if active(i) {
+			hours[i] += t.Hours
+		}
+	})
+}
+
+// forRenewals calls f with the window index (of n months from first) of
+// lead months before each renewal R0 + k x term, for every k whose renewal
+// is strictly after the start month and whose index is in the window.
+func forRenewals(acc AccountCalendar, term int, first Month, n, lead int, f func(i int)) {
 	r0 := int(*acc.Renewal - first) // the renewal's month in the window
-	// The first renewal at or after the window's first month less the
-	// lead, then every term.
-	k := floorDiv(before-r0, term)
-	for r := r0 + k*term; r-before < len(hours); r += term {
+	for r := r0 + floorDiv(lead-r0, term)*term; r-lead < n; r += term {
 		if acc.Start != nil && r <= int(*acc.Start-first) {
 			continue
 		}
-		if i := r - before; active(i) {
-			hours[i] += t.Hours
+		if i := r - lead; i >= 0 {
+			f(i)
 		}
 	}
 }
