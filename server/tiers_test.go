@@ -426,9 +426,11 @@ func TestStreamSuggestSegmentsCancelled(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Cancelled before the half-close: the only answer is the
+	// cancellation (see TestStreamCancelled).
 	cancel()
-	if _, err := stream.CloseAndRecv(); status.Code(err) != codes.Canceled {
-		t.Errorf("CloseAndRecv after cancel = %v, want Canceled", err)
+	if err := stream.RecvMsg(new(csplanv1.StreamSuggestSegmentsResponse)); status.Code(err) != codes.Canceled {
+		t.Errorf("the answer after cancel = %v, want Canceled", err)
 	}
 	if _, err := sendSuggestStream(context.Background(), s.tiers(), suggestMessages(3, syntheticBook(100), 10)); err != nil {
 		t.Errorf("a stream after a cancelled one: %v", err)
