@@ -134,7 +134,7 @@ func (b *BookAnalyzer) Add(a *Account) {
 	}
 	switch {
 	case a.MonthlyHours != nil:
-		AccountHours(Playbook{Inbound: []InboundActivity{{PerAccountPerMonth: 1, Hours: *a.MonthlyHours}}}, cal, 0, b.s.Start, hours)
+		EvenHours(cal, b.s.Start, *a.MonthlyHours, hours)
 	case segment >= 0 && b.s.Segments[segment].Playbook != nil:
 		pb := *b.s.Segments[segment].Playbook
 		lifetime := DefaultCustomerLifetimeMonths

@@ -42,6 +42,23 @@ type AccountCalendar struct {
 	Term int32
 }
 
+// from is the window index of the first month the account counts in: its
+// start month, or the window's first month without one.
+func (acc AccountCalendar) from(first Month) int {
+	if acc.Start != nil {
+		return int(*acc.Start - first)
+	}
+	return 0
+}
+
+// EvenHours adds h to every month of hours (from first) the account counts
+// in: an account's own monthly_hours, or an evenly spread touchpoint.
+func EvenHours(acc AccountCalendar, first Month, h float64, hours []float64) {
+	for i := max(acc.from(first), 0); i < len(hours); i++ {
+		hours[i] += h
+	}
+}
+
 // AccountHours adds to hours[i] the hours one account needs in month
 // first+i under playbook pb, by the calendar model. oneTimeShare is the
 // share of a one-time hour an account carries each month in the flat model
@@ -54,16 +71,9 @@ func AccountHours(pb Playbook, acc AccountCalendar, oneTimeShare float64, first 
 	if term <= 0 {
 		term = DefaultContractTermMonths
 	}
-	from := 0 // the first month of the window the account counts in
-	if acc.Start != nil {
-		from = int(*acc.Start - first)
-	}
+	from := acc.from(first)
 	active := func(i int) bool { return i >= from && i >= 0 && i < len(hours) }
-	even := func(h float64) {
-		for i := max(from, 0); i < len(hours); i++ {
-			hours[i] += h
-		}
-	}
+	even := func(h float64) { EvenHours(acc, first, h, hours) }
 	for _, t := range pb.Touchpoints {
 		switch {
 		case t.Anchor == AnchorStart && acc.Start != nil:
