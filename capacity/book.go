@@ -1,11 +1,17 @@
 package capacity
 
 import (
+	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 )
 
 // MaxBookHorizonMonths bounds a book analysis: three years of months.
 const MaxBookHorizonMonths = 36
+
+// DefaultBookHorizonMonths is a book analysis's window when none is given.
+const DefaultBookHorizonMonths = 12
 
 // BookCSM is one CSM of a book analysis.
 type BookCSM struct {
@@ -23,8 +29,13 @@ type BookSettings struct {
 	CSMTime  CSMTime
 	Segments []SegmentRule
 	CSMs     []BookCSM
-	Start    Month
-	Horizon  int
+	// StartMonth is the first month, "YYYY-MM" ("": the current month).
+	StartMonth string
+	// HorizonMonths is the number of months (0: DefaultBookHorizonMonths).
+	HorizonMonths int32
+	// Start and Horizon are the window as resolved by NewBookAnalyzer.
+	Start   Month
+	Horizon int
 }
 
 // BookAnalyzer reads a book account by account into month-by-month hours
@@ -43,6 +54,7 @@ type BookAnalyzer struct {
 	unownedN  int64
 	noDates   int64
 	scratch   []float64
+	assumed   []Assumption
 }
 
 type csmRow struct {
@@ -60,15 +72,44 @@ type RenewalMonth struct {
 	ARR      float64
 }
 
-// NewBookAnalyzer checks the settings, naming every bad field at once.
-func NewBookAnalyzer(s BookSettings) (*BookAnalyzer, error) {
+// NewBookAnalyzer checks the settings, naming every bad field at once;
+// now is the current month, the window's start when none is given.
+func NewBookAnalyzer(s BookSettings, now Month) (*BookAnalyzer, error) {
 	var v violations
-	if s.Horizon < 1 || s.Horizon > MaxBookHorizonMonths {
-		v.add("horizon_months", "must be 1 to %d months, got %d", MaxBookHorizonMonths, s.Horizon)
+	var as assumptions
+	switch {
+	case s.HorizonMonths == 0:
+		s.Horizon = DefaultBookHorizonMonths
+		as.add("horizon_months", strconv.Itoa(DefaultBookHorizonMonths), forecastSourceAssumption)
+	case s.HorizonMonths < 1 || s.HorizonMonths > MaxBookHorizonMonths:
+		v.add("horizon_months", "must be 1 to %d months, got %d", MaxBookHorizonMonths, s.HorizonMonths)
+	default:
+		s.Horizon = int(s.HorizonMonths)
 	}
-	available, _, err := AvailableHours(s.CSMTime, "csm_time")
+	if s.StartMonth == "" {
+		s.Start = now
+		as.add("start_month", now.String(), forecastSourceToday)
+	} else if m, err := ParseMonth(s.StartMonth); err != nil {
+		v.add("start_month", "%s", err.Error())
+	} else {
+		s.Start = m
+	}
+	available, timeAssumed, err := AvailableHours(s.CSMTime, "csm_time")
 	v.merge(err)
-	b := &BookAnalyzer{s: s, available: available, byID: map[string]int{}}
+	as = append(as, timeAssumed...)
+	as.add("accounts[].contract_term_months", strconv.Itoa(DefaultContractTermMonths), "assumption, for accounts that give no term")
+	for i, r := range s.Segments {
+		if r.Playbook == nil {
+			continue
+		}
+		for j, t := range r.Playbook.Touchpoints {
+			if t.Anchor == AnchorRenewal && t.Cadence != CadenceUnspecified {
+				as.add(fmt.Sprintf("segments[%d].playbook.touchpoints[%d].cadence", i, j), "ignored",
+					"a RENEWAL touchpoint occurs once per renewal, whatever its cadence")
+			}
+		}
+	}
+	b := &BookAnalyzer{s: s, available: available, byID: map[string]int{}, assumed: as}
 	for i, c := range s.CSMs {
 		p := index("csms", i)
 		id := strings.TrimSpace(c.ID)
@@ -91,6 +132,11 @@ func NewBookAnalyzer(s BookSettings) (*BookAnalyzer, error) {
 		seg, err := NewSegmenter(SegmentRules{Segments: s.Segments, CSMTime: s.CSMTime})
 		v.merge(err)
 		b.seg = seg
+	}
+	for i, c := range s.CSMs {
+		if c.Segment != "" && len(s.Segments) > 0 && !slices.ContainsFunc(s.Segments, func(r SegmentRule) bool { return r.Name == c.Segment }) {
+			v.add(path(index("csms", i), "segment"), "%q names no segment: use one of the segments' names (%s)", c.Segment, segmentNames(s.Segments))
+		}
 	}
 	if !v.empty() {
 		return nil, v.err()
@@ -218,13 +264,15 @@ type BookAnalysis struct {
 	UnownedHours              []float64
 	UnknownOwners             []string
 	AccountsWithoutDates      int64
+	Assumptions               []Assumption
 }
 
 // Result is the analysis of what was added; peaks tie to the earliest month.
 func (b *BookAnalyzer) Result() BookAnalysis {
 	n := b.s.Horizon
 	out := BookAnalysis{AvailableHoursPerCSMMonth: b.available, Renewals: append([]RenewalMonth(nil), b.renewals...),
-		UnownedAccounts: b.unownedN, UnownedHours: append([]float64(nil), b.unowned...), AccountsWithoutDates: b.noDates}
+		UnownedAccounts: b.unownedN, UnownedHours: append([]float64(nil), b.unowned...), AccountsWithoutDates: b.noDates,
+		Assumptions: append([]Assumption(nil), b.assumed...)}
 	for i := range n {
 		out.Months = append(out.Months, b.s.Start.Add(i))
 	}
@@ -264,4 +312,12 @@ func (b *BookAnalyzer) Result() BookAnalysis {
 		out.Segments = append(out.Segments, res)
 	}
 	return out
+}
+
+func segmentNames(rules []SegmentRule) string {
+	names := make([]string, len(rules))
+	for i, r := range rules {
+		names[i] = strconv.Quote(r.Name)
+	}
+	return strings.Join(names, ", ")
 }

@@ -15,12 +15,12 @@ func f64p(x float64) *float64 { return &x }
 func TestBookAnalyzerByHand(t *testing.T) {
 	pb := calendarPlaybook()
 	b, err := NewBookAnalyzer(BookSettings{
-		CSMTime:  CSMTime{WeeklyHours: f64p(40), TimeOffDaysPerYear: f64p(25), CustomerFacingShare: f64p(2.0 / 3)},
-		Segments: []SegmentRule{{Name: "Core", Playbook: &pb, AccountsPerCSM: nil}},
-		CSMs:     []BookCSM{{ID: "A"}, {ID: "B", CapacityShare: f64p(0.5)}},
-		Start:    *monthPtr("2027-01"),
-		Horizon:  12,
-	})
+		CSMTime:       CSMTime{WeeklyHours: f64p(40), TimeOffDaysPerYear: f64p(25), CustomerFacingShare: f64p(2.0 / 3)},
+		Segments:      []SegmentRule{{Name: "Core", Playbook: &pb, AccountsPerCSM: nil}},
+		CSMs:          []BookCSM{{ID: "A"}, {ID: "B", CapacityShare: f64p(0.5)}},
+		StartMonth:    "2027-01",
+		HorizonMonths: 12,
+	}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,8 +73,8 @@ func TestBookAnalyzerByHand(t *testing.T) {
 
 // TestBookAnalyzerSettings: bad settings are refused by field, every one.
 func TestBookAnalyzerSettings(t *testing.T) {
-	_, err := NewBookAnalyzer(BookSettings{Horizon: 40, CSMs: []BookCSM{{ID: "A"}, {ID: " A "}, {ID: ""}, {ID: "C", CapacityShare: f64p(1.5)}}})
-	for _, want := range []string{"horizon_months: must be 1 to 36", `csms[1].id: "A" is given twice`, "csms[2].id: give the CSM's id", "csms[3].capacity_share: is a share"} {
+	_, err := NewBookAnalyzer(BookSettings{HorizonMonths: 40, CSMs: []BookCSM{{ID: "A"}, {ID: " A "}, {ID: ""}, {ID: "C", CapacityShare: f64p(1.5)}}, StartMonth: "2027-13"}, 0)
+	for _, want := range []string{"horizon_months: must be 1 to 36", `csms[1].id: "A" is given twice`, "csms[2].id: give the CSM's id", "csms[3].capacity_share: is a share", `start_month: "2027-13"`} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%v lacks %q", err, want)
 		}
@@ -88,7 +88,7 @@ func TestBookAnalyzerSettings(t *testing.T) {
 func TestBookAnalyzerInvariants(t *testing.T) {
 	pb := calendarPlaybook()
 	settings := BookSettings{Segments: []SegmentRule{{Name: "Big", MinARR: f64p(1000), Playbook: &pb}, {Name: "Rest", Playbook: &pb}},
-		CSMs: []BookCSM{{ID: "A"}, {ID: "B"}}, Start: *monthPtr("2027-01"), Horizon: 18}
+		CSMs: []BookCSM{{ID: "A"}, {ID: "B"}}, StartMonth: "2027-01", HorizonMonths: 18}
 	owners := []string{"A", "B", "C", ""}
 	dates := []string{"", "2025-07", "2026-12-31", "2027-03-01", "2027-11"}
 	for seed := range 50 {
@@ -107,7 +107,7 @@ func TestBookAnalyzerInvariants(t *testing.T) {
 		}
 		results := make([]BookAnalysis, 2)
 		for k := range results {
-			b, err := NewBookAnalyzer(settings)
+			b, err := NewBookAnalyzer(settings, 0)
 			if err != nil {
 				t.Fatal(err)
 			}

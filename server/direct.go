@@ -98,3 +98,13 @@ func (d directPlanning) RunPlan(ctx context.Context, r *csplanv1.RunPlanRequest)
 func (d directPlanning) ComparePlans(ctx context.Context, r *csplanv1.ComparePlansRequest) (*csplanv1.ComparePlansResponse, error) {
 	return invoke(ctx, d.chain, d.svc, csplanv1.PlanningService_ComparePlans_FullMethodName, r, d.svc.ComparePlans)
 }
+
+type directBook struct {
+	csplanv1.UnimplementedBookServiceServer
+	chain grpc.UnaryServerInterceptor
+	svc   *bookService
+}
+
+func (d directBook) AnalyzeBook(ctx context.Context, r *csplanv1.AnalyzeBookRequest) (*csplanv1.AnalyzeBookResponse, error) {
+	return invoke(ctx, d.chain, d.svc, csplanv1.BookService_AnalyzeBook_FullMethodName, r, d.svc.AnalyzeBook)
+}

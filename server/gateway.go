@@ -28,7 +28,7 @@ import (
 
 // streamRoutes are the NDJSON client streams: bounded per line and in
 // accounts by the services, with their own deadline, instead of a body size.
-var streamRoutes = []string{"/v1/segments:assignStream", "/v1/segments:suggestStream", "/v1/plans:runStream"}
+var streamRoutes = []string{"/v1/segments:assignStream", "/v1/segments:suggestStream", "/v1/plans:runStream", "/v1/book:analyzeStream"}
 
 // ndjsonType is the media type the stream routes decode with: one JSON
 // message after another.
@@ -103,11 +103,17 @@ func (s *Server) httpHandler(ctx context.Context, conn *grpc.ClientConn) (http.H
 	if err := csplanv1.RegisterPlanningServiceHandlerServer(ctx, gw, directPlanning{chain: s.unary, svc: s.planning}); err != nil {
 		return nil, err
 	}
+	if err := csplanv1.RegisterBookServiceHandlerServer(ctx, gw, directBook{chain: s.unary, svc: s.book}); err != nil {
+		return nil, err
+	}
 	streams := s.gatewayMux(true)
 	if err := csplanv1.RegisterSegmentationServiceHandler(ctx, streams, conn); err != nil {
 		return nil, err
 	}
 	if err := csplanv1.RegisterPlanningServiceHandler(ctx, streams, conn); err != nil {
+		return nil, err
+	}
+	if err := csplanv1.RegisterBookServiceHandler(ctx, streams, conn); err != nil {
 		return nil, err
 	}
 	mux := http.NewServeMux()

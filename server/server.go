@@ -189,6 +189,7 @@ type Server struct {
 	segmentation *segmentationService
 	hiring       *hiringService
 	planning     *planningService
+	book         *bookService
 }
 
 // New builds a Server with every service, health, reflection and metrics
@@ -239,11 +240,13 @@ func New(cfg Config) *Server {
 	}
 	s.hiring = &hiringService{logger: cfg.Logger, now: cfg.Now}
 	s.planning = &planningService{logger: cfg.Logger, now: cfg.Now, maxUnaryAccounts: cfg.MaxUnaryAccounts, maxStreamAccounts: cfg.MaxStreamAccounts}
+	s.book = &bookService{logger: cfg.Logger, now: cfg.Now, maxUnaryAccounts: cfg.MaxUnaryAccounts, maxStreamAccounts: cfg.MaxStreamAccounts}
 	s.unary = unary
 	gs.RegisterService(door.guard(&csplanv1.CapacityService_ServiceDesc), s.capacity)
 	gs.RegisterService(door.guard(&csplanv1.SegmentationService_ServiceDesc), s.segmentation)
 	gs.RegisterService(door.guard(&csplanv1.HiringService_ServiceDesc), s.hiring)
 	gs.RegisterService(door.guard(&csplanv1.PlanningService_ServiceDesc), s.planning)
+	gs.RegisterService(door.guard(&csplanv1.BookService_ServiceDesc), s.book)
 
 	hs := health.NewServer()
 	healthpb.RegisterHealthServer(gs, hs)
