@@ -181,6 +181,18 @@ type BookSpec struct {
 	// out.
 	CustomerStages []string `yaml:"customer_stages"`
 	ExcludeStages  []string `yaml:"exclude_stages"`
+	// CSMs name the team for the calendar's per-CSM load (optional):
+	// owners not listed get a full CSM's capacity.
+	CSMs []BookCSM `yaml:"csms"`
+}
+
+// BookCSM is one CSM of book.csms.
+type BookCSM struct {
+	ID            string   `yaml:"id"`
+	Name          string   `yaml:"name"`
+	Segment       string   `yaml:"segment"`
+	CapacityShare *float64 `yaml:"capacity_share"`
+	CapacityHours *float64 `yaml:"capacity_hours"`
 }
 
 // HiringSpec is the hiring timeline and the cost profile of one CSM.

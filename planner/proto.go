@@ -18,8 +18,8 @@ func (p *Plan) Proto() *csplanv1.Plan {
 		Segmentation: &csplanv1.PlanSegmentation{SuggestTiers: int32(p.Segmentation.SuggestTiers)},
 	}
 	// The service reads no files: the book travels without accounts_csv.
-	if b := p.Book; len(b.CustomerStages) > 0 || len(b.ExcludeStages) > 0 {
-		out.Book = &csplanv1.PlanBook{CustomerStages: b.CustomerStages, ExcludeStages: b.ExcludeStages}
+	if b := p.Book; len(b.CustomerStages) > 0 || len(b.ExcludeStages) > 0 || len(b.CSMs) > 0 {
+		out.Book = &csplanv1.PlanBook{CustomerStages: b.CustomerStages, ExcludeStages: b.ExcludeStages, Csms: BookCSMs(b.CSMs)}
 	}
 	for i := range p.Segments {
 		out.Segments = append(out.Segments, segment(&p.Segments[i]))
@@ -121,4 +121,13 @@ func int32p(x *int) *int32 {
 		return nil
 	}
 	return proto.Int32(int32(*x))
+}
+
+// BookCSMs is book.csms as the contract's BookCsm.
+func BookCSMs(cs []BookCSM) []*csplanv1.BookCsm {
+	var out []*csplanv1.BookCsm
+	for _, c := range cs {
+		out = append(out, &csplanv1.BookCsm{Id: c.ID, Name: c.Name, Segment: c.Segment, CapacityShare: c.CapacityShare, CapacityHours: c.CapacityHours})
+	}
+	return out
 }

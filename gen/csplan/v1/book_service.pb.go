@@ -271,8 +271,11 @@ type BookCsmLoad struct {
 	PeakUtilization float64 `protobuf:"fixed64,10,opt,name=peak_utilization,json=peakUtilization,proto3" json:"peak_utilization,omitempty"`
 	// Months whose hours are above the capacity.
 	MonthsOverCapacity int32 `protobuf:"varint,11,opt,name=months_over_capacity,json=monthsOverCapacity,proto3" json:"months_over_capacity,omitempty"`
-	unknownFields      protoimpl.UnknownFields
-	sizeCache          protoimpl.SizeCache
+	// The accounts that take the most hours in the peak month, most first
+	// (at most three).
+	PeakAccounts  []*BookAccountHours `protobuf:"bytes,12,rep,name=peak_accounts,json=peakAccounts,proto3" json:"peak_accounts,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *BookCsmLoad) Reset() {
@@ -382,6 +385,66 @@ func (x *BookCsmLoad) GetMonthsOverCapacity() int32 {
 	return 0
 }
 
+func (x *BookCsmLoad) GetPeakAccounts() []*BookAccountHours {
+	if x != nil {
+		return x.PeakAccounts
+	}
+	return nil
+}
+
+// BookAccountHours is one account's hours in a month.
+type BookAccountHours struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	AccountId     string                 `protobuf:"bytes,1,opt,name=account_id,json=accountId,proto3" json:"account_id,omitempty"`
+	Hours         float64                `protobuf:"fixed64,2,opt,name=hours,proto3" json:"hours,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BookAccountHours) Reset() {
+	*x = BookAccountHours{}
+	mi := &file_csplan_v1_book_service_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BookAccountHours) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BookAccountHours) ProtoMessage() {}
+
+func (x *BookAccountHours) ProtoReflect() protoreflect.Message {
+	mi := &file_csplan_v1_book_service_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BookAccountHours.ProtoReflect.Descriptor instead.
+func (*BookAccountHours) Descriptor() ([]byte, []int) {
+	return file_csplan_v1_book_service_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *BookAccountHours) GetAccountId() string {
+	if x != nil {
+		return x.AccountId
+	}
+	return ""
+}
+
+func (x *BookAccountHours) GetHours() float64 {
+	if x != nil {
+		return x.Hours
+	}
+	return 0
+}
+
 // BookSegmentLoad is one segment's hours and need month by month.
 type BookSegmentLoad struct {
 	state    protoimpl.MessageState `protogen:"open.v1"`
@@ -402,7 +465,7 @@ type BookSegmentLoad struct {
 
 func (x *BookSegmentLoad) Reset() {
 	*x = BookSegmentLoad{}
-	mi := &file_csplan_v1_book_service_proto_msgTypes[4]
+	mi := &file_csplan_v1_book_service_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -414,7 +477,7 @@ func (x *BookSegmentLoad) String() string {
 func (*BookSegmentLoad) ProtoMessage() {}
 
 func (x *BookSegmentLoad) ProtoReflect() protoreflect.Message {
-	mi := &file_csplan_v1_book_service_proto_msgTypes[4]
+	mi := &file_csplan_v1_book_service_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -427,7 +490,7 @@ func (x *BookSegmentLoad) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BookSegmentLoad.ProtoReflect.Descriptor instead.
 func (*BookSegmentLoad) Descriptor() ([]byte, []int) {
-	return file_csplan_v1_book_service_proto_rawDescGZIP(), []int{4}
+	return file_csplan_v1_book_service_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *BookSegmentLoad) GetName() string {
@@ -491,7 +554,7 @@ type BookRenewalMonth struct {
 
 func (x *BookRenewalMonth) Reset() {
 	*x = BookRenewalMonth{}
-	mi := &file_csplan_v1_book_service_proto_msgTypes[5]
+	mi := &file_csplan_v1_book_service_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -503,7 +566,7 @@ func (x *BookRenewalMonth) String() string {
 func (*BookRenewalMonth) ProtoMessage() {}
 
 func (x *BookRenewalMonth) ProtoReflect() protoreflect.Message {
-	mi := &file_csplan_v1_book_service_proto_msgTypes[5]
+	mi := &file_csplan_v1_book_service_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -516,7 +579,7 @@ func (x *BookRenewalMonth) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BookRenewalMonth.ProtoReflect.Descriptor instead.
 func (*BookRenewalMonth) Descriptor() ([]byte, []int) {
-	return file_csplan_v1_book_service_proto_rawDescGZIP(), []int{5}
+	return file_csplan_v1_book_service_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *BookRenewalMonth) GetMonth() string {
@@ -571,7 +634,7 @@ type BookAnalysis struct {
 
 func (x *BookAnalysis) Reset() {
 	*x = BookAnalysis{}
-	mi := &file_csplan_v1_book_service_proto_msgTypes[6]
+	mi := &file_csplan_v1_book_service_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -583,7 +646,7 @@ func (x *BookAnalysis) String() string {
 func (*BookAnalysis) ProtoMessage() {}
 
 func (x *BookAnalysis) ProtoReflect() protoreflect.Message {
-	mi := &file_csplan_v1_book_service_proto_msgTypes[6]
+	mi := &file_csplan_v1_book_service_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -596,7 +659,7 @@ func (x *BookAnalysis) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BookAnalysis.ProtoReflect.Descriptor instead.
 func (*BookAnalysis) Descriptor() ([]byte, []int) {
-	return file_csplan_v1_book_service_proto_rawDescGZIP(), []int{6}
+	return file_csplan_v1_book_service_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *BookAnalysis) GetMonths() []string {
@@ -679,7 +742,7 @@ type AnalyzeBookResponse struct {
 
 func (x *AnalyzeBookResponse) Reset() {
 	*x = AnalyzeBookResponse{}
-	mi := &file_csplan_v1_book_service_proto_msgTypes[7]
+	mi := &file_csplan_v1_book_service_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -691,7 +754,7 @@ func (x *AnalyzeBookResponse) String() string {
 func (*AnalyzeBookResponse) ProtoMessage() {}
 
 func (x *AnalyzeBookResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_csplan_v1_book_service_proto_msgTypes[7]
+	mi := &file_csplan_v1_book_service_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -704,7 +767,7 @@ func (x *AnalyzeBookResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnalyzeBookResponse.ProtoReflect.Descriptor instead.
 func (*AnalyzeBookResponse) Descriptor() ([]byte, []int) {
-	return file_csplan_v1_book_service_proto_rawDescGZIP(), []int{7}
+	return file_csplan_v1_book_service_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *AnalyzeBookResponse) GetResult() *BookAnalysis {
@@ -731,7 +794,7 @@ type StreamAnalyzeBookRequest struct {
 
 func (x *StreamAnalyzeBookRequest) Reset() {
 	*x = StreamAnalyzeBookRequest{}
-	mi := &file_csplan_v1_book_service_proto_msgTypes[8]
+	mi := &file_csplan_v1_book_service_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -743,7 +806,7 @@ func (x *StreamAnalyzeBookRequest) String() string {
 func (*StreamAnalyzeBookRequest) ProtoMessage() {}
 
 func (x *StreamAnalyzeBookRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_csplan_v1_book_service_proto_msgTypes[8]
+	mi := &file_csplan_v1_book_service_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -756,7 +819,7 @@ func (x *StreamAnalyzeBookRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamAnalyzeBookRequest.ProtoReflect.Descriptor instead.
 func (*StreamAnalyzeBookRequest) Descriptor() ([]byte, []int) {
-	return file_csplan_v1_book_service_proto_rawDescGZIP(), []int{8}
+	return file_csplan_v1_book_service_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *StreamAnalyzeBookRequest) GetPayload() isStreamAnalyzeBookRequest_Payload {
@@ -812,7 +875,7 @@ type StreamAnalyzeBookResponse struct {
 
 func (x *StreamAnalyzeBookResponse) Reset() {
 	*x = StreamAnalyzeBookResponse{}
-	mi := &file_csplan_v1_book_service_proto_msgTypes[9]
+	mi := &file_csplan_v1_book_service_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -824,7 +887,7 @@ func (x *StreamAnalyzeBookResponse) String() string {
 func (*StreamAnalyzeBookResponse) ProtoMessage() {}
 
 func (x *StreamAnalyzeBookResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_csplan_v1_book_service_proto_msgTypes[9]
+	mi := &file_csplan_v1_book_service_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -837,7 +900,7 @@ func (x *StreamAnalyzeBookResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamAnalyzeBookResponse.ProtoReflect.Descriptor instead.
 func (*StreamAnalyzeBookResponse) Descriptor() ([]byte, []int) {
-	return file_csplan_v1_book_service_proto_rawDescGZIP(), []int{9}
+	return file_csplan_v1_book_service_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *StreamAnalyzeBookResponse) GetResult() *BookAnalysis {
@@ -875,7 +938,7 @@ const file_csplan_v1_book_service_proto_rawDesc = "" +
 	"\x0ehorizon_months\x18\x05 \x01(\x05R\rhorizonMonths\"y\n" +
 	"\x12AnalyzeBookRequest\x123\n" +
 	"\bsettings\x18\x01 \x01(\v2\x17.csplan.v1.BookSettingsR\bsettings\x12.\n" +
-	"\baccounts\x18\x02 \x03(\v2\x12.csplan.v1.AccountR\baccounts\"\xd4\x02\n" +
+	"\baccounts\x18\x02 \x03(\v2\x12.csplan.v1.AccountR\baccounts\"\x96\x03\n" +
 	"\vBookCsmLoad\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12\x18\n" +
@@ -889,7 +952,12 @@ const file_csplan_v1_book_service_proto_rawDesc = "" +
 	"peak_month\x18\t \x01(\tR\tpeakMonth\x12)\n" +
 	"\x10peak_utilization\x18\n" +
 	" \x01(\x01R\x0fpeakUtilization\x120\n" +
-	"\x14months_over_capacity\x18\v \x01(\x05R\x12monthsOverCapacity\"\xd3\x01\n" +
+	"\x14months_over_capacity\x18\v \x01(\x05R\x12monthsOverCapacity\x12@\n" +
+	"\rpeak_accounts\x18\f \x03(\v2\x1b.csplan.v1.BookAccountHoursR\fpeakAccounts\"G\n" +
+	"\x10BookAccountHours\x12\x1d\n" +
+	"\n" +
+	"account_id\x18\x01 \x01(\tR\taccountId\x12\x14\n" +
+	"\x05hours\x18\x02 \x01(\x01R\x05hours\"\xd3\x01\n" +
 	"\x0fBookSegmentLoad\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1a\n" +
 	"\baccounts\x18\x02 \x01(\x05R\baccounts\x12\x14\n" +
@@ -941,49 +1009,51 @@ func file_csplan_v1_book_service_proto_rawDescGZIP() []byte {
 	return file_csplan_v1_book_service_proto_rawDescData
 }
 
-var file_csplan_v1_book_service_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
+var file_csplan_v1_book_service_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_csplan_v1_book_service_proto_goTypes = []any{
 	(*BookCsm)(nil),                   // 0: csplan.v1.BookCsm
 	(*BookSettings)(nil),              // 1: csplan.v1.BookSettings
 	(*AnalyzeBookRequest)(nil),        // 2: csplan.v1.AnalyzeBookRequest
 	(*BookCsmLoad)(nil),               // 3: csplan.v1.BookCsmLoad
-	(*BookSegmentLoad)(nil),           // 4: csplan.v1.BookSegmentLoad
-	(*BookRenewalMonth)(nil),          // 5: csplan.v1.BookRenewalMonth
-	(*BookAnalysis)(nil),              // 6: csplan.v1.BookAnalysis
-	(*AnalyzeBookResponse)(nil),       // 7: csplan.v1.AnalyzeBookResponse
-	(*StreamAnalyzeBookRequest)(nil),  // 8: csplan.v1.StreamAnalyzeBookRequest
-	(*StreamAnalyzeBookResponse)(nil), // 9: csplan.v1.StreamAnalyzeBookResponse
-	nil,                               // 10: csplan.v1.BookCsm.AttributesEntry
-	(*CsmTime)(nil),                   // 11: csplan.v1.CsmTime
-	(*SegmentRule)(nil),               // 12: csplan.v1.SegmentRule
-	(*Account)(nil),                   // 13: csplan.v1.Account
-	(*Assumption)(nil),                // 14: csplan.v1.Assumption
-	(*AccountBatch)(nil),              // 15: csplan.v1.AccountBatch
+	(*BookAccountHours)(nil),          // 4: csplan.v1.BookAccountHours
+	(*BookSegmentLoad)(nil),           // 5: csplan.v1.BookSegmentLoad
+	(*BookRenewalMonth)(nil),          // 6: csplan.v1.BookRenewalMonth
+	(*BookAnalysis)(nil),              // 7: csplan.v1.BookAnalysis
+	(*AnalyzeBookResponse)(nil),       // 8: csplan.v1.AnalyzeBookResponse
+	(*StreamAnalyzeBookRequest)(nil),  // 9: csplan.v1.StreamAnalyzeBookRequest
+	(*StreamAnalyzeBookResponse)(nil), // 10: csplan.v1.StreamAnalyzeBookResponse
+	nil,                               // 11: csplan.v1.BookCsm.AttributesEntry
+	(*CsmTime)(nil),                   // 12: csplan.v1.CsmTime
+	(*SegmentRule)(nil),               // 13: csplan.v1.SegmentRule
+	(*Account)(nil),                   // 14: csplan.v1.Account
+	(*Assumption)(nil),                // 15: csplan.v1.Assumption
+	(*AccountBatch)(nil),              // 16: csplan.v1.AccountBatch
 }
 var file_csplan_v1_book_service_proto_depIdxs = []int32{
-	10, // 0: csplan.v1.BookCsm.attributes:type_name -> csplan.v1.BookCsm.AttributesEntry
-	11, // 1: csplan.v1.BookSettings.csm_time:type_name -> csplan.v1.CsmTime
-	12, // 2: csplan.v1.BookSettings.segments:type_name -> csplan.v1.SegmentRule
+	11, // 0: csplan.v1.BookCsm.attributes:type_name -> csplan.v1.BookCsm.AttributesEntry
+	12, // 1: csplan.v1.BookSettings.csm_time:type_name -> csplan.v1.CsmTime
+	13, // 2: csplan.v1.BookSettings.segments:type_name -> csplan.v1.SegmentRule
 	0,  // 3: csplan.v1.BookSettings.csms:type_name -> csplan.v1.BookCsm
 	1,  // 4: csplan.v1.AnalyzeBookRequest.settings:type_name -> csplan.v1.BookSettings
-	13, // 5: csplan.v1.AnalyzeBookRequest.accounts:type_name -> csplan.v1.Account
-	3,  // 6: csplan.v1.BookAnalysis.csms:type_name -> csplan.v1.BookCsmLoad
-	4,  // 7: csplan.v1.BookAnalysis.segments:type_name -> csplan.v1.BookSegmentLoad
-	5,  // 8: csplan.v1.BookAnalysis.renewals:type_name -> csplan.v1.BookRenewalMonth
-	14, // 9: csplan.v1.BookAnalysis.assumptions:type_name -> csplan.v1.Assumption
-	6,  // 10: csplan.v1.AnalyzeBookResponse.result:type_name -> csplan.v1.BookAnalysis
-	1,  // 11: csplan.v1.StreamAnalyzeBookRequest.settings:type_name -> csplan.v1.BookSettings
-	15, // 12: csplan.v1.StreamAnalyzeBookRequest.batch:type_name -> csplan.v1.AccountBatch
-	6,  // 13: csplan.v1.StreamAnalyzeBookResponse.result:type_name -> csplan.v1.BookAnalysis
-	2,  // 14: csplan.v1.BookService.AnalyzeBook:input_type -> csplan.v1.AnalyzeBookRequest
-	8,  // 15: csplan.v1.BookService.StreamAnalyzeBook:input_type -> csplan.v1.StreamAnalyzeBookRequest
-	7,  // 16: csplan.v1.BookService.AnalyzeBook:output_type -> csplan.v1.AnalyzeBookResponse
-	9,  // 17: csplan.v1.BookService.StreamAnalyzeBook:output_type -> csplan.v1.StreamAnalyzeBookResponse
-	16, // [16:18] is the sub-list for method output_type
-	14, // [14:16] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	14, // 5: csplan.v1.AnalyzeBookRequest.accounts:type_name -> csplan.v1.Account
+	4,  // 6: csplan.v1.BookCsmLoad.peak_accounts:type_name -> csplan.v1.BookAccountHours
+	3,  // 7: csplan.v1.BookAnalysis.csms:type_name -> csplan.v1.BookCsmLoad
+	5,  // 8: csplan.v1.BookAnalysis.segments:type_name -> csplan.v1.BookSegmentLoad
+	6,  // 9: csplan.v1.BookAnalysis.renewals:type_name -> csplan.v1.BookRenewalMonth
+	15, // 10: csplan.v1.BookAnalysis.assumptions:type_name -> csplan.v1.Assumption
+	7,  // 11: csplan.v1.AnalyzeBookResponse.result:type_name -> csplan.v1.BookAnalysis
+	1,  // 12: csplan.v1.StreamAnalyzeBookRequest.settings:type_name -> csplan.v1.BookSettings
+	16, // 13: csplan.v1.StreamAnalyzeBookRequest.batch:type_name -> csplan.v1.AccountBatch
+	7,  // 14: csplan.v1.StreamAnalyzeBookResponse.result:type_name -> csplan.v1.BookAnalysis
+	2,  // 15: csplan.v1.BookService.AnalyzeBook:input_type -> csplan.v1.AnalyzeBookRequest
+	9,  // 16: csplan.v1.BookService.StreamAnalyzeBook:input_type -> csplan.v1.StreamAnalyzeBookRequest
+	8,  // 17: csplan.v1.BookService.AnalyzeBook:output_type -> csplan.v1.AnalyzeBookResponse
+	10, // 18: csplan.v1.BookService.StreamAnalyzeBook:output_type -> csplan.v1.StreamAnalyzeBookResponse
+	17, // [17:19] is the sub-list for method output_type
+	15, // [15:17] is the sub-list for method input_type
+	15, // [15:15] is the sub-list for extension type_name
+	15, // [15:15] is the sub-list for extension extendee
+	0,  // [0:15] is the sub-list for field type_name
 }
 
 func init() { file_csplan_v1_book_service_proto_init() }
@@ -994,7 +1064,7 @@ func file_csplan_v1_book_service_proto_init() {
 	file_csplan_v1_common_proto_init()
 	file_csplan_v1_segmentation_service_proto_init()
 	file_csplan_v1_book_service_proto_msgTypes[0].OneofWrappers = []any{}
-	file_csplan_v1_book_service_proto_msgTypes[8].OneofWrappers = []any{
+	file_csplan_v1_book_service_proto_msgTypes[9].OneofWrappers = []any{
 		(*StreamAnalyzeBookRequest_Settings)(nil),
 		(*StreamAnalyzeBookRequest_Batch)(nil),
 	}
@@ -1004,7 +1074,7 @@ func file_csplan_v1_book_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_csplan_v1_book_service_proto_rawDesc), len(file_csplan_v1_book_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   11,
+			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

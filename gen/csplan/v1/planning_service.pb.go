@@ -692,6 +692,9 @@ type PlanBook struct {
 	// The stages that are not customers, the other way to say it (give one
 	// of the two).
 	ExcludeStages []string `protobuf:"bytes,3,rep,name=exclude_stages,json=excludeStages,proto3" json:"exclude_stages,omitempty"`
+	// The team by name, for the calendar's per-CSM load: owners of the book
+	// not listed here get a full CSM's capacity. Optional.
+	Csms          []*BookCsm `protobuf:"bytes,4,rep,name=csms,proto3" json:"csms,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -743,6 +746,13 @@ func (x *PlanBook) GetCustomerStages() []string {
 func (x *PlanBook) GetExcludeStages() []string {
 	if x != nil {
 		return x.ExcludeStages
+	}
+	return nil
+}
+
+func (x *PlanBook) GetCsms() []*BookCsm {
+	if x != nil {
+		return x.Csms
 	}
 	return nil
 }
@@ -1699,8 +1709,11 @@ type PlanResult struct {
 	Hiring           *PlanHiringResult   `protobuf:"bytes,15,opt,name=hiring,proto3" json:"hiring,omitempty"`
 	Findings         []*PlanFinding      `protobuf:"bytes,16,rep,name=findings,proto3" json:"findings,omitempty"`
 	Assumptions      []*Assumption       `protobuf:"bytes,17,rep,name=assumptions,proto3" json:"assumptions,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// The book month by month, months 0 to the horizon, when its accounts
+	// were sent: per-CSM load, the renewal calendar, each segment's hours.
+	Calendar      *BookAnalysis `protobuf:"bytes,18,opt,name=calendar,proto3" json:"calendar,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *PlanResult) Reset() {
@@ -1852,6 +1865,13 @@ func (x *PlanResult) GetAssumptions() []*Assumption {
 	return nil
 }
 
+func (x *PlanResult) GetCalendar() *BookAnalysis {
+	if x != nil {
+		return x.Calendar
+	}
+	return nil
+}
+
 // PlanSummary is what a leader acts on.
 type PlanSummary struct {
 	state     protoimpl.MessageState `protogen:"open.v1"`
@@ -1879,11 +1899,15 @@ type PlanSummary struct {
 	MinCostShare    float64  `protobuf:"fixed64,14,opt,name=min_cost_share,json=minCostShare,proto3" json:"min_cost_share,omitempty"`
 	MaxCostShare    float64  `protobuf:"fixed64,15,opt,name=max_cost_share,json=maxCostShare,proto3" json:"max_cost_share,omitempty"`
 	// The annual run-rate costs behind the two shares, and the revenue.
-	CostNow       float64 `protobuf:"fixed64,16,opt,name=cost_now,json=costNow,proto3" json:"cost_now,omitempty"`
-	CostNeeded    float64 `protobuf:"fixed64,17,opt,name=cost_needed,json=costNeeded,proto3" json:"cost_needed,omitempty"`
-	Revenue       float64 `protobuf:"fixed64,18,opt,name=revenue,proto3" json:"revenue,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	CostNow    float64 `protobuf:"fixed64,16,opt,name=cost_now,json=costNow,proto3" json:"cost_now,omitempty"`
+	CostNeeded float64 `protobuf:"fixed64,17,opt,name=cost_needed,json=costNeeded,proto3" json:"cost_needed,omitempty"`
+	Revenue    float64 `protobuf:"fixed64,18,opt,name=revenue,proto3" json:"revenue,omitempty"`
+	// The month in which the sum of the segments' needs is highest (the
+	// earliest on a tie), and that need.
+	PeakMonth        string `protobuf:"bytes,19,opt,name=peak_month,json=peakMonth,proto3" json:"peak_month,omitempty"`
+	CsmsNeededAtPeak int32  `protobuf:"varint,20,opt,name=csms_needed_at_peak,json=csmsNeededAtPeak,proto3" json:"csms_needed_at_peak,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *PlanSummary) Reset() {
@@ -2042,6 +2066,20 @@ func (x *PlanSummary) GetRevenue() float64 {
 	return 0
 }
 
+func (x *PlanSummary) GetPeakMonth() string {
+	if x != nil {
+		return x.PeakMonth
+	}
+	return ""
+}
+
+func (x *PlanSummary) GetCsmsNeededAtPeak() int32 {
+	if x != nil {
+		return x.CsmsNeededAtPeak
+	}
+	return 0
+}
+
 // PlanSegmentResult is one segment of the plan.
 type PlanSegmentResult struct {
 	state       protoimpl.MessageState `protogen:"open.v1"`
@@ -2070,9 +2108,15 @@ type PlanSegmentResult struct {
 	// review, hire, critical and arr, per effective CSM.
 	Triggers []*Trigger `protobuf:"bytes,17,rep,name=triggers,proto3" json:"triggers,omitempty"`
 	// Staffing at the segment's capacity.
-	Coverage      *SegmentCoverage `protobuf:"bytes,18,opt,name=coverage,proto3" json:"coverage,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Coverage *SegmentCoverage `protobuf:"bytes,18,opt,name=coverage,proto3" json:"coverage,omitempty"`
+	// True when the need is sized month by month from the hours the book's
+	// dates place in each month (the calendar model); false when flat.
+	Calendar bool `protobuf:"varint,19,opt,name=calendar,proto3" json:"calendar,omitempty"`
+	// The month of the highest need (the earliest on a tie), and that need.
+	PeakMonth        string `protobuf:"bytes,20,opt,name=peak_month,json=peakMonth,proto3" json:"peak_month,omitempty"`
+	CsmsNeededAtPeak int32  `protobuf:"varint,21,opt,name=csms_needed_at_peak,json=csmsNeededAtPeak,proto3" json:"csms_needed_at_peak,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *PlanSegmentResult) Reset() {
@@ -2229,6 +2273,27 @@ func (x *PlanSegmentResult) GetCoverage() *SegmentCoverage {
 		return x.Coverage
 	}
 	return nil
+}
+
+func (x *PlanSegmentResult) GetCalendar() bool {
+	if x != nil {
+		return x.Calendar
+	}
+	return false
+}
+
+func (x *PlanSegmentResult) GetPeakMonth() string {
+	if x != nil {
+		return x.PeakMonth
+	}
+	return ""
+}
+
+func (x *PlanSegmentResult) GetCsmsNeededAtPeak() int32 {
+	if x != nil {
+		return x.CsmsNeededAtPeak
+	}
+	return 0
 }
 
 // PlanSegmentCapacity is a playbook segment's hours.
@@ -3314,7 +3379,7 @@ var File_csplan_v1_planning_service_proto protoreflect.FileDescriptor
 
 const file_csplan_v1_planning_service_proto_rawDesc = "" +
 	"\n" +
-	" csplan/v1/planning_service.proto\x12\tcsplan.v1\x1a csplan/v1/capacity_service.proto\x1a\x16csplan/v1/common.proto\x1a\x1ecsplan/v1/hiring_service.proto\x1a$csplan/v1/segmentation_service.proto\"\xc3\x05\n" +
+	" csplan/v1/planning_service.proto\x12\tcsplan.v1\x1a\x1ccsplan/v1/book_service.proto\x1a csplan/v1/capacity_service.proto\x1a\x16csplan/v1/common.proto\x1a\x1ecsplan/v1/hiring_service.proto\x1a$csplan/v1/segmentation_service.proto\"\xc3\x05\n" +
 	"\x04Plan\x12\x18\n" +
 	"\acompany\x18\x01 \x01(\tR\acompany\x12\x1a\n" +
 	"\bcurrency\x18\x02 \x01(\tR\bcurrency\x12\x1f\n" +
@@ -3393,11 +3458,12 @@ const file_csplan_v1_planning_service_proto_rawDesc = "" +
 	"\x17_new_accounts_per_monthB\x1a\n" +
 	"\x18_monthly_logo_churn_rateB\x19\n" +
 	"\x17_monthly_expansion_rateB\x12\n" +
-	"\x10_new_account_arr\"}\n" +
+	"\x10_new_account_arr\"\xa5\x01\n" +
 	"\bPlanBook\x12!\n" +
 	"\faccounts_csv\x18\x01 \x01(\tR\vaccountsCsv\x12'\n" +
 	"\x0fcustomer_stages\x18\x02 \x03(\tR\x0ecustomerStages\x12%\n" +
-	"\x0eexclude_stages\x18\x03 \x03(\tR\rexcludeStages\"\xe6\x06\n" +
+	"\x0eexclude_stages\x18\x03 \x03(\tR\rexcludeStages\x12&\n" +
+	"\x04csms\x18\x04 \x03(\v2\x12.csplan.v1.BookCsmR\x04csms\"\xe6\x06\n" +
 	"\n" +
 	"PlanHiring\x122\n" +
 	"\x13time_to_hire_months\x18\x01 \x01(\x05H\x00R\x10timeToHireMonths\x88\x01\x01\x12$\n" +
@@ -3498,7 +3564,7 @@ const file_csplan_v1_planning_service_proto_rawDesc = "" +
 	"\x05_baseB\n" +
 	"\n" +
 	"\b_what_ifB\t\n" +
-	"\a_change\"\xfe\x06\n" +
+	"\a_change\"\xb3\a\n" +
 	"\n" +
 	"PlanResult\x12\x18\n" +
 	"\acompany\x18\x01 \x01(\tR\acompany\x12\x1a\n" +
@@ -3520,7 +3586,8 @@ const file_csplan_v1_planning_service_proto_rawDesc = "" +
 	"\bcoverage\x18\x0e \x01(\v2\x17.csplan.v1.PlanCoverageR\bcoverage\x123\n" +
 	"\x06hiring\x18\x0f \x01(\v2\x1b.csplan.v1.PlanHiringResultR\x06hiring\x122\n" +
 	"\bfindings\x18\x10 \x03(\v2\x16.csplan.v1.PlanFindingR\bfindings\x127\n" +
-	"\vassumptions\x18\x11 \x03(\v2\x15.csplan.v1.AssumptionR\vassumptions\"\xe7\x05\n" +
+	"\vassumptions\x18\x11 \x03(\v2\x15.csplan.v1.AssumptionR\vassumptions\x123\n" +
+	"\bcalendar\x18\x12 \x01(\v2\x17.csplan.v1.BookAnalysisR\bcalendar\"\xb5\x06\n" +
 	"\vPlanSummary\x12\x1d\n" +
 	"\n" +
 	"csms_today\x18\x01 \x01(\x05R\tcsmsToday\x12&\n" +
@@ -3543,7 +3610,10 @@ const file_csplan_v1_planning_service_proto_rawDesc = "" +
 	"\bcost_now\x18\x10 \x01(\x01R\acostNow\x12\x1f\n" +
 	"\vcost_needed\x18\x11 \x01(\x01R\n" +
 	"costNeeded\x12\x18\n" +
-	"\arevenue\x18\x12 \x01(\x01R\arevenue\"\xbc\x06\n" +
+	"\arevenue\x18\x12 \x01(\x01R\arevenue\x12\x1d\n" +
+	"\n" +
+	"peak_month\x18\x13 \x01(\tR\tpeakMonth\x12-\n" +
+	"\x13csms_needed_at_peak\x18\x14 \x01(\x05R\x10csmsNeededAtPeak\"\xa6\a\n" +
 	"\x11PlanSegmentResult\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x126\n" +
 	"\vtouch_model\x18\x02 \x01(\x0e2\x15.csplan.v1.TouchModelR\n" +
@@ -3569,7 +3639,11 @@ const file_csplan_v1_planning_service_proto_rawDesc = "" +
 	"guardrails\x18\x10 \x03(\v2\x18.csplan.v1.PlanGuardrailR\n" +
 	"guardrails\x12.\n" +
 	"\btriggers\x18\x11 \x03(\v2\x12.csplan.v1.TriggerR\btriggers\x126\n" +
-	"\bcoverage\x18\x12 \x01(\v2\x1a.csplan.v1.SegmentCoverageR\bcoverage\"\xc7\x01\n" +
+	"\bcoverage\x18\x12 \x01(\v2\x1a.csplan.v1.SegmentCoverageR\bcoverage\x12\x1a\n" +
+	"\bcalendar\x18\x13 \x01(\bR\bcalendar\x12\x1d\n" +
+	"\n" +
+	"peak_month\x18\x14 \x01(\tR\tpeakMonth\x12-\n" +
+	"\x13csms_needed_at_peak\x18\x15 \x01(\x05R\x10csmsNeededAtPeak\"\xc7\x01\n" +
 	"\x13PlanSegmentCapacity\x12@\n" +
 	"\x1davailable_hours_per_csm_month\x18\x01 \x01(\x01R\x19availableHoursPerCsmMonth\x125\n" +
 	"\x17hours_per_account_month\x18\x02 \x01(\x01R\x14hoursPerAccountMonth\x127\n" +
@@ -3754,26 +3828,28 @@ var file_csplan_v1_planning_service_proto_goTypes = []any{
 	(*Playbook)(nil),                 // 40: csplan.v1.Playbook
 	(*Thresholds)(nil),               // 41: csplan.v1.Thresholds
 	(*TechTouchAlternative)(nil),     // 42: csplan.v1.TechTouchAlternative
-	(RampCurve)(0),                   // 43: csplan.v1.RampCurve
-	(*ItemizedCost)(nil),             // 44: csplan.v1.ItemizedCost
-	(*Account)(nil),                  // 45: csplan.v1.Account
-	(*AccountBatch)(nil),             // 46: csplan.v1.AccountBatch
-	(*Assumption)(nil),               // 47: csplan.v1.Assumption
-	(Verdict)(0),                     // 48: csplan.v1.Verdict
-	(CostBand)(0),                    // 49: csplan.v1.CostBand
-	(SizingBasis)(0),                 // 50: csplan.v1.SizingBasis
-	(*Trigger)(nil),                  // 51: csplan.v1.Trigger
-	(*SegmentCoverage)(nil),          // 52: csplan.v1.SegmentCoverage
-	(*HoursBreakdown)(nil),           // 53: csplan.v1.HoursBreakdown
-	(Factor)(0),                      // 54: csplan.v1.Factor
-	(LoadStatus)(0),                  // 55: csplan.v1.LoadStatus
-	(TriggerStatus)(0),               // 56: csplan.v1.TriggerStatus
-	(*SuggestSegmentsResponse)(nil),  // 57: csplan.v1.SuggestSegmentsResponse
-	(*StageCount)(nil),               // 58: csplan.v1.StageCount
-	(*CoverageOption)(nil),           // 59: csplan.v1.CoverageOption
-	(*EstimateHireCostResponse)(nil), // 60: csplan.v1.EstimateHireCostResponse
-	(Severity)(0),                    // 61: csplan.v1.Severity
-	(*AttributeValues)(nil),          // 62: csplan.v1.AttributeValues
+	(*BookCsm)(nil),                  // 43: csplan.v1.BookCsm
+	(RampCurve)(0),                   // 44: csplan.v1.RampCurve
+	(*ItemizedCost)(nil),             // 45: csplan.v1.ItemizedCost
+	(*Account)(nil),                  // 46: csplan.v1.Account
+	(*AccountBatch)(nil),             // 47: csplan.v1.AccountBatch
+	(*Assumption)(nil),               // 48: csplan.v1.Assumption
+	(*BookAnalysis)(nil),             // 49: csplan.v1.BookAnalysis
+	(Verdict)(0),                     // 50: csplan.v1.Verdict
+	(CostBand)(0),                    // 51: csplan.v1.CostBand
+	(SizingBasis)(0),                 // 52: csplan.v1.SizingBasis
+	(*Trigger)(nil),                  // 53: csplan.v1.Trigger
+	(*SegmentCoverage)(nil),          // 54: csplan.v1.SegmentCoverage
+	(*HoursBreakdown)(nil),           // 55: csplan.v1.HoursBreakdown
+	(Factor)(0),                      // 56: csplan.v1.Factor
+	(LoadStatus)(0),                  // 57: csplan.v1.LoadStatus
+	(TriggerStatus)(0),               // 58: csplan.v1.TriggerStatus
+	(*SuggestSegmentsResponse)(nil),  // 59: csplan.v1.SuggestSegmentsResponse
+	(*StageCount)(nil),               // 60: csplan.v1.StageCount
+	(*CoverageOption)(nil),           // 61: csplan.v1.CoverageOption
+	(*EstimateHireCostResponse)(nil), // 62: csplan.v1.EstimateHireCostResponse
+	(Severity)(0),                    // 63: csplan.v1.Severity
+	(*AttributeValues)(nil),          // 64: csplan.v1.AttributeValues
 }
 var file_csplan_v1_planning_service_proto_depIdxs = []int32{
 	35, // 0: csplan.v1.Plan.touch_model:type_name -> csplan.v1.TouchModel
@@ -3797,76 +3873,78 @@ var file_csplan_v1_planning_service_proto_depIdxs = []int32{
 	42, // 18: csplan.v1.PlanSegment.tech_touch_alternative:type_name -> csplan.v1.TechTouchAlternative
 	36, // 19: csplan.v1.PlanMatch.complexities:type_name -> csplan.v1.ProductComplexity
 	34, // 20: csplan.v1.PlanMatch.attributes:type_name -> csplan.v1.PlanMatch.AttributesEntry
-	43, // 21: csplan.v1.PlanHiring.ramp_curve:type_name -> csplan.v1.RampCurve
-	44, // 22: csplan.v1.PlanHiring.itemized:type_name -> csplan.v1.ItemizedCost
-	9,  // 23: csplan.v1.PlanHiring.tech_touch_alternative:type_name -> csplan.v1.PlanTechTouchAlternative
-	0,  // 24: csplan.v1.PlanFinance.cost_scope:type_name -> csplan.v1.CostScope
-	2,  // 25: csplan.v1.RunPlanRequest.plan:type_name -> csplan.v1.Plan
-	45, // 26: csplan.v1.RunPlanRequest.accounts:type_name -> csplan.v1.Account
-	20, // 27: csplan.v1.RunPlanResponse.result:type_name -> csplan.v1.PlanResult
-	2,  // 28: csplan.v1.StreamRunPlanRequest.plan:type_name -> csplan.v1.Plan
-	46, // 29: csplan.v1.StreamRunPlanRequest.batch:type_name -> csplan.v1.AccountBatch
-	20, // 30: csplan.v1.StreamRunPlanResponse.result:type_name -> csplan.v1.PlanResult
-	2,  // 31: csplan.v1.ComparePlansRequest.base:type_name -> csplan.v1.Plan
-	2,  // 32: csplan.v1.ComparePlansRequest.what_if:type_name -> csplan.v1.Plan
-	45, // 33: csplan.v1.ComparePlansRequest.accounts:type_name -> csplan.v1.Account
-	45, // 34: csplan.v1.ComparePlansRequest.base_accounts:type_name -> csplan.v1.Account
-	45, // 35: csplan.v1.ComparePlansRequest.what_if_accounts:type_name -> csplan.v1.Account
-	20, // 36: csplan.v1.ComparePlansResponse.base:type_name -> csplan.v1.PlanResult
-	20, // 37: csplan.v1.ComparePlansResponse.what_if:type_name -> csplan.v1.PlanResult
-	18, // 38: csplan.v1.ComparePlansResponse.input_changes:type_name -> csplan.v1.PlanInputChange
-	19, // 39: csplan.v1.ComparePlansResponse.deltas:type_name -> csplan.v1.PlanDelta
-	39, // 40: csplan.v1.PlanResult.sizing_policy:type_name -> csplan.v1.SizingPolicy
-	0,  // 41: csplan.v1.PlanResult.cost_scope:type_name -> csplan.v1.CostScope
-	21, // 42: csplan.v1.PlanResult.summary:type_name -> csplan.v1.PlanSummary
-	22, // 43: csplan.v1.PlanResult.segments:type_name -> csplan.v1.PlanSegmentResult
-	25, // 44: csplan.v1.PlanResult.requisitions:type_name -> csplan.v1.PlanRequisition
-	26, // 45: csplan.v1.PlanResult.months:type_name -> csplan.v1.PlanMonth
-	27, // 46: csplan.v1.PlanResult.cost_by_quarter:type_name -> csplan.v1.FiscalPeriodCost
-	27, // 47: csplan.v1.PlanResult.cost_by_fiscal_year:type_name -> csplan.v1.FiscalPeriodCost
-	28, // 48: csplan.v1.PlanResult.segmentation:type_name -> csplan.v1.PlanBookResult
-	30, // 49: csplan.v1.PlanResult.coverage:type_name -> csplan.v1.PlanCoverage
-	31, // 50: csplan.v1.PlanResult.hiring:type_name -> csplan.v1.PlanHiringResult
-	33, // 51: csplan.v1.PlanResult.findings:type_name -> csplan.v1.PlanFinding
-	47, // 52: csplan.v1.PlanResult.assumptions:type_name -> csplan.v1.Assumption
-	48, // 53: csplan.v1.PlanSummary.verdict:type_name -> csplan.v1.Verdict
-	49, // 54: csplan.v1.PlanSummary.band_now:type_name -> csplan.v1.CostBand
-	49, // 55: csplan.v1.PlanSummary.band_needed:type_name -> csplan.v1.CostBand
-	35, // 56: csplan.v1.PlanSegmentResult.touch_model:type_name -> csplan.v1.TouchModel
-	36, // 57: csplan.v1.PlanSegmentResult.complexity:type_name -> csplan.v1.ProductComplexity
-	50, // 58: csplan.v1.PlanSegmentResult.sizing_basis:type_name -> csplan.v1.SizingBasis
-	48, // 59: csplan.v1.PlanSegmentResult.verdict:type_name -> csplan.v1.Verdict
-	26, // 60: csplan.v1.PlanSegmentResult.months:type_name -> csplan.v1.PlanMonth
-	23, // 61: csplan.v1.PlanSegmentResult.capacity:type_name -> csplan.v1.PlanSegmentCapacity
-	24, // 62: csplan.v1.PlanSegmentResult.guardrails:type_name -> csplan.v1.PlanGuardrail
-	51, // 63: csplan.v1.PlanSegmentResult.triggers:type_name -> csplan.v1.Trigger
-	52, // 64: csplan.v1.PlanSegmentResult.coverage:type_name -> csplan.v1.SegmentCoverage
-	53, // 65: csplan.v1.PlanSegmentCapacity.breakdown:type_name -> csplan.v1.HoursBreakdown
-	54, // 66: csplan.v1.PlanGuardrail.factor:type_name -> csplan.v1.Factor
-	55, // 67: csplan.v1.PlanGuardrail.status:type_name -> csplan.v1.LoadStatus
-	1,  // 68: csplan.v1.PlanRequisition.kind:type_name -> csplan.v1.RequisitionKind
-	56, // 69: csplan.v1.PlanRequisition.status:type_name -> csplan.v1.TriggerStatus
-	29, // 70: csplan.v1.PlanBookResult.segments:type_name -> csplan.v1.PlanBookSegment
-	29, // 71: csplan.v1.PlanBookResult.unassigned:type_name -> csplan.v1.PlanBookSegment
-	57, // 72: csplan.v1.PlanBookResult.suggestion:type_name -> csplan.v1.SuggestSegmentsResponse
-	29, // 73: csplan.v1.PlanBookResult.excluded:type_name -> csplan.v1.PlanBookSegment
-	58, // 74: csplan.v1.PlanBookSegment.stage_counts:type_name -> csplan.v1.StageCount
-	59, // 75: csplan.v1.PlanCoverage.options:type_name -> csplan.v1.CoverageOption
-	60, // 76: csplan.v1.PlanHiringResult.cost:type_name -> csplan.v1.EstimateHireCostResponse
-	32, // 77: csplan.v1.PlanHiringResult.tech_touch:type_name -> csplan.v1.PlanTechTouchResult
-	61, // 78: csplan.v1.PlanFinding.severity:type_name -> csplan.v1.Severity
-	62, // 79: csplan.v1.PlanMatch.AttributesEntry.value:type_name -> csplan.v1.AttributeValues
-	12, // 80: csplan.v1.PlanningService.RunPlan:input_type -> csplan.v1.RunPlanRequest
-	14, // 81: csplan.v1.PlanningService.StreamRunPlan:input_type -> csplan.v1.StreamRunPlanRequest
-	16, // 82: csplan.v1.PlanningService.ComparePlans:input_type -> csplan.v1.ComparePlansRequest
-	13, // 83: csplan.v1.PlanningService.RunPlan:output_type -> csplan.v1.RunPlanResponse
-	15, // 84: csplan.v1.PlanningService.StreamRunPlan:output_type -> csplan.v1.StreamRunPlanResponse
-	17, // 85: csplan.v1.PlanningService.ComparePlans:output_type -> csplan.v1.ComparePlansResponse
-	83, // [83:86] is the sub-list for method output_type
-	80, // [80:83] is the sub-list for method input_type
-	80, // [80:80] is the sub-list for extension type_name
-	80, // [80:80] is the sub-list for extension extendee
-	0,  // [0:80] is the sub-list for field type_name
+	43, // 21: csplan.v1.PlanBook.csms:type_name -> csplan.v1.BookCsm
+	44, // 22: csplan.v1.PlanHiring.ramp_curve:type_name -> csplan.v1.RampCurve
+	45, // 23: csplan.v1.PlanHiring.itemized:type_name -> csplan.v1.ItemizedCost
+	9,  // 24: csplan.v1.PlanHiring.tech_touch_alternative:type_name -> csplan.v1.PlanTechTouchAlternative
+	0,  // 25: csplan.v1.PlanFinance.cost_scope:type_name -> csplan.v1.CostScope
+	2,  // 26: csplan.v1.RunPlanRequest.plan:type_name -> csplan.v1.Plan
+	46, // 27: csplan.v1.RunPlanRequest.accounts:type_name -> csplan.v1.Account
+	20, // 28: csplan.v1.RunPlanResponse.result:type_name -> csplan.v1.PlanResult
+	2,  // 29: csplan.v1.StreamRunPlanRequest.plan:type_name -> csplan.v1.Plan
+	47, // 30: csplan.v1.StreamRunPlanRequest.batch:type_name -> csplan.v1.AccountBatch
+	20, // 31: csplan.v1.StreamRunPlanResponse.result:type_name -> csplan.v1.PlanResult
+	2,  // 32: csplan.v1.ComparePlansRequest.base:type_name -> csplan.v1.Plan
+	2,  // 33: csplan.v1.ComparePlansRequest.what_if:type_name -> csplan.v1.Plan
+	46, // 34: csplan.v1.ComparePlansRequest.accounts:type_name -> csplan.v1.Account
+	46, // 35: csplan.v1.ComparePlansRequest.base_accounts:type_name -> csplan.v1.Account
+	46, // 36: csplan.v1.ComparePlansRequest.what_if_accounts:type_name -> csplan.v1.Account
+	20, // 37: csplan.v1.ComparePlansResponse.base:type_name -> csplan.v1.PlanResult
+	20, // 38: csplan.v1.ComparePlansResponse.what_if:type_name -> csplan.v1.PlanResult
+	18, // 39: csplan.v1.ComparePlansResponse.input_changes:type_name -> csplan.v1.PlanInputChange
+	19, // 40: csplan.v1.ComparePlansResponse.deltas:type_name -> csplan.v1.PlanDelta
+	39, // 41: csplan.v1.PlanResult.sizing_policy:type_name -> csplan.v1.SizingPolicy
+	0,  // 42: csplan.v1.PlanResult.cost_scope:type_name -> csplan.v1.CostScope
+	21, // 43: csplan.v1.PlanResult.summary:type_name -> csplan.v1.PlanSummary
+	22, // 44: csplan.v1.PlanResult.segments:type_name -> csplan.v1.PlanSegmentResult
+	25, // 45: csplan.v1.PlanResult.requisitions:type_name -> csplan.v1.PlanRequisition
+	26, // 46: csplan.v1.PlanResult.months:type_name -> csplan.v1.PlanMonth
+	27, // 47: csplan.v1.PlanResult.cost_by_quarter:type_name -> csplan.v1.FiscalPeriodCost
+	27, // 48: csplan.v1.PlanResult.cost_by_fiscal_year:type_name -> csplan.v1.FiscalPeriodCost
+	28, // 49: csplan.v1.PlanResult.segmentation:type_name -> csplan.v1.PlanBookResult
+	30, // 50: csplan.v1.PlanResult.coverage:type_name -> csplan.v1.PlanCoverage
+	31, // 51: csplan.v1.PlanResult.hiring:type_name -> csplan.v1.PlanHiringResult
+	33, // 52: csplan.v1.PlanResult.findings:type_name -> csplan.v1.PlanFinding
+	48, // 53: csplan.v1.PlanResult.assumptions:type_name -> csplan.v1.Assumption
+	49, // 54: csplan.v1.PlanResult.calendar:type_name -> csplan.v1.BookAnalysis
+	50, // 55: csplan.v1.PlanSummary.verdict:type_name -> csplan.v1.Verdict
+	51, // 56: csplan.v1.PlanSummary.band_now:type_name -> csplan.v1.CostBand
+	51, // 57: csplan.v1.PlanSummary.band_needed:type_name -> csplan.v1.CostBand
+	35, // 58: csplan.v1.PlanSegmentResult.touch_model:type_name -> csplan.v1.TouchModel
+	36, // 59: csplan.v1.PlanSegmentResult.complexity:type_name -> csplan.v1.ProductComplexity
+	52, // 60: csplan.v1.PlanSegmentResult.sizing_basis:type_name -> csplan.v1.SizingBasis
+	50, // 61: csplan.v1.PlanSegmentResult.verdict:type_name -> csplan.v1.Verdict
+	26, // 62: csplan.v1.PlanSegmentResult.months:type_name -> csplan.v1.PlanMonth
+	23, // 63: csplan.v1.PlanSegmentResult.capacity:type_name -> csplan.v1.PlanSegmentCapacity
+	24, // 64: csplan.v1.PlanSegmentResult.guardrails:type_name -> csplan.v1.PlanGuardrail
+	53, // 65: csplan.v1.PlanSegmentResult.triggers:type_name -> csplan.v1.Trigger
+	54, // 66: csplan.v1.PlanSegmentResult.coverage:type_name -> csplan.v1.SegmentCoverage
+	55, // 67: csplan.v1.PlanSegmentCapacity.breakdown:type_name -> csplan.v1.HoursBreakdown
+	56, // 68: csplan.v1.PlanGuardrail.factor:type_name -> csplan.v1.Factor
+	57, // 69: csplan.v1.PlanGuardrail.status:type_name -> csplan.v1.LoadStatus
+	1,  // 70: csplan.v1.PlanRequisition.kind:type_name -> csplan.v1.RequisitionKind
+	58, // 71: csplan.v1.PlanRequisition.status:type_name -> csplan.v1.TriggerStatus
+	29, // 72: csplan.v1.PlanBookResult.segments:type_name -> csplan.v1.PlanBookSegment
+	29, // 73: csplan.v1.PlanBookResult.unassigned:type_name -> csplan.v1.PlanBookSegment
+	59, // 74: csplan.v1.PlanBookResult.suggestion:type_name -> csplan.v1.SuggestSegmentsResponse
+	29, // 75: csplan.v1.PlanBookResult.excluded:type_name -> csplan.v1.PlanBookSegment
+	60, // 76: csplan.v1.PlanBookSegment.stage_counts:type_name -> csplan.v1.StageCount
+	61, // 77: csplan.v1.PlanCoverage.options:type_name -> csplan.v1.CoverageOption
+	62, // 78: csplan.v1.PlanHiringResult.cost:type_name -> csplan.v1.EstimateHireCostResponse
+	32, // 79: csplan.v1.PlanHiringResult.tech_touch:type_name -> csplan.v1.PlanTechTouchResult
+	63, // 80: csplan.v1.PlanFinding.severity:type_name -> csplan.v1.Severity
+	64, // 81: csplan.v1.PlanMatch.AttributesEntry.value:type_name -> csplan.v1.AttributeValues
+	12, // 82: csplan.v1.PlanningService.RunPlan:input_type -> csplan.v1.RunPlanRequest
+	14, // 83: csplan.v1.PlanningService.StreamRunPlan:input_type -> csplan.v1.StreamRunPlanRequest
+	16, // 84: csplan.v1.PlanningService.ComparePlans:input_type -> csplan.v1.ComparePlansRequest
+	13, // 85: csplan.v1.PlanningService.RunPlan:output_type -> csplan.v1.RunPlanResponse
+	15, // 86: csplan.v1.PlanningService.StreamRunPlan:output_type -> csplan.v1.StreamRunPlanResponse
+	17, // 87: csplan.v1.PlanningService.ComparePlans:output_type -> csplan.v1.ComparePlansResponse
+	85, // [85:88] is the sub-list for method output_type
+	82, // [82:85] is the sub-list for method input_type
+	82, // [82:82] is the sub-list for extension type_name
+	82, // [82:82] is the sub-list for extension extendee
+	0,  // [0:82] is the sub-list for field type_name
 }
 
 func init() { file_csplan_v1_planning_service_proto_init() }
@@ -3874,6 +3952,7 @@ func file_csplan_v1_planning_service_proto_init() {
 	if File_csplan_v1_planning_service_proto != nil {
 		return
 	}
+	file_csplan_v1_book_service_proto_init()
 	file_csplan_v1_capacity_service_proto_init()
 	file_csplan_v1_common_proto_init()
 	file_csplan_v1_hiring_service_proto_init()
