@@ -1,6 +1,7 @@
 package capacity
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -33,6 +34,11 @@ type BookSettings struct {
 	StartMonth string
 	// HorizonMonths is the number of months (0: DefaultBookHorizonMonths).
 	HorizonMonths int32
+	// Customers leaves prospects and trials out, as the segmenter does.
+	Customers Customers
+	// HorizonLimit bounds HorizonMonths (0: MaxBookHorizonMonths); a
+	// plan's bridge sets its own.
+	HorizonLimit int32
 	// Start and Horizon are the window as resolved by NewBookAnalyzer.
 	Start   Month
 	Horizon int
@@ -47,14 +53,19 @@ type BookAnalyzer struct {
 	available float64
 	csms      []*csmRow
 	byID      map[string]int
-	segHours  [][]float64
-	segCount  []int64
-	renewals  []RenewalMonth
-	unowned   []float64
-	unownedN  int64
-	noDates   int64
-	scratch   []float64
-	assumed   []Assumption
+	// Per segment and month: the hours but for evenly spread one-time
+	// touchpoints (segRaw), and those touchpoints' hours of the accounts
+	// active that month (segEvenOneTime), which a share a month smooths.
+	segRaw         [][]float64
+	segEvenOneTime [][]float64
+	segShare       []float64 // the share of a one-time hour a month: 1 / lifetime
+	segCount       []int64
+	renewals       []RenewalMonth
+	unowned        []float64
+	unownedN       int64
+	noDates        int64
+	scratch        []float64
+	assumed        []Assumption
 }
 
 type csmRow struct {
@@ -63,6 +74,17 @@ type csmRow struct {
 	accounts int64
 	arr      float64
 	hours    []float64
+	// top holds, per month, the accounts that take the most hours.
+	top [][peakAccounts]AccountHoursInMonth
+}
+
+// peakAccounts is how many accounts a CSM's peak names.
+const peakAccounts = 3
+
+// AccountHoursInMonth is one account's hours in a month.
+type AccountHoursInMonth struct {
+	AccountID string
+	Hours     float64
 }
 
 // RenewalMonth is one month of the renewal calendar.
@@ -81,8 +103,8 @@ func NewBookAnalyzer(s BookSettings, now Month) (*BookAnalyzer, error) {
 	case s.HorizonMonths == 0:
 		s.Horizon = DefaultBookHorizonMonths
 		as.add("horizon_months", strconv.Itoa(DefaultBookHorizonMonths), forecastSourceAssumption)
-	case s.HorizonMonths < 1 || s.HorizonMonths > MaxBookHorizonMonths:
-		v.add("horizon_months", "must be 1 to %d months, got %d", MaxBookHorizonMonths, s.HorizonMonths)
+	case s.HorizonMonths < 1 || s.HorizonMonths > cmp.Or(s.HorizonLimit, MaxBookHorizonMonths):
+		v.add("horizon_months", "must be 1 to %d months, got %d", cmp.Or(s.HorizonLimit, MaxBookHorizonMonths), s.HorizonMonths)
 	default:
 		s.Horizon = int(s.HorizonMonths)
 	}
@@ -142,12 +164,18 @@ func NewBookAnalyzer(s BookSettings, now Month) (*BookAnalyzer, error) {
 		return nil, v.err()
 	}
 	n := s.Horizon
-	for i := range b.csms {
-		b.csms[i].hours = make([]float64, n)
+	for _, r := range b.csms {
+		r.hours, r.top = make([]float64, n), make([][peakAccounts]AccountHoursInMonth, n)
 	}
-	b.segHours = make([][]float64, len(s.Segments))
-	for i := range b.segHours {
-		b.segHours[i] = make([]float64, n)
+	b.segRaw, b.segEvenOneTime = make([][]float64, len(s.Segments)), make([][]float64, len(s.Segments))
+	b.segShare = make([]float64, len(s.Segments))
+	for i, r := range s.Segments {
+		b.segRaw[i], b.segEvenOneTime[i] = make([]float64, n), make([]float64, n)
+		lifetime := DefaultCustomerLifetimeMonths
+		if l := r.CustomerLifetimeMonths; l != nil {
+			lifetime = *l
+		}
+		b.segShare[i] = 1 / lifetime
 	}
 	b.segCount = make([]int64, len(s.Segments))
 	b.renewals = make([]RenewalMonth, n)
@@ -160,8 +188,12 @@ func NewBookAnalyzer(s BookSettings, now Month) (*BookAnalyzer, error) {
 
 func (b *BookAnalyzer) has(id string) bool { _, ok := b.byID[id]; return ok }
 
-// Add reads one account, which ValidateAccount has passed.
+// Add reads one account, which ValidateAccount has passed. An account
+// whose stage is not a customer's (settings' Customers) is left out.
 func (b *BookAnalyzer) Add(a *Account) {
+	if !b.s.Customers.customer(a.Stage) {
+		return
+	}
 	cal := AccountCalendar{Term: DefaultContractTermMonths}
 	if a.ContractTermMonths != nil {
 		cal.Term = *a.ContractTermMonths
@@ -181,19 +213,24 @@ func (b *BookAnalyzer) Add(a *Account) {
 	switch {
 	case a.MonthlyHours != nil:
 		EvenHours(cal, b.s.Start, *a.MonthlyHours, hours)
-	case segment >= 0 && b.s.Segments[segment].Playbook != nil:
-		pb := *b.s.Segments[segment].Playbook
-		lifetime := DefaultCustomerLifetimeMonths
-		if l := b.s.Segments[segment].CustomerLifetimeMonths; l != nil {
-			lifetime = *l
+		if segment >= 0 {
+			addTo(b.segRaw[segment], hours)
 		}
-		if AccountHours(pb, cal, 1/lifetime, b.s.Start, hours) || cal.Start == nil && cal.Renewal == nil {
+	case segment >= 0 && b.s.Segments[segment].Playbook != nil:
+		evenOneTime, missing := AccountHours(*b.s.Segments[segment].Playbook, cal, b.s.Start, hours)
+		if missing || cal.Start == nil && cal.Renewal == nil {
 			b.noDates++
 		}
+		addTo(b.segRaw[segment], hours)
+		if evenOneTime != 0 {
+			EvenHours(cal, b.s.Start, evenOneTime, b.segEvenOneTime[segment])
+			EvenHours(cal, b.s.Start, evenOneTime*b.segShare[segment], hours)
+		}
+	case segment >= 0:
+		// A segment sized without a playbook has no hours to place.
 	}
 	if segment >= 0 {
 		b.segCount[segment]++
-		addTo(b.segHours[segment], hours)
 	}
 	b.renewalsOf(a, cal)
 	owner := strings.TrimSpace(a.Owner)
@@ -206,12 +243,35 @@ func (b *BookAnalyzer) Add(a *Account) {
 	if !ok {
 		i = len(b.csms)
 		b.byID[owner] = i
-		b.csms = append(b.csms, &csmRow{csm: BookCSM{ID: owner}, hours: make([]float64, b.s.Horizon)})
+		b.csms = append(b.csms, &csmRow{csm: BookCSM{ID: owner}, hours: make([]float64, b.s.Horizon), top: make([][peakAccounts]AccountHoursInMonth, b.s.Horizon)})
 	}
 	r := b.csms[i]
 	r.accounts++
 	r.arr += a.ARR
 	addTo(r.hours, hours)
+	r.rank(a.ID, hours)
+}
+
+// rank keeps, for each month, the accounts with the most hours: ties go
+// to the smaller id, so that the order accounts come in changes nothing.
+func (r *csmRow) rank(id string, hours []float64) {
+	kept := ""
+	for m, h := range hours {
+		top := &r.top[m]
+		last := &top[peakAccounts-1]
+		if h <= 0 || !(h > last.Hours || h == last.Hours && last.AccountID != "" && id < last.AccountID) {
+			continue
+		}
+		if kept == "" {
+			kept = strings.Clone(id) // the caller reuses the account's strings
+		}
+		k := peakAccounts - 1
+		for k > 0 && (h > top[k-1].Hours || h == top[k-1].Hours && kept < top[k-1].AccountID) {
+			top[k] = top[k-1]
+			k--
+		}
+		top[k] = AccountHoursInMonth{AccountID: kept, Hours: h}
+	}
 }
 
 // renewalsOf counts the account's renewals in the window's months.
@@ -229,89 +289,6 @@ func addTo(dst, src []float64) {
 	for i, x := range src {
 		dst[i] += x
 	}
-}
-
-// BookCSMResult is one CSM's months.
-type BookCSMResult struct {
-	CSM                BookCSM
-	Known              bool // in the settings, not only an owner of the book
-	Accounts           int64
-	ARR                float64
-	CapacityHours      float64
-	Hours, Utilization []float64
-	PeakMonth          Month
-	PeakUtilization    float64
-	MonthsOverCapacity int
-}
-
-// BookSegmentResult is one segment's months.
-type BookSegmentResult struct {
-	Name             string
-	Accounts         int64
-	Hours, CSMFTE    []float64
-	PeakMonth        Month
-	PeakCSMFTE, Mean float64
-}
-
-// BookAnalysis is the book month by month.
-type BookAnalysis struct {
-	Months                    []Month
-	AvailableHoursPerCSMMonth float64
-	CSMs                      []BookCSMResult
-	Segments                  []BookSegmentResult
-	Renewals                  []RenewalMonth
-	UnownedAccounts           int64
-	UnownedHours              []float64
-	UnknownOwners             []string
-	AccountsWithoutDates      int64
-	Assumptions               []Assumption
-}
-
-// Result is the analysis of what was added; peaks tie to the earliest month.
-func (b *BookAnalyzer) Result() BookAnalysis {
-	n := b.s.Horizon
-	out := BookAnalysis{AvailableHoursPerCSMMonth: b.available, Renewals: append([]RenewalMonth(nil), b.renewals...),
-		UnownedAccounts: b.unownedN, UnownedHours: append([]float64(nil), b.unowned...), AccountsWithoutDates: b.noDates,
-		Assumptions: append([]Assumption(nil), b.assumed...)}
-	for i := range n {
-		out.Months = append(out.Months, b.s.Start.Add(i))
-	}
-	for _, r := range b.csms {
-		capacity := b.available
-		if sh := r.csm.CapacityShare; sh != nil {
-			capacity *= *sh
-		}
-		if h := r.csm.CapacityHours; h != nil {
-			capacity = *h
-		}
-		res := BookCSMResult{CSM: r.csm, Known: r.known, Accounts: r.accounts, ARR: r.arr, CapacityHours: capacity,
-			Hours: append([]float64(nil), r.hours...), Utilization: make([]float64, n), PeakMonth: b.s.Start}
-		for i, h := range r.hours {
-			res.Utilization[i] = ratio(h, capacity)
-			if above(res.Utilization[i], res.PeakUtilization) {
-				res.PeakUtilization, res.PeakMonth = res.Utilization[i], b.s.Start.Add(i)
-			}
-			if above(h, capacity) {
-				res.MonthsOverCapacity++
-			}
-		}
-		if !r.known {
-			out.UnknownOwners = append(out.UnknownOwners, r.csm.ID)
-		}
-		out.CSMs = append(out.CSMs, res)
-	}
-	for i, s := range b.s.Segments {
-		res := BookSegmentResult{Name: s.Name, Accounts: b.segCount[i], Hours: append([]float64(nil), b.segHours[i]...), CSMFTE: make([]float64, n), PeakMonth: b.s.Start}
-		for m, h := range b.segHours[i] {
-			res.CSMFTE[m] = ratio(h, b.available)
-			res.Mean += res.CSMFTE[m] / float64(n)
-			if above(res.CSMFTE[m], res.PeakCSMFTE) {
-				res.PeakCSMFTE, res.PeakMonth = res.CSMFTE[m], b.s.Start.Add(m)
-			}
-		}
-		out.Segments = append(out.Segments, res)
-	}
-	return out
 }
 
 func segmentNames(rules []SegmentRule) string {

@@ -1,10 +1,13 @@
 package capacity
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func f64p(x float64) *float64 { return &x }
@@ -42,6 +45,9 @@ func TestBookAnalyzerByHand(t *testing.T) {
 		byID[c.CSM.ID] = c
 	}
 	a, bb, z := byID["A"], byID["B"], byID["Z"]
+	if diff := cmp.Diff([]AccountHoursInMonth{{AccountID: "1", Hours: 5}}, a.PeakAccounts); diff != "" {
+		t.Errorf("A's peak accounts (-want +got):\n%s", diff)
+	}
 	if a.Hours[4] != 5 || a.PeakMonth.String() != "2027-05" || math.Abs(a.PeakUtilization-5/available) > 1e-9 || a.MonthsOverCapacity != 0 {
 		t.Errorf("A: %+v", a)
 	}
@@ -95,7 +101,7 @@ func TestBookAnalyzerInvariants(t *testing.T) {
 		r := rand.New(rand.NewPCG(uint64(seed), 7))
 		var book []Account
 		for i := range 40 {
-			a := Account{ID: string(rune('a' + i%26)), ARR: float64(r.IntN(3000)), Owner: owners[r.IntN(len(owners))],
+			a := Account{ID: fmt.Sprintf("acc-%02d", i), ARR: float64(r.IntN(3000)), Owner: owners[r.IntN(len(owners))],
 				StartDate: dates[r.IntN(len(dates))], RenewalDate: dates[r.IntN(len(dates))]}
 			if r.IntN(4) == 0 {
 				a.ContractTermMonths = i32p(int32(1 + r.IntN(24)))
@@ -118,7 +124,10 @@ func TestBookAnalyzerInvariants(t *testing.T) {
 			results[k] = b.Result()
 		}
 		res := results[0]
-		for m := range settings.Horizon {
+		if len(res.Months) != 18 {
+			t.Fatalf("%d months, want 18", len(res.Months))
+		}
+		for m := range res.Months {
 			var csms, segs float64
 			for _, c := range res.CSMs {
 				csms += c.Hours[m]
@@ -131,6 +140,21 @@ func TestBookAnalyzerInvariants(t *testing.T) {
 			}
 		}
 		other := results[1]
+		byID := map[string]BookCSMResult{}
+		for _, c := range other.CSMs {
+			byID[c.CSM.ID] = c
+		}
+		for _, c := range res.CSMs {
+			o := byID[c.CSM.ID]
+			if diff := cmp.Diff(c.PeakAccounts, o.PeakAccounts); diff != "" || c.PeakMonth != o.PeakMonth || c.MonthsOverCapacity != o.MonthsOverCapacity {
+				t.Fatalf("seed %d: the order of the accounts changed %s's peak (-one +other):\n%s", seed, c.CSM.ID, diff)
+			}
+			for k, d := range c.PeakAccounts {
+				if k > 0 && d.Hours > c.PeakAccounts[k-1].Hours {
+					t.Fatalf("seed %d: %s's peak accounts are not most first: %v", seed, c.CSM.ID, c.PeakAccounts)
+				}
+			}
+		}
 		for i := range res.Segments {
 			for m := range res.Segments[i].Hours {
 				if math.Abs(res.Segments[i].Hours[m]-other.Segments[i].Hours[m]) > 1e-6 {

@@ -60,24 +60,28 @@ func EvenHours(acc AccountCalendar, first Month, h float64, hours []float64) {
 }
 
 // AccountHours adds to hours[i] the hours one account needs in month
-// first+i under playbook pb, by the calendar model. oneTimeShare is the
-// share of a one-time hour an account carries each month in the flat model
-// (HoursPerAccount's smoothing), for the one-time touchpoints spread evenly.
-// An account counts from its start month (from the first month without
-// one). It reports whether a touchpoint's anchor needed a date the account
-// does not have, and so fell back to the flat model.
-func AccountHours(pb Playbook, acc AccountCalendar, oneTimeShare float64, first Month, hours []float64) (missingDate bool) {
+// first+i under playbook pb, by the calendar model, but for the one-time
+// touchpoints spread evenly (EVEN ones, and START ones of an account
+// without a start date): their hours are returned as evenOneTime, which
+// the flat model's smoothing (a share of a one-time hour each month,
+// HoursPerAccount's rule) turns into monthly hours. An account counts
+// from its start month (from the first month without one). missingDate
+// reports whether a touchpoint's anchor needed a date the account does
+// not have, and so fell back to the flat model.
+func AccountHours(pb Playbook, acc AccountCalendar, first Month, hours []float64) (evenOneTime float64, missingDate bool) {
 	term := int(acc.Term)
 	if term <= 0 {
 		term = DefaultContractTermMonths
 	}
 	from := acc.from(first)
 	active := func(i int) bool { return i >= from && i >= 0 && i < len(hours) }
-	even := func(h float64) { EvenHours(acc, first, h, hours) }
+	var even float64 // hours every active month
 	for _, t := range pb.Touchpoints {
 		switch {
 		case t.Anchor == AnchorStart && acc.Start != nil:
-			startTouchpoint(t, from, active, hours, even, oneTimeShare)
+			if h, ok := startTouchpoint(t, from, active, hours); !ok {
+				even += h
+			}
 		case t.Anchor == AnchorRenewal && acc.Renewal != nil:
 			renewalTouchpoint(t, acc, term, first, active, hours)
 		default:
@@ -86,23 +90,28 @@ func AccountHours(pb Playbook, acc AccountCalendar, oneTimeShare float64, first 
 			}
 			switch {
 			case t.Anchor == AnchorRenewal:
-				even(t.Hours * 12 / float64(term) / 12)
+				even += t.Hours * 12 / float64(term) / 12
 			case t.oneTime():
-				even(t.Hours * oneTimeShare)
+				evenOneTime += t.Hours
 			default:
-				even(t.Hours * perYear(t) / 12)
+				even += t.Hours * perYear(t) / 12
 			}
 		}
 	}
 	for _, in := range pb.Inbound {
-		even(in.PerAccountPerMonth * in.Hours)
+		even += in.PerAccountPerMonth * in.Hours
 	}
-	return missingDate
+	if even != 0 {
+		EvenHours(acc, first, even, hours)
+	}
+	return evenOneTime, missingDate
 }
 
 // startTouchpoint places a START touchpoint of an account that started in
-// window month from (negative: before the window).
-func startTouchpoint(t Touchpoint, from int, active func(int) bool, hours []float64, even func(float64), oneTimeShare float64) {
+// window month from (negative: before the window). A cadence the calendar
+// does not place (weekly, biweekly, an explicit per_year) is returned as
+// hours a month to spread evenly, with ok false.
+func startTouchpoint(t Touchpoint, from int, active func(int) bool, hours []float64) (evenHours float64, ok bool) {
 	if t.oneTime() {
 		spread := 1
 		if t.SpreadMonths != nil {
@@ -113,7 +122,7 @@ func startTouchpoint(t Touchpoint, from int, active func(int) bool, hours []floa
 				hours[i] += t.Hours / float64(spread)
 			}
 		}
-		return
+		return 0, true
 	}
 	interval := 0
 	if t.PerYear == nil {
@@ -129,14 +138,14 @@ func startTouchpoint(t Touchpoint, from int, active func(int) bool, hours []floa
 		}
 	}
 	if interval == 0 {
-		even(t.Hours * perYear(t) / 12) // weekly, biweekly and per_year stay even
-		return
+		return t.Hours * perYear(t) / 12, false // weekly, biweekly and per_year stay even
 	}
 	for i := from + interval; i < len(hours); i += interval {
 		if active(i) {
 			hours[i] += t.Hours
 		}
 	}
+	return 0, true
 }
 
 // renewalTouchpoint places a RENEWAL touchpoint months_before each

@@ -160,12 +160,16 @@ func bookAnalysisToProto(r capacity.BookAnalysis) *csplanv1.BookAnalysis {
 		Assumptions:               assumptionsToProto(r.Assumptions),
 	}
 	for _, c := range r.CSMs {
+		var peak []*csplanv1.BookAccountHours
+		for _, d := range c.PeakAccounts {
+			peak = append(peak, &csplanv1.BookAccountHours{AccountId: d.AccountID, Hours: d.Hours})
+		}
 		out.Csms = append(out.Csms, &csplanv1.BookCsmLoad{
 			Id: c.CSM.ID, Name: c.CSM.Name, Segment: c.CSM.Segment,
 			Accounts: int32(c.Accounts), Arr: c.ARR, CapacityHours: c.CapacityHours,
 			Hours: c.Hours, Utilization: c.Utilization,
 			PeakMonth: c.PeakMonth.String(), PeakUtilization: c.PeakUtilization,
-			MonthsOverCapacity: int32(c.MonthsOverCapacity),
+			MonthsOverCapacity: int32(c.MonthsOverCapacity), PeakAccounts: peak,
 		})
 	}
 	for _, g := range r.Segments {

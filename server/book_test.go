@@ -119,6 +119,9 @@ func TestAnalyzeBookByHand(t *testing.T) {
 	if csms[0].GetName() != "Ana" || csms[0].GetPeakMonth() != "2027-05" || !near(csms[0].GetPeakUtilization(), 5/available) || csms[0].GetAccounts() != 1 || csms[0].GetArr() != 100 {
 		t.Errorf("A: %v", csms[0])
 	}
+	if p := csms[0].GetPeakAccounts(); len(p) != 1 || p[0].GetAccountId() != "1" || p[0].GetHours() != 5 {
+		t.Errorf("A's peak accounts %v, want account 1 with 5 hours", p)
+	}
 	if !near(csms[1].GetCapacityHours(), available/2) || !near(csms[1].GetUtilization()[0], 10/(available/2)) {
 		t.Errorf("B (half time, 10 hours a month): %v", csms[1])
 	}
