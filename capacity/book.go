@@ -60,6 +60,7 @@ type BookAnalyzer struct {
 	segEvenOneTime [][]float64
 	segShare       []float64 // the share of a one-time hour a month: 1 / lifetime
 	segCount       []int64
+	segDated       []int64
 	renewals       []RenewalMonth
 	unowned        []float64
 	unownedN       int64
@@ -177,7 +178,7 @@ func NewBookAnalyzer(s BookSettings, now Month) (*BookAnalyzer, error) {
 		}
 		b.segShare[i] = 1 / lifetime
 	}
-	b.segCount = make([]int64, len(s.Segments))
+	b.segCount, b.segDated = make([]int64, len(s.Segments)), make([]int64, len(s.Segments))
 	b.renewals = make([]RenewalMonth, n)
 	for i := range b.renewals {
 		b.renewals[i].Month = s.Start.Add(i)
@@ -231,6 +232,9 @@ func (b *BookAnalyzer) Add(a *Account) {
 	}
 	if segment >= 0 {
 		b.segCount[segment]++
+		if cal.Start != nil || cal.Renewal != nil {
+			b.segDated[segment]++
+		}
 	}
 	b.renewalsOf(a, cal)
 	owner := strings.TrimSpace(a.Owner)

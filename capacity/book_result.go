@@ -17,8 +17,10 @@ type BookCSMResult struct {
 
 // BookSegmentResult is one segment's months.
 type BookSegmentResult struct {
-	Name          string
-	Accounts      int64
+	Name     string
+	Accounts int64
+	// DatedAccounts have a start or a renewal date.
+	DatedAccounts int64
 	Hours, CSMFTE []float64
 	// RawHours and EvenOneTimeHours are Hours before the smoothing of
 	// evenly spread one-time touchpoints: Hours = RawHours +
@@ -82,7 +84,7 @@ func (b *BookAnalyzer) Result() BookAnalysis {
 		out.CSMs = append(out.CSMs, res)
 	}
 	for i, s := range b.s.Segments {
-		res := BookSegmentResult{Name: s.Name, Accounts: b.segCount[i], Hours: make([]float64, n), CSMFTE: make([]float64, n), PeakMonth: b.s.Start,
+		res := BookSegmentResult{Name: s.Name, Accounts: b.segCount[i], DatedAccounts: b.segDated[i], Hours: make([]float64, n), CSMFTE: make([]float64, n), PeakMonth: b.s.Start,
 			RawHours: append([]float64(nil), b.segRaw[i]...), EvenOneTimeHours: append([]float64(nil), b.segEvenOneTime[i]...)}
 		for m := range res.Hours {
 			h := b.segRaw[i][m] + b.segEvenOneTime[i][m]*b.segShare[i]

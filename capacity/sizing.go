@@ -35,6 +35,9 @@ type SizingInput struct {
 type Sizing struct {
 	Basis    SizingBasis
 	Capacity []float64
+	// Benchmark is the touch model's capacity, min(ideal max, accounts(0)
+	// x ARR ceiling / ARR(0)): MOST_CONSTRAINED caps every capacity by it.
+	Benchmark float64
 }
 
 // SizeSegment chooses the segment's basis and capacity. Under
@@ -84,7 +87,7 @@ func SizeSegment(in SizingInput) (Sizing, error) {
 	if in.ARR0 > 0 && in.ARRCeiling > 0 {
 		benchmark = min(benchmark, in.Accounts[0]*in.ARRCeiling/in.ARR0)
 	}
-	out := Sizing{Capacity: make([]float64, len(in.Accounts))}
+	out := Sizing{Capacity: make([]float64, len(in.Accounts)), Benchmark: benchmark}
 	for t, accounts := range in.Accounts {
 		var c float64
 		switch {

@@ -33,6 +33,8 @@ type Plan struct {
 	// Customers are the book's customer stages (book.customer_stages or
 	// book.exclude_stages): other accounts are left out of the plan.
 	Customers capacity.Customers
+	// CSMs are the team by name (book.csms), for the per-CSM calendar.
+	CSMs []capacity.BookCSM
 }
 
 // Segment is one segment of the plan.
@@ -117,6 +119,9 @@ type Book struct {
 	Segmented *capacity.SegmentationResult
 	// Tiers is the revenue tiers of the book, when the plan asks.
 	Tiers *capacity.TierSuggestion
+	// Calendar is the book month by month, months 0 to the horizon
+	// (CalendarSettings), when the accounts were read.
+	Calendar *capacity.BookAnalysis
 }
 
 // Rules are the plan's segments as segmentation rules, in plan order, for

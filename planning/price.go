@@ -36,7 +36,14 @@ func (r *run) price() {
 	for _, s := range r.segs {
 		out := &SegmentResult{Name: s.spec.Name, TouchModel: s.touch, Complexity: s.cx, Basis: s.sizing.Basis,
 			Capacity: s.sizing.Capacity[0], Accounts: s.accounts, ARR: s.arr, CSMsToday: s.spec.CSMs,
-			CSMFTENow: s.acc[0] / s.sizing.Capacity[0], CSMsNeededNow: s.needed(0), CSMsNeededIn12Months: s.needed(r.m12)}
+			CSMFTENow: s.acc[0] / s.sizing.Capacity[0], CSMsNeededNow: s.needed(0), CSMsNeededIn12Months: s.needed(r.m12), Calendar: s.calendar}
+		peak := 0
+		for t := range r.n {
+			if s.needed(t) > s.needed(peak) {
+				peak = t
+			}
+		}
+		out.PeakMonth, out.CSMsNeededAtPeak = r.month(peak), s.needed(peak)
 		for _, u := range s.bridge.UnmetMonths {
 			out.UnmetMonths = append(out.UnmetMonths, r.month(u))
 		}
@@ -191,6 +198,14 @@ func (r *run) summarize() error {
 	if len(r.r.Requisitions) > 0 {
 		s.FirstRequisitionMonth = r.r.Requisitions[0].OpenByMonth
 	}
+	peak := 0
+	for t, m := range r.r.Months {
+		if m.NeededCSMs > r.r.Months[peak].NeededCSMs {
+			peak = t
+		}
+	}
+	s.PeakMonth, s.CSMsNeededAtPeak = r.month(peak), r.r.Months[peak].NeededCSMs
+	r.r.Calendar = r.book.Calendar
 	m0 := r.r.Months[0]
 	s.Revenue = m0.Revenue
 	s.CostNow = 12 * r.runRate(m0.CSMCost, m0.ManagerCost, m0.OtherCost)

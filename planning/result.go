@@ -22,6 +22,8 @@ type Result struct {
 	Hiring          HiringResult
 	Findings        []Finding
 	Assumptions     []capacity.Assumption
+	// Calendar is the book month by month (Book.Calendar), when read.
+	Calendar *capacity.BookAnalysis
 }
 
 // Summary is what a leader acts on.
@@ -39,6 +41,11 @@ type Summary struct {
 	// CostNow and CostNeeded are annual run-rate costs in scope.
 	CostNow, CostNeeded float64
 	Revenue             float64
+	// PeakMonth is the month of the highest company need (the sum of the
+	// segments' needs; the earliest on a tie), and CSMsNeededAtPeak that
+	// need.
+	PeakMonth        string
+	CSMsNeededAtPeak int32
 }
 
 // SegmentResult is one segment of the plan.
@@ -63,6 +70,13 @@ type SegmentResult struct {
 	Guardrails []Guardrail
 	Triggers   []capacity.Trigger
 	Coverage   capacity.SegmentCoverage
+	// Calendar says the need is sized month by month from the hours the
+	// book's dates place in each month.
+	Calendar bool
+	// PeakMonth is the month of the highest need (the earliest on a tie),
+	// and CSMsNeededAtPeak that need.
+	PeakMonth        string
+	CSMsNeededAtPeak int32
 }
 
 // SegmentHours is a playbook segment's hours.

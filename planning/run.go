@@ -13,6 +13,7 @@ import (
 // Defaults of a plan that its file does not set.
 const (
 	DefaultHorizonMonths    = 12
+	maxHorizonMonths        = 120
 	DefaultCurrency         = "USD"
 	reviewShareOfCapacity   = 0.9
 	criticalShareOfCapacity = 1.5
@@ -60,6 +61,7 @@ type seg struct {
 	churn, expansion, newAccounts, newARR float64
 	acc, arrs                             []float64
 	sizing                                capacity.Sizing
+	calendar                              bool // sized from the book's dates
 	hireAt                                []float64
 	planned                               []int
 	bridge                                capacity.Bridge
@@ -281,6 +283,11 @@ func (r *run) size() error {
 			continue
 		}
 		s.sizing = sz
+		if hours, ok := r.calendarHours(i, s); ok {
+			s.calendar = true
+			r.calendarCapacity(s, hours)
+			r.assume(prefix+"need", "calendar", "the hours the book's start and renewal dates place in each month, over one CSM's available hours")
+		}
 		s.hireAt = sz.Capacity
 		if h := s.spec.Thresholds.HireAccountsPerCSM; h != nil {
 			s.hireAt = make([]float64, r.n)

@@ -112,8 +112,8 @@ func validate(p Plan, withAccounts bool, start capacity.Month) error {
 			c.fail("start_month", "%s", err)
 		}
 	}
-	if p.HorizonMonths < 0 || p.HorizonMonths > 120 {
-		c.fail("horizon_months", "must be between 1 and 120 months, got %d", p.HorizonMonths)
+	if p.HorizonMonths < 0 || p.HorizonMonths > maxHorizonMonths {
+		c.fail("horizon_months", "must be between 1 and %d months, got %d", maxHorizonMonths, p.HorizonMonths)
 	}
 	c.segments(p, withAccounts, start)
 	if !withAccounts && (len(p.Customers.Stages) > 0 || len(p.Customers.Exclude) > 0) {

@@ -136,8 +136,14 @@ func bookSettingsFromProto(s *csplanv1.BookSettings) capacity.BookSettings {
 		StartMonth:    s.GetStartMonth(),
 		HorizonMonths: s.GetHorizonMonths(),
 	}
-	for _, c := range s.GetCsms() {
-		out.CSMs = append(out.CSMs, capacity.BookCSM{
+	out.CSMs = bookCSMsFromProto(s.GetCsms())
+	return out
+}
+
+func bookCSMsFromProto(cs []*csplanv1.BookCsm) []capacity.BookCSM {
+	var out []capacity.BookCSM
+	for _, c := range cs {
+		out = append(out, capacity.BookCSM{
 			ID: c.GetId(), Name: c.GetName(), Segment: c.GetSegment(),
 			CapacityShare: c.CapacityShare, CapacityHours: c.CapacityHours,
 		})

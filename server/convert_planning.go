@@ -22,6 +22,7 @@ func planFromProto(p *csplanv1.Plan) planning.Plan {
 		SuggestTiers:  p.GetSegmentation().GetSuggestTiers(),
 		Policy:        capacity.SizingPolicy(p.GetSizingPolicy()),
 		Customers:     capacity.Customers{Stages: p.GetBook().GetCustomerStages(), Exclude: p.GetBook().GetExcludeStages()},
+		CSMs:          bookCSMsFromProto(p.GetBook().GetCsms()),
 	}
 	for _, s := range p.GetSegments() {
 		out.Segments = append(out.Segments, planSegmentFromProto(s))
@@ -116,6 +117,7 @@ func planResultToProto(r planning.Result) *csplanv1.PlanResult {
 			CostShareNow: s.CostShareNow, CostShareNeeded: s.CostShareNeeded, BandNow: csplanv1.CostBand(s.BandNow),
 			BandNeeded: csplanv1.CostBand(s.BandNeeded), MinCostShare: s.MinCostShare, MaxCostShare: s.MaxCostShare,
 			CostNow: s.CostNow, CostNeeded: s.CostNeeded, Revenue: s.Revenue,
+			PeakMonth: s.PeakMonth, CsmsNeededAtPeak: s.CSMsNeededAtPeak,
 		},
 		Months:           planMonthsToProto(r.Months),
 		CostByQuarter:    periodsToProto(r.CostByQuarter),
@@ -124,6 +126,9 @@ func planResultToProto(r planning.Result) *csplanv1.PlanResult {
 		Coverage:         &csplanv1.PlanCoverage{Options: coverageOptionsToProto(r.CoverageOptions)},
 		Hiring:           hiringResultToProto(r.Hiring),
 		Assumptions:      assumptionsToProto(r.Assumptions),
+	}
+	if c := r.Calendar; c != nil {
+		out.Calendar = bookAnalysisToProto(*c)
 	}
 	for _, sg := range r.Segments {
 		out.Segments = append(out.Segments, planSegmentToProto(sg))
@@ -147,6 +152,7 @@ func planSegmentToProto(s planning.SegmentResult) *csplanv1.PlanSegmentResult {
 		SizingBasis: csplanv1.SizingBasis(s.Basis), CapacityAccountsPerCsm: s.Capacity, Accounts: s.Accounts, Arr: s.ARR,
 		CsmsToday: s.CSMsToday, CsmFteNow: s.CSMFTENow, CsmsNeededNow: s.CSMsNeededNow, CsmsNeededIn12Months: s.CSMsNeededIn12Months,
 		Verdict: csplanv1.Verdict(s.Verdict), UnmetMonths: s.UnmetMonths, Months: planMonthsToProto(s.Months),
+		Calendar: s.Calendar, PeakMonth: s.PeakMonth, CsmsNeededAtPeak: s.CSMsNeededAtPeak,
 		Coverage: &csplanv1.SegmentCoverage{Name: s.Coverage.Name, AccountsPerCsm: s.Coverage.AccountsPerCSM, CsmFte: s.Coverage.CSMFTE,
 			CsmHeadcount: s.Coverage.CSMHeadcount, Cost: s.Coverage.Cost, CostShare: s.Coverage.CostShare},
 	}

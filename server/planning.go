@@ -177,6 +177,8 @@ func (s *planningService) StreamRunPlan(stream csplanv1.PlanningService_StreamRu
 type planBook struct {
 	seg   *capacity.Segmenter
 	tiers *capacity.TierSuggester
+	// cal reads the book's calendar: per segment and CSM, month by month.
+	cal *capacity.BookAnalyzer
 }
 
 func (b *planBook) add(a *capacity.Account) {
@@ -185,6 +187,9 @@ func (b *planBook) add(a *capacity.Account) {
 	if b.seg.Add(a) != capacity.ExcludedIndex && b.tiers != nil {
 		// ValidateAccount has checked the ARR the suggester takes.
 		_ = b.tiers.Add(a.ARR)
+	}
+	if b.cal != nil {
+		b.cal.Add(a)
 	}
 }
 
@@ -210,6 +215,14 @@ func (s *planningService) begin(plan *csplanv1.Plan, withAccounts bool, prefix s
 			errs = append(errs, ruleViolations(err, prefix)...)
 		}
 		book.seg = seg
+		// The plan's checks above cover the analyzer's settings; a plan
+		// they refuse reads no calendar.
+		if len(errs) == 0 {
+			book.cal, err = capacity.NewBookAnalyzer(planning.CalendarSettings(p, planning.StartMonth(p, capacity.MonthOf(s.now()))), 0)
+			if err != nil {
+				errs = append(errs, bookCSMViolations(err, prefix)...)
+			}
+		}
 		if t := p.SuggestTiers; t >= 2 && t <= 8 {
 			book.tiers, err = capacity.NewTierSuggester(t, prefix+"segmentation.suggest_tiers")
 			if err != nil {
@@ -232,6 +245,10 @@ func (s *planningService) finish(p planning.Plan, book *planBook, prefix string)
 		if book.tiers != nil {
 			t := book.tiers.Result()
 			b.Tiers = &t
+		}
+		if book.cal != nil {
+			c := book.cal.Result()
+			b.Calendar = &c
 		}
 	}
 	res, err := planning.Run(p, b, capacity.MonthOf(s.now()))
@@ -279,6 +296,18 @@ func dedupe(errs []*capacity.FieldError) []*capacity.FieldError {
 		if !seen[k] {
 			seen[k] = true
 			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// bookCSMViolations names the analyzer's complaints, which with a valid
+// plan can only be about book.csms, by their place in the plan.
+func bookCSMViolations(err error, prefix string) []*capacity.FieldError {
+	out := prefixed(err, prefix)
+	for _, v := range out {
+		if strings.HasPrefix(v.Field, prefix+"csms") {
+			v.Field = prefix + "book." + strings.TrimPrefix(v.Field, prefix)
 		}
 	}
 	return out
