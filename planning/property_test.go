@@ -72,7 +72,29 @@ func TestPlanInvariants(t *testing.T) {
 		checkVerdict(t, name, res)
 		checkBackfills(t, name, p, res)
 		checkPermutation(t, name, p, res, r)
+		checkPeaks(t, name, res)
 	}
+}
+
+// checkPeaks: each peak is the highest need of its months, in the first
+// month that reaches it, and never below the need now.
+func checkPeaks(t *testing.T, name string, res Result) {
+	t.Helper()
+	check := func(who, month string, need int32, months []Month, now int32) {
+		best := months[0]
+		for _, m := range months {
+			if m.NeededCSMs > best.NeededCSMs {
+				best = m
+			}
+		}
+		if month != best.Month || need != best.NeededCSMs || need < now {
+			t.Errorf("%s: %s's peak is %d in %s, its months say %d in %s (now %d)", name, who, need, month, best.NeededCSMs, best.Month, now)
+		}
+	}
+	for _, s := range res.Segments {
+		check(s.Name, s.PeakMonth, s.CSMsNeededAtPeak, s.Months, s.CSMsNeededNow)
+	}
+	check("the company", res.Summary.PeakMonth, res.Summary.CSMsNeededAtPeak, res.Months, res.Summary.CSMsNeededNow)
 }
 
 func checkSums(t *testing.T, name string, res Result) {

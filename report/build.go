@@ -74,6 +74,29 @@ func (b *builder) title() {
 		r.GetStartMonth(), r.GetHorizonMonths(), policyText(r.GetSizingPolicy()), book, b.money(s.GetRevenue())))
 }
 
+// peaks is each segment's highest need within the horizon beside its
+// need now, and what its months follow: the book's calendar or its
+// accounts alone.
+func (b *builder) peaks() {
+	s := b.r.GetSummary()
+	b.d.P("The peak is the month of the highest need within the horizon (the earliest on a tie); the company's is the month its summed need is highest, so it need not be the sum of the segments' peaks.")
+	t := doc.NewTable("Segment", ">Need now", "Peak month", ">Need at peak", "Month by month from")
+	calendar := false
+	for _, sg := range b.r.GetSegments() {
+		from := "accounts over capacity"
+		if sg.GetCalendar() {
+			from, calendar = "the book's calendar", true
+		}
+		t.Row(sg.GetName(), count32(sg.GetCsmsNeededNow()), sg.GetPeakMonth(), count32(sg.GetCsmsNeededAtPeak()), from)
+	}
+	t.Row("Company", count32(s.GetCsmsNeededNow()), s.GetPeakMonth(), count32(s.GetCsmsNeededAtPeak()), "")
+	t.Total = true
+	b.d.Add(t)
+	if calendar {
+		b.d.P("\"The book's calendar\": the need follows the hours the accounts' start and renewal dates place in each month (onboarding, renewal prep), new accounts' own waves included, over one CSM's customer hours; the month's capacity is its accounts per CSM at those hours.")
+	}
+}
+
 func policyText(p csplanv1.SizingPolicy) string {
 	if p == csplanv1.SizingPolicy_SIZING_POLICY_MOST_CONSTRAINED {
 		return "by the most constrained factor"
@@ -91,7 +114,7 @@ func (b *builder) summary() {
 	b.d.P(v + ".")
 	b.d.List(s.GetReasons()...)
 
-	b.d.P(fmt.Sprintf("CSMs needed per segment: accounts over the segment's capacity (accounts per CSM), today and in %s. The company is the sum of its segments.",
+	b.d.P(fmt.Sprintf("CSMs needed per segment: accounts over the segment's capacity (accounts per CSM), today, in %s and at the peak (the month of the highest need within the horizon). The company is the sum of its segments; its peak is the month its summed need is highest.",
 		s.GetIn12MonthsMonth()))
 	t := doc.NewTable("Segment", "Touch", "Sized by", ">Per CSM", ">Accounts", ">ARR", ">CSMs", ">FTE now", ">Need now", ">Need "+s.GetIn12MonthsMonth())
 	for _, sg := range b.r.GetSegments() {
@@ -104,6 +127,7 @@ func (b *builder) summary() {
 		count32(s.GetCsmsNeededIn12Months()))
 	t.Total = true
 	b.d.Add(t)
+	b.peaks()
 
 	b.d.P(fmt.Sprintf("**CS cost against revenue**, the run-rate a year %s (band %s to %s):", scopeText(b.r.GetCostScope()),
 		pct(s.GetMinCostShare()), pct(s.GetMaxCostShare())))
@@ -180,8 +204,13 @@ func (b *builder) fiscal() {
 func (b *builder) segments() {
 	for _, s := range b.r.GetSegments() {
 		b.d.H(2, "Segment "+s.GetName())
-		b.d.P(fmt.Sprintf("Sized by %s: %s accounts per effective CSM, %s FTE for %s accounts today.", label(s.GetSizingBasis()),
-			num(s.GetCapacityAccountsPerCsm(), 1), num(s.GetCsmFteNow(), 2), count32(s.GetAccounts())))
+		if s.GetCalendar() {
+			b.d.P(fmt.Sprintf("Sized by %s on the book's calendar: %s accounts per effective CSM in %s, %s FTE for %s accounts today; the need peaks at %s CSMs in %s.", label(s.GetSizingBasis()),
+				num(s.GetCapacityAccountsPerCsm(), 1), b.r.GetStartMonth(), num(s.GetCsmFteNow(), 2), count32(s.GetAccounts()), count32(s.GetCsmsNeededAtPeak()), s.GetPeakMonth()))
+		} else {
+			b.d.P(fmt.Sprintf("Sized by %s: %s accounts per effective CSM, %s FTE for %s accounts today.", label(s.GetSizingBasis()),
+				num(s.GetCapacityAccountsPerCsm(), 1), num(s.GetCsmFteNow(), 2), count32(s.GetAccounts())))
+		}
 		b.d.Chart(html.ChartLoadPrefix + s.GetName())
 		if c := s.GetCapacity(); c != nil {
 			t := doc.NewTable("Activity", ">Hours/account/mo")
