@@ -12,6 +12,12 @@
 // mid-market around $40K, SMB around $6K) plus a few free trials at $0, so
 // that tier suggestion has boundaries to find and segmentation has
 // unmatched accounts to report.
+//
+// The books of the example plans also carry what a Salesforce export holds
+// for the calendar: each account's owner, its contract start, its next
+// renewal and its term (see book.go). Those columns come from random
+// numbers of their own, so every other column is the same with or without
+// them.
 package main
 
 import (
@@ -31,13 +37,15 @@ type company struct {
 	accounts     int
 	seed1, seed2 uint64
 	tiers        []tier
+	// book, when set, adds the owner and contract columns.
+	book *book
 }
 
 // companies are the books genaccounts can write, by -company name.
 var companies = map[string]company{
 	"northwind": {accounts: 4000, seed1: 2026, seed2: 4, tiers: tiers},
-	"meridian":  {accounts: 6000, seed1: 2027, seed2: 8, tiers: meridianTiers},
-	"sprout":    {accounts: 160, seed1: 2027, seed2: 4, tiers: sproutTiers},
+	"meridian":  {accounts: 6000, seed1: 2027, seed2: 8, tiers: meridianTiers, book: &meridianBook},
+	"sprout":    {accounts: 160, seed1: 2027, seed2: 4, tiers: sproutTiers, book: &sproutBook},
 }
 
 // tier is one population of accounts: its share of the book and the
@@ -169,7 +177,13 @@ func write(w *bufio.Writer, c company) error {
 	rng := rand.New(rand.NewPCG(c.seed1, c.seed2))
 	tiers := c.tiers
 	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"id", "name", "arr", "stage", "health", "complexity", "region", "industry", "plan"}); err != nil {
+	header := []string{"id", "name", "arr", "stage", "health", "complexity", "region", "industry", "plan"}
+	var owners *ownerDraw
+	if c.book != nil {
+		header = append(header, bookHeader...)
+		owners = newOwnerDraw(c.book)
+	}
+	if err := cw.Write(header); err != nil {
 		return err
 	}
 	shares := make([]weighted, len(tiers))
@@ -198,6 +212,9 @@ func write(w *bufio.Writer, c company) error {
 			pick(rng, regions),
 			pick(rng, industries),
 			pick(rng, t.plans),
+		}
+		if owners != nil {
+			rec = append(rec, owners.columns(arr, stage)...)
 		}
 		if err := cw.Write(rec); err != nil {
 			return err
