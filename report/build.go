@@ -114,7 +114,7 @@ func (b *builder) summary() {
 	b.d.P(v + ".")
 	b.d.List(s.GetReasons()...)
 
-	b.d.P(fmt.Sprintf("CSMs needed per segment: accounts over the segment's capacity (accounts per CSM), today, in %s and at the peak (the month of the highest need within the horizon). The company is the sum of its segments; its peak is the month its summed need is highest.",
+	b.d.P(fmt.Sprintf("CSMs needed per segment: accounts over the segment's capacity (accounts per CSM), today and in %s. The company is the sum of its segments.",
 		s.GetIn12MonthsMonth()))
 	t := doc.NewTable("Segment", "Touch", "Sized by", ">Per CSM", ">Accounts", ">ARR", ">CSMs", ">FTE now", ">Need now", ">Need "+s.GetIn12MonthsMonth())
 	for _, sg := range b.r.GetSegments() {

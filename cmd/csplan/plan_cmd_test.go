@@ -175,8 +175,7 @@ func TestPlanJSONIsTheRESTAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan := p.Proto()
-	plan.Book = nil
+	plan := p.Proto() // its book carries book.csms, never the file
 	body, err := protojson.Marshal(&csplanv1.RunPlanRequest{Plan: plan, Accounts: accounts})
 	if err != nil {
 		t.Fatal(err)
