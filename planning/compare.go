@@ -22,6 +22,7 @@ var measures = []struct {
 	{"csms_today", func(r Result) float64 { return float64(r.Summary.CSMsToday) }, func(s SegmentResult) float64 { return float64(s.CSMsToday) }},
 	{"csms_needed_now", func(r Result) float64 { return float64(r.Summary.CSMsNeededNow) }, func(s SegmentResult) float64 { return float64(s.CSMsNeededNow) }},
 	{"csms_needed_in12_months", func(r Result) float64 { return float64(r.Summary.CSMsNeededIn12Months) }, func(s SegmentResult) float64 { return float64(s.CSMsNeededIn12Months) }},
+	{"csms_needed_at_peak", func(r Result) float64 { return float64(r.Summary.CSMsNeededAtPeak) }, func(s SegmentResult) float64 { return float64(s.CSMsNeededAtPeak) }},
 	{"capacity_accounts_per_csm", nil, func(s SegmentResult) float64 { return s.Capacity }},
 	{"requisitions", func(r Result) float64 { return float64(len(r.Requisitions)) }, nil},
 	{"requisitions_due_now", func(r Result) float64 { return float64(r.Summary.RequisitionsDueNow) }, nil},

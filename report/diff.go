@@ -31,6 +31,7 @@ var measureLabels = map[string]string{
 	"csms_today":                "CSMs today",
 	"csms_needed_now":           "CSMs needed now",
 	"csms_needed_in12_months":   "CSMs needed in 12 months",
+	"csms_needed_at_peak":       "CSMs needed at the peak",
 	"capacity_accounts_per_csm": "Accounts per CSM (capacity)",
 	"requisitions":              "Requisitions",
 	"requisitions_due_now":      "Requisitions due now",
