@@ -35,6 +35,8 @@ type Client struct {
 	Hiring csplanv1.HiringServiceClient
 	// Planning runs a whole plan as one reconciled computation.
 	Planning csplanv1.PlanningServiceClient
+	// Book reads a book's owners and dates month by month.
+	Book csplanv1.BookServiceClient
 
 	conn   grpc.ClientConnInterface
 	closer func() error
@@ -122,6 +124,7 @@ func newClient(conn grpc.ClientConnInterface, closer func() error) *Client {
 		Segmentation: csplanv1.NewSegmentationServiceClient(conn),
 		Hiring:       csplanv1.NewHiringServiceClient(conn),
 		Planning:     csplanv1.NewPlanningServiceClient(conn),
+		Book:         csplanv1.NewBookServiceClient(conn),
 		conn:         conn,
 		closer:       closer,
 	}
@@ -161,6 +164,23 @@ func (o *options) grpcDialOptions() ([]grpc.DialOption, error) {
 	return append(out, o.dialOptions...), nil
 }
 
+// services are every csplan service, each retried alike.
+var services = []string{
+	csplanv1.CapacityService_ServiceDesc.ServiceName,
+	csplanv1.SegmentationService_ServiceDesc.ServiceName,
+	csplanv1.HiringService_ServiceDesc.ServiceName,
+	csplanv1.PlanningService_ServiceDesc.ServiceName,
+	csplanv1.BookService_ServiceDesc.ServiceName,
+}
+
+func retriedServices() []any {
+	out := make([]any, len(services))
+	for i, name := range services {
+		out[i] = map[string]any{"service": name}
+	}
+	return out
+}
+
 // retryServiceConfig retries UNAVAILABLE on every csplan method. A client
 // stream is retried only until its first message is sent: after that gRPC
 // cannot replay it.
@@ -170,11 +190,7 @@ func retryServiceConfig(attempts int) (string, error) {
 	}
 	cfg := map[string]any{
 		"methodConfig": []any{map[string]any{
-			"name": []any{
-				map[string]any{"service": csplanv1.CapacityService_ServiceDesc.ServiceName},
-				map[string]any{"service": csplanv1.SegmentationService_ServiceDesc.ServiceName},
-				map[string]any{"service": csplanv1.HiringService_ServiceDesc.ServiceName},
-			},
+			"name": retriedServices(),
 			"retryPolicy": map[string]any{
 				"maxAttempts":          attempts,
 				"initialBackoff":       "0.1s",

@@ -32,7 +32,7 @@ func sub(group func(context.Context, []string, env) error, name string) func(con
 func commandTree() *cmdNode {
 	return &cmdNode{name: "csplan", summary: "csplan plans Customer Success capacity.", subs: []*cmdNode{
 		{name: "serve", summary: "run the gRPC and REST server", usage: "serve [flags]",
-			about:   "Serves CapacityService, SegmentationService, HiringService and PlanningService over gRPC and REST (with /openapi.json, /metrics and /healthz) until interrupted, then drains calls in flight.",
+			about:   "Serves CapacityService, SegmentationService, HiringService, PlanningService and BookService over gRPC and REST (with /openapi.json, /metrics and /healthz) until interrupted, then drains calls in flight.",
 			example: "csplan serve --grpc-addr :9090 --http-addr :8080", run: runServe},
 		{name: "capacity", summary: "what a CSM can carry, a team's load, a forecast", subs: []*cmdNode{
 			{name: "compute", summary: "accounts and ARR a CSM can carry, bottom-up from the playbook", usage: "capacity compute -f FILE.yaml [flags]",
