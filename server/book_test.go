@@ -250,3 +250,57 @@ func TestAnalyzeBookBadInput(t *testing.T) {
 		t.Errorf("stream with bad CSMs = %v", err)
 	}
 }
+
+// calendarPlan is calendarSettings' segment as a plan, with its team
+// named in book.csms.
+func calendarPlan(csms ...*csplanv1.BookCsm) *csplanv1.Plan {
+	s := calendarSettings()
+	return &csplanv1.Plan{
+		Company: "Calendar Co", StartMonth: "2027-01", HorizonMonths: 12, CsmTime: s.GetCsmTime(),
+		Segments: []*csplanv1.PlanSegment{{Name: "Core", Playbook: s.GetSegments()[0].GetPlaybook(), Team: &csplanv1.PlanTeam{Csms: 2}}},
+		Book:     &csplanv1.PlanBook{Csms: csms},
+		Hiring:   &csplanv1.PlanHiring{BaseSalary: 100_000},
+	}
+}
+
+// TestRunPlanCalendar: a plan run on dated accounts carries the book's
+// calendar, as AnalyzeBook gives it for the same months, and sizes its
+// playbook segment from it; book.csms is checked by its plan path.
+func TestRunPlanCalendar(t *testing.T) {
+	s := newTestServer(t)
+	ctx := context.Background()
+	team := []*csplanv1.BookCsm{{Id: "A", Name: "Ana"}, {Id: "B", Name: "Ben", CapacityShare: f64(0.5)}}
+	res, err := s.planning().RunPlan(ctx, &csplanv1.RunPlanRequest{Plan: calendarPlan(team...), Accounts: calendarBook()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res.GetResult()
+	if !r.GetSegments()[0].GetCalendar() || r.GetSegments()[0].GetPeakMonth() == "" {
+		t.Errorf("Core: calendar %v, peak %q", r.GetSegments()[0].GetCalendar(), r.GetSegments()[0].GetPeakMonth())
+	}
+	settings := calendarSettings()
+	settings.HorizonMonths = 13 // months 0 to the plan's horizon
+	want, err := s.book().AnalyzeBook(ctx, &csplanv1.AnalyzeBookRequest{Settings: settings, Accounts: calendarBook()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := r.GetCalendar()
+	if diff := cmp.Diff(want.GetResult().GetCsms(), got.GetCsms(), protocmp.Transform()); diff != "" {
+		t.Errorf("the plan's per-CSM calendar differs from AnalyzeBook's (-analyze +plan):\n%s", diff)
+	}
+	if diff := cmp.Diff(want.GetResult().GetRenewals(), got.GetRenewals(), protocmp.Transform()); diff != "" {
+		t.Errorf("renewals (-analyze +plan):\n%s", diff)
+	}
+
+	_, err = s.planning().RunPlan(ctx, &csplanv1.RunPlanRequest{Plan: calendarPlan(append(team, &csplanv1.BookCsm{Id: "A"}, &csplanv1.BookCsm{Id: "C", Segment: "SMB"})...), Accounts: calendarBook()})
+	if status.Code(err) != codes.InvalidArgument || !strings.Contains(err.Error(), `plan.book.csms[2].id: "A" is given twice`) || !strings.Contains(err.Error(), `plan.book.csms[3].segment: "SMB" names no segment`) {
+		t.Errorf("bad book.csms = %v", err)
+	}
+	body, err := protojson.Marshal(&csplanv1.RunPlanRequest{Plan: calendarPlan(&csplanv1.BookCsm{Id: "A", CapacityShare: f64(2)}), Accounts: calendarBook()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, resp := s.Do(http.MethodPost, "/v1/plans:run", string(body)); code != http.StatusBadRequest || !strings.Contains(string(resp), `"plan.book.csms[0].capacityShare"`) {
+		t.Errorf("REST bad capacity share = %d %s", code, resp)
+	}
+}

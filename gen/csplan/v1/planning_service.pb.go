@@ -1710,7 +1710,10 @@ type PlanResult struct {
 	Findings         []*PlanFinding      `protobuf:"bytes,16,rep,name=findings,proto3" json:"findings,omitempty"`
 	Assumptions      []*Assumption       `protobuf:"bytes,17,rep,name=assumptions,proto3" json:"assumptions,omitempty"`
 	// The book month by month, months 0 to the horizon, when its accounts
-	// were sent: per-CSM load, the renewal calendar, each segment's hours.
+	// were sent: per-CSM load, the renewal calendar, each segment's hours,
+	// as AnalyzeBook gives them for the book as it stands (today's
+	// accounts and owners, without churn or growth; the segments' needs
+	// add those).
 	Calendar      *BookAnalysis `protobuf:"bytes,18,opt,name=calendar,proto3" json:"calendar,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
