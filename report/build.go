@@ -21,6 +21,7 @@ func build(r *csplanv1.PlanResult, skipped []SkippedRow) doc.Document {
 	b.fiscal()
 	b.segments()
 	b.book()
+	b.calendar()
 	b.dataQuality()
 	b.coverage()
 	b.hiring()

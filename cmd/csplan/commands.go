@@ -78,6 +78,12 @@ func commandTree() *cmdNode {
 				run: func(ctx context.Context, args []string, e env) error {
 					return runPlan(ctx, append([]string{"diff"}, args...), e)
 				}}}},
+		{name: "book", summary: "read a book with owners and dates month by month", subs: []*cmdNode{
+			{name: "analyze", summary: "each CSM's load month by month, each segment's need, the renewal calendar", usage: "book analyze -f PLAN.yaml [ACCOUNTS.csv] [--start-month YYYY-MM] [--horizon N] [-o table|json|html] [flags]",
+				about:   "Streams a CRM export with owners and dates to StreamAnalyzeBook, with the plan file's csm_time, segments (their rules and playbooks), book.csms and start_month as the settings, and shows which CSM is over capacity in which months, each segment's CSMs needed month by month and the renewal calendar; -o html writes a page with a CSM x month heat map of utilization. The accounts are the argument, else the plan's book.accounts_csv, read with the plan's book.* keys and the flags over them.",
+				args:    "ACCOUNTS.csv  the CRM export (- for stdin; default: the plan's book.accounts_csv)",
+				example: "csplan book analyze -f examples/plans/sprout/plan.yaml -o html --out sprout-book.html", run: sub(runBook, "analyze")},
+		}},
 		{name: "version", summary: "print csplan's version and the revision it was built from", usage: "version",
 			about: "Prints the module version, the VCS revision and time the binary was built from, and the Go version.", example: "csplan version", run: runVersion},
 		{name: "completion", summary: "print a shell completion script (bash, zsh or fish)", usage: "completion bash|zsh|fish",

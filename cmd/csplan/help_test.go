@@ -91,12 +91,14 @@ func TestCompletion(t *testing.T) {
 		words []string
 		want  string
 	}{
-		{[]string{""}, "serve\ncapacity\nbenchmarks\nsegment\ncoverage\nhire\nplan\nversion\ncompletion\n"},
+		{[]string{""}, "serve\ncapacity\nbenchmarks\nsegment\ncoverage\nhire\nplan\nbook\nversion\ncompletion\n"},
 		{[]string{"se"}, "serve\nsegment\n"},
 		{[]string{"segment", "a"}, "assign\n"},
 		{[]string{"segment", "assign", "--ru"}, "--rules\n"},
 		{[]string{"segment", "assign", "--max"}, "--max-bad-rows\n"},
 		{[]string{"plan", "d"}, "diff\n"},
+		{[]string{"book", "a"}, "analyze\n"},
+		{[]string{"book", "analyze", "--hor"}, "--horizon\n"},
 		{[]string{"capacity", "forecast", "--tim"}, "--timeout\n"},
 		{[]string{"plan", "-f", "ex"}, ""},
 	} {

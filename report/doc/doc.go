@@ -14,7 +14,7 @@ import (
 // Document is a report's content in order.
 type Document []Block
 
-// Block is a Heading, Para, Bullets, *Table or Chart.
+// Block is a Heading, Para, TextPara, Bullets, *Table or Chart.
 type Block interface{ isBlock() }
 
 // Heading is a section title; level 1 is the report's.
@@ -25,6 +25,10 @@ type Heading struct {
 
 // Para is a paragraph; **bold** and `code` are its only markup.
 type Para string
+
+// TextPara is a paragraph only the text and Markdown writers show: the
+// key to a TextOnly column, which the HTML draws otherwise.
+type TextPara string
 
 // Bullets is a list.
 type Bullets []string
@@ -37,6 +41,10 @@ type Table struct {
 	// Total marks the last row as a total (bold in Markdown, ruled in
 	// text).
 	Total bool
+	// TextOnly marks the columns that only the text and Markdown writers
+	// show, because the HTML writer draws them as a chart beside the
+	// table (a utilization strip, where the HTML has its heat map).
+	TextOnly []bool
 }
 
 // Chart is the place of a chart, by name: the HTML writer draws it, the
@@ -44,17 +52,21 @@ type Table struct {
 // figures).
 type Chart string
 
-func (Heading) isBlock() {}
-func (Para) isBlock()    {}
-func (Bullets) isBlock() {}
-func (*Table) isBlock()  {}
-func (Chart) isBlock()   {}
+func (Heading) isBlock()  {}
+func (Para) isBlock()     {}
+func (TextPara) isBlock() {}
+func (Bullets) isBlock()  {}
+func (*Table) isBlock()   {}
+func (Chart) isBlock()    {}
 
 // H adds a heading.
 func (d *Document) H(level int, text string) { *d = append(*d, Heading{level, text}) }
 
 // P adds a paragraph.
 func (d *Document) P(text string) { *d = append(*d, Para(text)) }
+
+// TextP adds a paragraph only text and Markdown show.
+func (d *Document) TextP(text string) { *d = append(*d, TextPara(text)) }
 
 // List adds a list, unless it is empty.
 func (d *Document) List(items ...string) {
@@ -87,6 +99,17 @@ func NewTable(head ...string) *Table {
 // Row adds a row.
 func (t *Table) Row(cells ...string) { t.Rows = append(t.Rows, cells) }
 
+// MarkTextOnly marks column i as one only text and Markdown show.
+func (t *Table) MarkTextOnly(i int) {
+	for len(t.TextOnly) <= i {
+		t.TextOnly = append(t.TextOnly, false)
+	}
+	t.TextOnly[i] = true
+}
+
+// IsTextOnly reports whether column i is one only text and Markdown show.
+func (t *Table) IsTextOnly(i int) bool { return i < len(t.TextOnly) && t.TextOnly[i] }
+
 // textWidth is the terminal report's width.
 const textWidth = 100
 
@@ -109,6 +132,10 @@ func WriteText(w io.Writer, d Document) error {
 			}
 			bw.WriteString(strings.Repeat(ch, utf8.RuneCountInString(b.Text)) + "\n")
 		case Para:
+			for _, l := range wrap(Plain(string(b)), textWidth) {
+				bw.WriteString(l + "\n")
+			}
+		case TextPara:
 			for _, l := range wrap(Plain(string(b)), textWidth) {
 				bw.WriteString(l + "\n")
 			}
@@ -235,6 +262,8 @@ func WriteMarkdown(w io.Writer, d Document) error {
 		case Heading:
 			bw.WriteString(strings.Repeat("#", b.Level) + " " + b.Text + "\n")
 		case Para:
+			bw.WriteString(string(b) + "\n")
+		case TextPara:
 			bw.WriteString(string(b) + "\n")
 		case Bullets:
 			for _, item := range b {

@@ -21,9 +21,17 @@ const (
 	ChartLoadPrefix = "load:"
 )
 
-type charts struct{ r *csplanv1.PlanResult }
+// charts draws a plan's charts from r, and the book's calendar from book
+// (a plan's calendar, or a book analysis alone, without r).
+type charts struct {
+	r        *csplanv1.PlanResult
+	book     *csplanv1.BookAnalysis
+	currency string
+}
 
-func newCharts(r *csplanv1.PlanResult) charts { return charts{r} }
+func newCharts(r *csplanv1.PlanResult) charts {
+	return charts{r: r, book: r.GetCalendar(), currency: r.GetCurrency()}
+}
 
 // draw returns the named chart's SVG ("" when it has nothing to show) and
 // whether the name is known.
@@ -35,6 +43,12 @@ func (c charts) draw(name string) (template.HTML, bool) {
 		return c.cost(), true
 	case name == ChartQuarters:
 		return c.quarters(), true
+	case name == ChartHeatMap:
+		return c.heatMap(), true
+	case name == ChartSegmentFTE:
+		return c.segmentFTE(), true
+	case name == ChartRenewals:
+		return c.renewals(), true
 	case strings.HasPrefix(name, ChartLoadPrefix):
 		for i, s := range c.r.GetSegments() {
 			if s.GetName() == strings.TrimPrefix(name, ChartLoadPrefix) {
@@ -45,7 +59,7 @@ func (c charts) draw(name string) (template.HTML, bool) {
 	return "", false
 }
 
-func (c charts) money(x float64) string { return numfmt.Money(x, c.r.GetCurrency()) }
+func (c charts) money(x float64) string { return numfmt.Money(x, c.currency) }
 
 func labels(ms []*csplanv1.PlanMonth) []string {
 	out := make([]string, len(ms))

@@ -30,27 +30,54 @@ func Render(w io.Writer, r *csplanv1.PlanResult, d doc.Document) error {
 	if r == nil {
 		return errors.New("html: nil report")
 	}
-	p, err := newPage(r, d)
+	p, err := newPage(newCharts(r), d)
 	if err != nil {
 		return err
 	}
+	p.Eyebrow = "Customer Success capacity plan"
+	p.Footer = "Every figure is the planning service's answer; this page formats it."
+	p.Verdict = strings.ToLower(strings.ReplaceAll(strings.TrimPrefix(r.GetSummary().GetVerdict().String(), "VERDICT_"), "_", " "))
+	p.Tone = tone(p.Verdict)
+	return write(w, p)
+}
+
+// RenderBook writes a book analysis's document as one self-contained
+// HTML5 page, as Render does a plan's: the heat map, the segments' need
+// and the renewal calendar are drawn from a where the document places
+// them; currency is the display code of its ARR.
+func RenderBook(w io.Writer, a *csplanv1.BookAnalysis, currency string, d doc.Document) error {
+	if a == nil {
+		return errors.New("html: nil book analysis")
+	}
+	p, err := newPage(charts{book: a, currency: currency}, d)
+	if err != nil {
+		return err
+	}
+	p.Eyebrow = "Customer Success book, month by month"
+	p.Footer = "Every figure is the book service's answer; this page formats it."
+	return write(w, p)
+}
+
+func write(w io.Writer, p *page) error {
 	var buf bytes.Buffer
 	if err := tmpl.Execute(&buf, p); err != nil {
 		return fmt.Errorf("html: render report: %w", err)
 	}
-	_, err = buf.WriteTo(w)
+	_, err := buf.WriteTo(w)
 	return err
 }
 
 // page is the template's view: the title, the verdict badge, the table of
 // contents and the blocks in order.
 type page struct {
-	Title, Meta string
-	Verdict     string
-	Tone        string
-	CSS         template.CSS
-	TOC         []tocEntry
-	Blocks      []block
+	Title, Meta     string
+	Eyebrow, Footer string
+	// Verdict is a plan's; a page without one shows no badge.
+	Verdict string
+	Tone    string
+	CSS     template.CSS
+	TOC     []tocEntry
+	Blocks  []block
 }
 
 type tocEntry struct{ ID, Text string }
@@ -82,9 +109,8 @@ type cell struct {
 	Right bool
 }
 
-func newPage(r *csplanv1.PlanResult, d doc.Document) (*page, error) {
+func newPage(charts charts, d doc.Document) (*page, error) {
 	p := &page{CSS: template.CSS(styleSheet)}
-	charts := newCharts(r)
 	ids := map[string]int{}
 	for i, b := range d {
 		switch b := b.(type) {
@@ -113,16 +139,22 @@ func newPage(r *csplanv1.PlanResult, d doc.Document) (*page, error) {
 		case *doc.Table:
 			t := &table{Total: b.Total}
 			for j, h := range b.Head {
-				t.Head = append(t.Head, cell{inline(h), b.Right[j]})
+				if !b.IsTextOnly(j) {
+					t.Head = append(t.Head, cell{inline(h), b.Right[j]})
+				}
 			}
 			for _, row := range b.Rows {
-				cells := make([]cell, len(row))
+				cells := make([]cell, 0, len(row))
 				for j, c := range row {
-					cells[j] = cell{inline(c), j < len(b.Right) && b.Right[j]}
+					if !b.IsTextOnly(j) {
+						cells = append(cells, cell{inline(c), j < len(b.Right) && b.Right[j]})
+					}
 				}
 				t.Rows = append(t.Rows, cells)
 			}
-			p.Blocks = append(p.Blocks, block{Table: t})
+			if len(t.Head) > 0 {
+				p.Blocks = append(p.Blocks, block{Table: t})
+			}
 		case doc.Chart:
 			svg, ok := charts.draw(string(b))
 			if !ok {
@@ -133,8 +165,6 @@ func newPage(r *csplanv1.PlanResult, d doc.Document) (*page, error) {
 			}
 		}
 	}
-	p.Verdict = strings.ToLower(strings.ReplaceAll(strings.TrimPrefix(r.GetSummary().GetVerdict().String(), "VERDICT_"), "_", " "))
-	p.Tone = tone(p.Verdict)
 	return p, nil
 }
 
