@@ -65,6 +65,7 @@ type BookAnalyzer struct {
 	unowned        []float64
 	unownedN       int64
 	noDates        int64
+	excluded       int64 // accounts left out as not customers
 	scratch        []float64
 	assumed        []Assumption
 }
@@ -117,6 +118,7 @@ func NewBookAnalyzer(s BookSettings, now Month) (*BookAnalyzer, error) {
 	} else {
 		s.Start = m
 	}
+	s.Customers.validate(&v, "customer_stages", "exclude_stages")
 	available, timeAssumed, err := AvailableHours(s.CSMTime, "csm_time")
 	v.merge(err)
 	as = append(as, timeAssumed...)
@@ -145,8 +147,8 @@ func NewBookAnalyzer(s BookSettings, now Month) (*BookAnalyzer, error) {
 		if sh := c.CapacityShare; sh != nil && (!finite(*sh) || *sh <= 0 || *sh > 1) {
 			v.add(path(p, "capacity_share"), "is a share of a full CSM: give a fraction above 0 and at most 1 (0.5 for half time), got %s", formatFloat(*sh))
 		}
-		if h := c.CapacityHours; h != nil && (!finite(*h) || *h < 0 || *h > MaxAccountMonthlyHours) {
-			v.add(path(p, "capacity_hours"), "must be 0 to %d hours a month, got %s", MaxAccountMonthlyHours, formatFloat(*h))
+		if h := c.CapacityHours; h != nil && (!finite(*h) || *h <= 0 || *h > MaxAccountMonthlyHours) {
+			v.add(path(p, "capacity_hours"), "must be above 0 and at most %d hours a month, got %s (a CSM with no capacity is leaving: leave them out, or name them in a departure drill)", MaxAccountMonthlyHours, formatFloat(*h))
 		}
 		b.byID[id] = len(b.csms)
 		b.csms = append(b.csms, &csmRow{csm: c, known: true})
@@ -193,6 +195,7 @@ func (b *BookAnalyzer) has(id string) bool { _, ok := b.byID[id]; return ok }
 // whose stage is not a customer's (settings' Customers) is left out.
 func (b *BookAnalyzer) Add(a *Account) {
 	if !b.s.Customers.customer(a.Stage) {
+		b.excluded++
 		return
 	}
 	cal := AccountCalendar{Term: DefaultContractTermMonths}

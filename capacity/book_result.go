@@ -42,6 +42,7 @@ type BookAnalysis struct {
 	UnownedHours              []float64
 	UnknownOwners             []string
 	AccountsWithoutDates      int64
+	ExcludedAccounts          int64
 	Assumptions               []Assumption
 }
 
@@ -49,7 +50,7 @@ type BookAnalysis struct {
 func (b *BookAnalyzer) Result() BookAnalysis {
 	n := b.s.Horizon
 	out := BookAnalysis{AvailableHoursPerCSMMonth: b.available, Renewals: append([]RenewalMonth(nil), b.renewals...),
-		UnownedAccounts: b.unownedN, UnownedHours: append([]float64(nil), b.unowned...), AccountsWithoutDates: b.noDates,
+		UnownedAccounts: b.unownedN, UnownedHours: append([]float64(nil), b.unowned...), AccountsWithoutDates: b.noDates, ExcludedAccounts: b.excluded,
 		Assumptions: append([]Assumption(nil), b.assumed...)}
 	for i := range n {
 		out.Months = append(out.Months, b.s.Start.Add(i))
@@ -69,7 +70,7 @@ func (b *BookAnalyzer) Result() BookAnalysis {
 			if above(res.Utilization[i], res.PeakUtilization) {
 				res.PeakUtilization, res.PeakMonth = res.Utilization[i], b.s.Start.Add(i)
 			}
-			if above(h, capacity) {
+			if OverCapacity(h, capacity) {
 				res.MonthsOverCapacity++
 			}
 		}

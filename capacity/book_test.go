@@ -79,8 +79,9 @@ func TestBookAnalyzerByHand(t *testing.T) {
 
 // TestBookAnalyzerSettings: bad settings are refused by field, every one.
 func TestBookAnalyzerSettings(t *testing.T) {
-	_, err := NewBookAnalyzer(BookSettings{HorizonMonths: 40, CSMs: []BookCSM{{ID: "A"}, {ID: " A "}, {ID: ""}, {ID: "C", CapacityShare: f64p(1.5)}}, StartMonth: "2027-13"}, 0)
-	for _, want := range []string{"horizon_months: must be 1 to 36", `csms[1].id: "A" is given twice`, "csms[2].id: give the CSM's id", "csms[3].capacity_share: is a share", `start_month: "2027-13"`} {
+	_, err := NewBookAnalyzer(BookSettings{HorizonMonths: 40, CSMs: []BookCSM{{ID: "A"}, {ID: " A "}, {ID: ""}, {ID: "C", CapacityShare: f64p(1.5)}, {ID: "D", CapacityHours: f64p(0)}},
+		StartMonth: "2027-13", Customers: Customers{Stages: []string{"Customer"}, Exclude: []string{"Trial"}}}, 0)
+	for _, want := range []string{"horizon_months: must be 1 to 36", `csms[1].id: "A" is given twice`, "csms[2].id: give the CSM's id", "csms[3].capacity_share: is a share", `start_month: "2027-13"`, "csms[4].capacity_hours: must be above 0", "exclude_stages: give customer_stages or exclude_stages, not both"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%v lacks %q", err, want)
 		}

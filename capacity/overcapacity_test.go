@@ -35,7 +35,7 @@ func TestOverCapacityCountsTheAnalyzersMonths(t *testing.T) {
 		for i := range 4 {
 			c := BookCSM{ID: strconv.Itoa(i)}
 			if i > 0 {
-				h := float64(rng.IntN(4) * 3)
+				h := float64(1+rng.IntN(4)) * 3
 				c.CapacityHours = &h
 			}
 			csms = append(csms, c)

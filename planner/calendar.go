@@ -9,11 +9,11 @@ import (
 // as a rule (its match, touch model, playbook, ratio and customer
 // lifetime, in the plan's order), book.csms as the team and start_month.
 // horizon_months is left at 0, the service's default; the caller sets it.
-//
-// The settings carry no customer stages: a plan's book.customer_stages and
-// book.exclude_stages do not apply to a book analysis.
+// book.customer_stages and book.exclude_stages leave prospects and trials
+// out, as in the plan.
 func (p *Plan) BookSettings() *csplanv1.BookSettings {
-	out := &csplanv1.BookSettings{CsmTime: csmTime(p.CSMTime), Csms: BookCSMs(p.Book.CSMs), StartMonth: p.StartMonth}
+	out := &csplanv1.BookSettings{CsmTime: csmTime(p.CSMTime), Csms: BookCSMs(p.Book.CSMs), StartMonth: p.StartMonth,
+		CustomerStages: p.Book.CustomerStages, ExcludeStages: p.Book.ExcludeStages}
 	for i := range p.Segments {
 		s := segment(&p.Segments[i])
 		m := s.GetMatch()

@@ -220,7 +220,11 @@ func (b *builder) segments() {
 			}
 			t.Row("Total", num(c.GetHoursPerAccountMonth(), 3))
 			t.Total = true
-			b.d.P(fmt.Sprintf("One CSM has %s customer hours a month; the playbook takes:", num(c.GetAvailableHoursPerCsmMonth(), 2)))
+			if s.GetCalendar() {
+				b.d.P(fmt.Sprintf("One CSM has %s customer hours a month; the playbook takes, on average over its cadences (the calendar places these hours in the months they fall, so each month's capacity differs from this average's):", num(c.GetAvailableHoursPerCsmMonth(), 2)))
+			} else {
+				b.d.P(fmt.Sprintf("One CSM has %s customer hours a month; the playbook takes:", num(c.GetAvailableHoursPerCsmMonth(), 2)))
+			}
 			b.d.Add(t)
 		}
 		g := doc.NewTable("Guardrail", ">Value", ">Healthy", ">Limit", "Status", ">CSMs at benchmark")

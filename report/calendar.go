@@ -316,5 +316,8 @@ func bookNotes(a *csplanv1.BookAnalysis) []string {
 		}
 		out = append(out, fmt.Sprintf("%s %s: those touchpoints are spread evenly over the months instead.", accountsText(n), verb))
 	}
+	if n := a.GetExcludedAccounts(); n > 0 {
+		out = append(out, fmt.Sprintf("Left out as not customers (customer_stages or exclude_stages): %s, in none of the figures above.", accountsText(n)))
+	}
 	return out
 }

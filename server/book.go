@@ -135,6 +135,7 @@ func bookSettingsFromProto(s *csplanv1.BookSettings) capacity.BookSettings {
 		Segments:      rules.Segments,
 		StartMonth:    s.GetStartMonth(),
 		HorizonMonths: s.GetHorizonMonths(),
+		Customers:     capacity.Customers{Stages: s.GetCustomerStages(), Exclude: s.GetExcludeStages()},
 	}
 	out.CSMs = bookCSMsFromProto(s.GetCsms())
 	return out
@@ -163,6 +164,7 @@ func bookAnalysisToProto(r capacity.BookAnalysis) *csplanv1.BookAnalysis {
 		UnownedHours:              r.UnownedHours,
 		UnknownOwners:             r.UnknownOwners,
 		AccountsWithoutDates:      int32(r.AccountsWithoutDates),
+		ExcludedAccounts:          int32(r.ExcludedAccounts),
 		Assumptions:               assumptionsToProto(r.Assumptions),
 	}
 	for _, c := range r.CSMs {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"maps"
 	"math"
@@ -80,9 +79,6 @@ func runBookAnalyze(ctx context.Context, args []string, e env) error {
 	read, err := bf.overlay(fs, p.ReadOptions())
 	if err != nil {
 		return err
-	}
-	if len(p.Book.CustomerStages) > 0 || len(p.Book.ExcludeStages) > 0 {
-		fmt.Fprintf(e.stderr, "note: book analyze reads every account of the book: book.customer_stages and book.exclude_stages do not apply to it\n")
 	}
 	settings := p.BookSettings()
 	if *start != "" {

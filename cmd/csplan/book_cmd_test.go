@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -220,9 +221,12 @@ func TestBookAnalyzeHTML(t *testing.T) {
 			t.Fatalf("%s: no heat map", plan)
 		}
 		heat := page[start : start+strings.Index(page[start:], "</table>")]
-		months, csms := len(a.GetMonths()), len(a.GetCsms())
+		months, csms := len(a.GetMonths()), 0
 		over, peaks := 0, 0
 		for _, c := range a.GetCsms() {
+			if slices.ContainsFunc(c.GetHours(), func(h float64) bool { return h > 0 }) {
+				csms++ // a CSM with no hours in any month is in the notes, not the map
+			}
 			over += int(c.GetMonthsOverCapacity())
 			if c.GetPeakUtilization() > 0 {
 				peaks++ // a CSM without hours has no peak to outline
@@ -333,6 +337,11 @@ func TestBookAnalyzeErrors(t *testing.T) {
 		"segments:\n  - name: EMEA\n    match: { attributes: { region: [EMEA] } }\n")
 	stages := writeFile(t, "stages.yaml", "book: { accounts_csv: "+filepath.Join(mustAbs(t, "testdata/book"), "accounts.csv")+", customer_stages: [Customer] }\n"+
 		"segments:\n  - { name: All }\n")
+	// The plan's customer stages apply: no account of the book is at stage
+	// Customer, so every one is left out and counted.
+	if out, stderr, code := runCLI(t, "", "book", "analyze", "-f", stages, "-o", "json"); code != 0 || !strings.Contains(out, `"excludedAccounts": `) || strings.Contains(out, `"excludedAccounts": 0`) {
+		t.Errorf("customer stages: exit %d, stderr %q, answer %s", code, stderr, out)
+	}
 	for _, tc := range []struct {
 		name    string
 		args    []string
@@ -353,7 +362,6 @@ func TestBookAnalyzeErrors(t *testing.T) {
 		{"horizon 40", []string{"book", "analyze", "-f", bookPlan, "--horizon", "40"}, 67, []string{"InvalidArgument", "settings.horizon_months", "36"}},
 		{"bad start month", []string{"book", "analyze", "-f", bookPlan, "--start-month", "2027-13"}, 67, []string{"settings.start_month"}},
 		{"rule on a column the CSV lacks", []string{"book", "analyze", "-f", attr}, 67, []string{attr + ":4: segments[0].match.attributes.region", `has no column "region"`}},
-		{"stages noted", []string{"book", "analyze", "-f", stages}, 0, []string{"book.customer_stages and book.exclude_stages do not apply"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, stderr, code := runCLI(t, "", tc.args...)

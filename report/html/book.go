@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"html/template"
+	"slices"
 	"time"
 
 	"github.com/csplan/csplan/internal/numfmt"
@@ -116,7 +117,14 @@ func (c charts) heatMap() template.HTML {
 	g := grid{ID: "heatmap", LeadHead: "Capacity h/mo", TailHead: "Months over", Months: heads, Legend: true,
 		Caption: fmt.Sprintf("Utilization by CSM and month, %s to %s: the hours a CSM's accounts take as a share of the CSM's capacity. ▲ marks a month over capacity; the outlined cell is the CSM's peak month.",
 			heads[0].Full, heads[len(heads)-1].Full)}
+	idle := 0
 	for _, csm := range a.GetCsms() {
+		// A CSM with no hours in any month (a book sized by a ratio, not a
+		// playbook) would be a row of 0%: the notes name them instead.
+		if !slices.ContainsFunc(csm.GetHours(), func(h float64) bool { return h > 0 }) {
+			idle++
+			continue
+		}
 		name := overload.Name(csm)
 		row := gridRow{Head: csm.GetId(), Lead: dec(csm.GetCapacityHours(), 1), Tail: numfmt.Count(int(csm.GetMonthsOverCapacity()))}
 		if n := csm.GetName(); n != "" && n != csm.GetId() {
@@ -141,6 +149,16 @@ func (c charts) heatMap() template.HTML {
 			row.Cells = append(row.Cells, cell)
 		}
 		g.Rows = append(g.Rows, row)
+	}
+	if len(g.Rows) == 0 {
+		return ""
+	}
+	if idle > 0 {
+		who := numfmt.Count(idle) + " CSMs with no hours in these months are"
+		if idle == 1 {
+			who = "1 CSM with no hours in these months is"
+		}
+		g.Caption += " " + who + " not shown (see the notes)."
 	}
 	return g.html("grid")
 }

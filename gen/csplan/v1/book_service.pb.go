@@ -129,6 +129,12 @@ type BookSettings struct {
 	StartMonth string `protobuf:"bytes,4,opt,name=start_month,json=startMonth,proto3" json:"start_month,omitempty"`
 	// Months analyzed, 1 to 36 (default 12).
 	HorizonMonths int32 `protobuf:"varint,5,opt,name=horizon_months,json=horizonMonths,proto3" json:"horizon_months,omitempty"`
+	// The stages that are customers (case aside): accounts of any other
+	// stage, prospects and trials, are left out. Empty: every account.
+	CustomerStages []string `protobuf:"bytes,6,rep,name=customer_stages,json=customerStages,proto3" json:"customer_stages,omitempty"`
+	// The stages that are not customers, the other way to say it (give one
+	// of the two).
+	ExcludeStages []string `protobuf:"bytes,7,rep,name=exclude_stages,json=excludeStages,proto3" json:"exclude_stages,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -196,6 +202,20 @@ func (x *BookSettings) GetHorizonMonths() int32 {
 		return x.HorizonMonths
 	}
 	return 0
+}
+
+func (x *BookSettings) GetCustomerStages() []string {
+	if x != nil {
+		return x.CustomerStages
+	}
+	return nil
+}
+
+func (x *BookSettings) GetExcludeStages() []string {
+	if x != nil {
+		return x.ExcludeStages
+	}
+	return nil
 }
 
 // AnalyzeBookRequest is a book with its settings.
@@ -625,6 +645,9 @@ type BookAnalysis struct {
 	UnknownOwners []string `protobuf:"bytes,8,rep,name=unknown_owners,json=unknownOwners,proto3" json:"unknown_owners,omitempty"`
 	// Accounts whose playbook needs a date they lack (spread evenly).
 	AccountsWithoutDates int32 `protobuf:"varint,9,opt,name=accounts_without_dates,json=accountsWithoutDates,proto3" json:"accounts_without_dates,omitempty"`
+	// Accounts left out as not customers (customer_stages,
+	// exclude_stages): in none of the figures above.
+	ExcludedAccounts int32 `protobuf:"varint,11,opt,name=excluded_accounts,json=excludedAccounts,proto3" json:"excluded_accounts,omitempty"`
 	// Every input used, with its source; names are fields of the settings
 	// ("horizon_months") or of every account ("accounts[].contract_term_months").
 	Assumptions   []*Assumption `protobuf:"bytes,10,rep,name=assumptions,proto3" json:"assumptions,omitempty"`
@@ -721,6 +744,13 @@ func (x *BookAnalysis) GetUnknownOwners() []string {
 func (x *BookAnalysis) GetAccountsWithoutDates() int32 {
 	if x != nil {
 		return x.AccountsWithoutDates
+	}
+	return 0
+}
+
+func (x *BookAnalysis) GetExcludedAccounts() int32 {
+	if x != nil {
+		return x.ExcludedAccounts
 	}
 	return 0
 }
@@ -928,14 +958,16 @@ const file_csplan_v1_book_service_proto_rawDesc = "" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01B\x11\n" +
 	"\x0f_capacity_shareB\x11\n" +
-	"\x0f_capacity_hours\"\xe1\x01\n" +
+	"\x0f_capacity_hours\"\xb1\x02\n" +
 	"\fBookSettings\x12-\n" +
 	"\bcsm_time\x18\x01 \x01(\v2\x12.csplan.v1.CsmTimeR\acsmTime\x122\n" +
 	"\bsegments\x18\x02 \x03(\v2\x16.csplan.v1.SegmentRuleR\bsegments\x12&\n" +
 	"\x04csms\x18\x03 \x03(\v2\x12.csplan.v1.BookCsmR\x04csms\x12\x1f\n" +
 	"\vstart_month\x18\x04 \x01(\tR\n" +
 	"startMonth\x12%\n" +
-	"\x0ehorizon_months\x18\x05 \x01(\x05R\rhorizonMonths\"y\n" +
+	"\x0ehorizon_months\x18\x05 \x01(\x05R\rhorizonMonths\x12'\n" +
+	"\x0fcustomer_stages\x18\x06 \x03(\tR\x0ecustomerStages\x12%\n" +
+	"\x0eexclude_stages\x18\a \x03(\tR\rexcludeStages\"y\n" +
 	"\x12AnalyzeBookRequest\x123\n" +
 	"\bsettings\x18\x01 \x01(\v2\x17.csplan.v1.BookSettingsR\bsettings\x12.\n" +
 	"\baccounts\x18\x02 \x03(\v2\x12.csplan.v1.AccountR\baccounts\"\x96\x03\n" +
@@ -972,7 +1004,7 @@ const file_csplan_v1_book_service_proto_rawDesc = "" +
 	"\x10BookRenewalMonth\x12\x14\n" +
 	"\x05month\x18\x01 \x01(\tR\x05month\x12\x1a\n" +
 	"\baccounts\x18\x02 \x01(\x05R\baccounts\x12\x10\n" +
-	"\x03arr\x18\x03 \x01(\x01R\x03arr\"\xeb\x03\n" +
+	"\x03arr\x18\x03 \x01(\x01R\x03arr\"\x98\x04\n" +
 	"\fBookAnalysis\x12\x16\n" +
 	"\x06months\x18\x01 \x03(\tR\x06months\x12@\n" +
 	"\x1davailable_hours_per_csm_month\x18\x02 \x01(\x01R\x19availableHoursPerCsmMonth\x12*\n" +
@@ -982,7 +1014,8 @@ const file_csplan_v1_book_service_proto_rawDesc = "" +
 	"\x10unowned_accounts\x18\x06 \x01(\x05R\x0funownedAccounts\x12#\n" +
 	"\runowned_hours\x18\a \x03(\x01R\funownedHours\x12%\n" +
 	"\x0eunknown_owners\x18\b \x03(\tR\runknownOwners\x124\n" +
-	"\x16accounts_without_dates\x18\t \x01(\x05R\x14accountsWithoutDates\x127\n" +
+	"\x16accounts_without_dates\x18\t \x01(\x05R\x14accountsWithoutDates\x12+\n" +
+	"\x11excluded_accounts\x18\v \x01(\x05R\x10excludedAccounts\x127\n" +
 	"\vassumptions\x18\n" +
 	" \x03(\v2\x15.csplan.v1.AssumptionR\vassumptions\"F\n" +
 	"\x13AnalyzeBookResponse\x12/\n" +

@@ -135,6 +135,24 @@ func (m *BookSettings) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
 		i -= len(m.unknownFields)
 		copy(dAtA[i:], m.unknownFields)
 	}
+	if len(m.ExcludeStages) > 0 {
+		for iNdEx := len(m.ExcludeStages) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.ExcludeStages[iNdEx])
+			copy(dAtA[i:], m.ExcludeStages[iNdEx])
+			i = protohelpers.EncodeVarint(dAtA, i, uint64(len(m.ExcludeStages[iNdEx])))
+			i--
+			dAtA[i] = 0x3a
+		}
+	}
+	if len(m.CustomerStages) > 0 {
+		for iNdEx := len(m.CustomerStages) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.CustomerStages[iNdEx])
+			copy(dAtA[i:], m.CustomerStages[iNdEx])
+			i = protohelpers.EncodeVarint(dAtA, i, uint64(len(m.CustomerStages[iNdEx])))
+			i--
+			dAtA[i] = 0x32
+		}
+	}
 	if m.HorizonMonths != 0 {
 		i = protohelpers.EncodeVarint(dAtA, i, uint64(m.HorizonMonths))
 		i--
@@ -571,6 +589,11 @@ func (m *BookAnalysis) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
 		i -= len(m.unknownFields)
 		copy(dAtA[i:], m.unknownFields)
 	}
+	if m.ExcludedAccounts != 0 {
+		i = protohelpers.EncodeVarint(dAtA, i, uint64(m.ExcludedAccounts))
+		i--
+		dAtA[i] = 0x58
+	}
 	if len(m.Assumptions) > 0 {
 		for iNdEx := len(m.Assumptions) - 1; iNdEx >= 0; iNdEx-- {
 			size, err := m.Assumptions[iNdEx].MarshalToSizedBufferVT(dAtA[:i])
@@ -905,6 +928,18 @@ func (m *BookSettings) SizeVT() (n int) {
 	if m.HorizonMonths != 0 {
 		n += 1 + protohelpers.SizeOfVarint(uint64(m.HorizonMonths))
 	}
+	if len(m.CustomerStages) > 0 {
+		for _, s := range m.CustomerStages {
+			l = len(s)
+			n += 1 + l + protohelpers.SizeOfVarint(uint64(l))
+		}
+	}
+	if len(m.ExcludeStages) > 0 {
+		for _, s := range m.ExcludeStages {
+			l = len(s)
+			n += 1 + l + protohelpers.SizeOfVarint(uint64(l))
+		}
+	}
 	n += len(m.unknownFields)
 	return n
 }
@@ -1105,6 +1140,9 @@ func (m *BookAnalysis) SizeVT() (n int) {
 			l = e.SizeVT()
 			n += 1 + l + protohelpers.SizeOfVarint(uint64(l))
 		}
+	}
+	if m.ExcludedAccounts != 0 {
+		n += 1 + protohelpers.SizeOfVarint(uint64(m.ExcludedAccounts))
 	}
 	n += len(m.unknownFields)
 	return n
@@ -1661,6 +1699,70 @@ func (m *BookSettings) UnmarshalVT(dAtA []byte) error {
 					break
 				}
 			}
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CustomerStages", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protohelpers.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return protohelpers.ErrInvalidLength
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return protohelpers.ErrInvalidLength
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.CustomerStages = append(m.CustomerStages, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ExcludeStages", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protohelpers.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return protohelpers.ErrInvalidLength
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return protohelpers.ErrInvalidLength
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ExcludeStages = append(m.ExcludeStages, string(dAtA[iNdEx:postIndex]))
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := protohelpers.Skip(dAtA[iNdEx:])
@@ -2999,6 +3101,25 @@ func (m *BookAnalysis) UnmarshalVT(dAtA []byte) error {
 				return err
 			}
 			iNdEx = postIndex
+		case 11:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ExcludedAccounts", wireType)
+			}
+			m.ExcludedAccounts = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protohelpers.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ExcludedAccounts |= int32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := protohelpers.Skip(dAtA[iNdEx:])
