@@ -23,6 +23,8 @@ type BookCSM struct {
 	// CapacityHours, when given, is the CSM's capacity a month as it
 	// stands, instead of the computed one.
 	CapacityHours *float64
+	// Attributes such as region or language, for rebalancing's matching.
+	Attributes map[string]string
 }
 
 // BookSettings is what a book analysis needs besides the accounts.

@@ -165,3 +165,42 @@ func TestBookAnalyzerInvariants(t *testing.T) {
 		}
 	}
 }
+
+// TestHoursOfIsWhatAddCounts: each account's HoursOf, summed by owner, is
+// the analysis's hours of that CSM, month by month.
+func TestHoursOfIsWhatAddCounts(t *testing.T) {
+	pb := calendarPlaybook()
+	settings := BookSettings{Segments: []SegmentRule{{Name: "Big", MinARR: f64p(1000), Playbook: &pb}, {Name: "Rest", Playbook: &pb}},
+		CSMs: []BookCSM{{ID: "A"}, {ID: "B"}}, StartMonth: "2027-01", HorizonMonths: 18}
+	owners := []string{"A", "B", "C"}
+	dates := []string{"", "2025-07", "2026-12-31", "2027-03-01", "2027-11"}
+	r := rand.New(rand.NewPCG(5, 9))
+	b, err := NewBookAnalyzer(settings, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sums := map[string][]float64{}
+	hours := make([]float64, b.Months())
+	for i := range 200 {
+		a := Account{ID: fmt.Sprintf("acc-%03d", i), ARR: float64(r.IntN(3000)), Owner: owners[r.IntN(len(owners))],
+			StartDate: dates[r.IntN(len(dates))], RenewalDate: dates[r.IntN(len(dates))]}
+		if r.IntN(6) == 0 {
+			a.MonthlyHours = f64p(float64(r.IntN(20)))
+		}
+		b.Add(&a)
+		b.HoursOf(&a, hours)
+		if sums[a.Owner] == nil {
+			sums[a.Owner] = make([]float64, len(hours))
+		}
+		for m, h := range hours {
+			sums[a.Owner][m] += h
+		}
+	}
+	for _, c := range b.Result().CSMs {
+		for m, h := range c.Hours {
+			if math.Abs(h-sums[c.CSM.ID][m]) > 1e-9 {
+				t.Fatalf("%s, month %d: the analysis says %v, HoursOf sums to %v", c.CSM.ID, m, h, sums[c.CSM.ID][m])
+			}
+		}
+	}
+}

@@ -108,3 +108,7 @@ type directBook struct {
 func (d directBook) AnalyzeBook(ctx context.Context, r *csplanv1.AnalyzeBookRequest) (*csplanv1.AnalyzeBookResponse, error) {
 	return invoke(ctx, d.chain, d.svc, csplanv1.BookService_AnalyzeBook_FullMethodName, r, d.svc.AnalyzeBook)
 }
+
+func (d directBook) RebalanceBook(ctx context.Context, r *csplanv1.RebalanceBookRequest) (*csplanv1.RebalanceBookResponse, error) {
+	return invoke(ctx, d.chain, d.svc, csplanv1.BookService_RebalanceBook_FullMethodName, r, d.svc.RebalanceBook)
+}

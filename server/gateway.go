@@ -28,7 +28,7 @@ import (
 
 // streamRoutes are the NDJSON client streams: bounded per line and in
 // accounts by the services, with their own deadline, instead of a body size.
-var streamRoutes = []string{"/v1/segments:assignStream", "/v1/segments:suggestStream", "/v1/plans:runStream", "/v1/book:analyzeStream"}
+var streamRoutes = []string{"/v1/segments:assignStream", "/v1/segments:suggestStream", "/v1/plans:runStream", "/v1/book:analyzeStream", "/v1/book:rebalanceStream"}
 
 // ndjsonType is the media type the stream routes decode with: one JSON
 // message after another.

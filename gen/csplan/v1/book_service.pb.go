@@ -21,6 +21,63 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// DisruptionWeight is what one moved account costs.
+type DisruptionWeight int32
+
+const (
+	// The default: DISRUPTION_WEIGHT_ACCOUNTS.
+	DisruptionWeight_DISRUPTION_WEIGHT_UNSPECIFIED DisruptionWeight = 0
+	// Each moved account counts 1.
+	DisruptionWeight_DISRUPTION_WEIGHT_ACCOUNTS DisruptionWeight = 1
+	// Each moved account counts its hours a month.
+	DisruptionWeight_DISRUPTION_WEIGHT_HOURS DisruptionWeight = 2
+	// Each moved account counts its ARR.
+	DisruptionWeight_DISRUPTION_WEIGHT_ARR DisruptionWeight = 3
+)
+
+// Enum value maps for DisruptionWeight.
+var (
+	DisruptionWeight_name = map[int32]string{
+		0: "DISRUPTION_WEIGHT_UNSPECIFIED",
+		1: "DISRUPTION_WEIGHT_ACCOUNTS",
+		2: "DISRUPTION_WEIGHT_HOURS",
+		3: "DISRUPTION_WEIGHT_ARR",
+	}
+	DisruptionWeight_value = map[string]int32{
+		"DISRUPTION_WEIGHT_UNSPECIFIED": 0,
+		"DISRUPTION_WEIGHT_ACCOUNTS":    1,
+		"DISRUPTION_WEIGHT_HOURS":       2,
+		"DISRUPTION_WEIGHT_ARR":         3,
+	}
+)
+
+func (x DisruptionWeight) Enum() *DisruptionWeight {
+	p := new(DisruptionWeight)
+	*p = x
+	return p
+}
+
+func (x DisruptionWeight) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (DisruptionWeight) Descriptor() protoreflect.EnumDescriptor {
+	return file_csplan_v1_book_service_proto_enumTypes[0].Descriptor()
+}
+
+func (DisruptionWeight) Type() protoreflect.EnumType {
+	return &file_csplan_v1_book_service_proto_enumTypes[0]
+}
+
+func (x DisruptionWeight) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use DisruptionWeight.Descriptor instead.
+func (DisruptionWeight) EnumDescriptor() ([]byte, []int) {
+	return file_csplan_v1_book_service_proto_rawDescGZIP(), []int{0}
+}
+
 // BookCsm is one CSM of the team whose book is analyzed.
 type BookCsm struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -940,11 +997,1018 @@ func (x *StreamAnalyzeBookResponse) GetResult() *BookAnalysis {
 	return nil
 }
 
+// UtilizationBand is where every CSM's hours over capacity should fall.
+type UtilizationBand struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Default 0.8.
+	MinUtilization *float64 `protobuf:"fixed64,1,opt,name=min_utilization,json=minUtilization,proto3,oneof" json:"min_utilization,omitempty"`
+	// Default 1.0.
+	MaxUtilization *float64 `protobuf:"fixed64,2,opt,name=max_utilization,json=maxUtilization,proto3,oneof" json:"max_utilization,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *UtilizationBand) Reset() {
+	*x = UtilizationBand{}
+	mi := &file_csplan_v1_book_service_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UtilizationBand) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UtilizationBand) ProtoMessage() {}
+
+func (x *UtilizationBand) ProtoReflect() protoreflect.Message {
+	mi := &file_csplan_v1_book_service_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UtilizationBand.ProtoReflect.Descriptor instead.
+func (*UtilizationBand) Descriptor() ([]byte, []int) {
+	return file_csplan_v1_book_service_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *UtilizationBand) GetMinUtilization() float64 {
+	if x != nil && x.MinUtilization != nil {
+		return *x.MinUtilization
+	}
+	return 0
+}
+
+func (x *UtilizationBand) GetMaxUtilization() float64 {
+	if x != nil && x.MaxUtilization != nil {
+		return *x.MaxUtilization
+	}
+	return 0
+}
+
+// RebalanceSettings are BookSettings' fields, the band and the guardrails.
+type RebalanceSettings struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	CsmTime        *CsmTime               `protobuf:"bytes,1,opt,name=csm_time,json=csmTime,proto3" json:"csm_time,omitempty"`
+	Segments       []*SegmentRule         `protobuf:"bytes,2,rep,name=segments,proto3" json:"segments,omitempty"`
+	Csms           []*BookCsm             `protobuf:"bytes,3,rep,name=csms,proto3" json:"csms,omitempty"`
+	StartMonth     string                 `protobuf:"bytes,4,opt,name=start_month,json=startMonth,proto3" json:"start_month,omitempty"`
+	HorizonMonths  int32                  `protobuf:"varint,5,opt,name=horizon_months,json=horizonMonths,proto3" json:"horizon_months,omitempty"`
+	CustomerStages []string               `protobuf:"bytes,6,rep,name=customer_stages,json=customerStages,proto3" json:"customer_stages,omitempty"`
+	ExcludeStages  []string               `protobuf:"bytes,7,rep,name=exclude_stages,json=excludeStages,proto3" json:"exclude_stages,omitempty"`
+	// Time to hire and ramp, for the departure drill's backfill.
+	Timeline         *Timeline        `protobuf:"bytes,8,opt,name=timeline,proto3" json:"timeline,omitempty"`
+	Band             *UtilizationBand `protobuf:"bytes,9,opt,name=band,proto3" json:"band,omitempty"`
+	DisruptionWeight DisruptionWeight `protobuf:"varint,10,opt,name=disruption_weight,json=disruptionWeight,proto3,enum=csplan.v1.DisruptionWeight" json:"disruption_weight,omitempty"`
+	// An account whose next renewal falls within this many days after
+	// as_of_date stays with its CSM. Default 60.
+	FreezeDaysBeforeRenewal *int32 `protobuf:"varint,11,opt,name=freeze_days_before_renewal,json=freezeDaysBeforeRenewal,proto3,oneof" json:"freeze_days_before_renewal,omitempty"`
+	// "YYYY-MM-DD" (default: the server's current day, UTC).
+	AsOfDate string `protobuf:"bytes,12,opt,name=as_of_date,json=asOfDate,proto3" json:"as_of_date,omitempty"`
+	// Accounts that stay where they are.
+	LockedAccountIds []string `protobuf:"bytes,13,rep,name=locked_account_ids,json=lockedAccountIds,proto3" json:"locked_account_ids,omitempty"`
+	// An account moves only to a CSM of its own segment (default true);
+	// accounts and CSMs without a segment form one group.
+	KeepSegment *bool `protobuf:"varint,14,opt,name=keep_segment,json=keepSegment,proto3,oneof" json:"keep_segment,omitempty"`
+	// Attribute keys (region, language) on which an account and the CSM it
+	// moves to must agree.
+	MatchAttributes []string `protobuf:"bytes,15,rep,name=match_attributes,json=matchAttributes,proto3" json:"match_attributes,omitempty"`
+	// At most this many moves (default: no cap).
+	MaxMoves *int32 `protobuf:"varint,16,opt,name=max_moves,json=maxMoves,proto3,oneof" json:"max_moves,omitempty"`
+	// The departure drill: these CSMs give up every account (guardrails
+	// aside) and receive none.
+	DepartingCsmIds []string `protobuf:"bytes,17,rep,name=departing_csm_ids,json=departingCsmIds,proto3" json:"departing_csm_ids,omitempty"`
+	// Bands for the trade-off curve (0: none, at most 20).
+	FrontierPoints int32 `protobuf:"varint,18,opt,name=frontier_points,json=frontierPoints,proto3" json:"frontier_points,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *RebalanceSettings) Reset() {
+	*x = RebalanceSettings{}
+	mi := &file_csplan_v1_book_service_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RebalanceSettings) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RebalanceSettings) ProtoMessage() {}
+
+func (x *RebalanceSettings) ProtoReflect() protoreflect.Message {
+	mi := &file_csplan_v1_book_service_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RebalanceSettings.ProtoReflect.Descriptor instead.
+func (*RebalanceSettings) Descriptor() ([]byte, []int) {
+	return file_csplan_v1_book_service_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *RebalanceSettings) GetCsmTime() *CsmTime {
+	if x != nil {
+		return x.CsmTime
+	}
+	return nil
+}
+
+func (x *RebalanceSettings) GetSegments() []*SegmentRule {
+	if x != nil {
+		return x.Segments
+	}
+	return nil
+}
+
+func (x *RebalanceSettings) GetCsms() []*BookCsm {
+	if x != nil {
+		return x.Csms
+	}
+	return nil
+}
+
+func (x *RebalanceSettings) GetStartMonth() string {
+	if x != nil {
+		return x.StartMonth
+	}
+	return ""
+}
+
+func (x *RebalanceSettings) GetHorizonMonths() int32 {
+	if x != nil {
+		return x.HorizonMonths
+	}
+	return 0
+}
+
+func (x *RebalanceSettings) GetCustomerStages() []string {
+	if x != nil {
+		return x.CustomerStages
+	}
+	return nil
+}
+
+func (x *RebalanceSettings) GetExcludeStages() []string {
+	if x != nil {
+		return x.ExcludeStages
+	}
+	return nil
+}
+
+func (x *RebalanceSettings) GetTimeline() *Timeline {
+	if x != nil {
+		return x.Timeline
+	}
+	return nil
+}
+
+func (x *RebalanceSettings) GetBand() *UtilizationBand {
+	if x != nil {
+		return x.Band
+	}
+	return nil
+}
+
+func (x *RebalanceSettings) GetDisruptionWeight() DisruptionWeight {
+	if x != nil {
+		return x.DisruptionWeight
+	}
+	return DisruptionWeight_DISRUPTION_WEIGHT_UNSPECIFIED
+}
+
+func (x *RebalanceSettings) GetFreezeDaysBeforeRenewal() int32 {
+	if x != nil && x.FreezeDaysBeforeRenewal != nil {
+		return *x.FreezeDaysBeforeRenewal
+	}
+	return 0
+}
+
+func (x *RebalanceSettings) GetAsOfDate() string {
+	if x != nil {
+		return x.AsOfDate
+	}
+	return ""
+}
+
+func (x *RebalanceSettings) GetLockedAccountIds() []string {
+	if x != nil {
+		return x.LockedAccountIds
+	}
+	return nil
+}
+
+func (x *RebalanceSettings) GetKeepSegment() bool {
+	if x != nil && x.KeepSegment != nil {
+		return *x.KeepSegment
+	}
+	return false
+}
+
+func (x *RebalanceSettings) GetMatchAttributes() []string {
+	if x != nil {
+		return x.MatchAttributes
+	}
+	return nil
+}
+
+func (x *RebalanceSettings) GetMaxMoves() int32 {
+	if x != nil && x.MaxMoves != nil {
+		return *x.MaxMoves
+	}
+	return 0
+}
+
+func (x *RebalanceSettings) GetDepartingCsmIds() []string {
+	if x != nil {
+		return x.DepartingCsmIds
+	}
+	return nil
+}
+
+func (x *RebalanceSettings) GetFrontierPoints() int32 {
+	if x != nil {
+		return x.FrontierPoints
+	}
+	return 0
+}
+
+// RebalanceBookRequest is a book with its settings.
+type RebalanceBookRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Settings      *RebalanceSettings     `protobuf:"bytes,1,opt,name=settings,proto3" json:"settings,omitempty"`
+	Accounts      []*Account             `protobuf:"bytes,2,rep,name=accounts,proto3" json:"accounts,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RebalanceBookRequest) Reset() {
+	*x = RebalanceBookRequest{}
+	mi := &file_csplan_v1_book_service_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RebalanceBookRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RebalanceBookRequest) ProtoMessage() {}
+
+func (x *RebalanceBookRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_csplan_v1_book_service_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RebalanceBookRequest.ProtoReflect.Descriptor instead.
+func (*RebalanceBookRequest) Descriptor() ([]byte, []int) {
+	return file_csplan_v1_book_service_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *RebalanceBookRequest) GetSettings() *RebalanceSettings {
+	if x != nil {
+		return x.Settings
+	}
+	return nil
+}
+
+func (x *RebalanceBookRequest) GetAccounts() []*Account {
+	if x != nil {
+		return x.Accounts
+	}
+	return nil
+}
+
+// StreamRebalanceBookRequest is one message of a rebalancing stream:
+// first the settings, then batches of accounts.
+type StreamRebalanceBookRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The message's content.
+	//
+	// Types that are valid to be assigned to Payload:
+	//
+	//	*StreamRebalanceBookRequest_Settings
+	//	*StreamRebalanceBookRequest_Batch
+	Payload       isStreamRebalanceBookRequest_Payload `protobuf_oneof:"payload"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StreamRebalanceBookRequest) Reset() {
+	*x = StreamRebalanceBookRequest{}
+	mi := &file_csplan_v1_book_service_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StreamRebalanceBookRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StreamRebalanceBookRequest) ProtoMessage() {}
+
+func (x *StreamRebalanceBookRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_csplan_v1_book_service_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StreamRebalanceBookRequest.ProtoReflect.Descriptor instead.
+func (*StreamRebalanceBookRequest) Descriptor() ([]byte, []int) {
+	return file_csplan_v1_book_service_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *StreamRebalanceBookRequest) GetPayload() isStreamRebalanceBookRequest_Payload {
+	if x != nil {
+		return x.Payload
+	}
+	return nil
+}
+
+func (x *StreamRebalanceBookRequest) GetSettings() *RebalanceSettings {
+	if x != nil {
+		if x, ok := x.Payload.(*StreamRebalanceBookRequest_Settings); ok {
+			return x.Settings
+		}
+	}
+	return nil
+}
+
+func (x *StreamRebalanceBookRequest) GetBatch() *AccountBatch {
+	if x != nil {
+		if x, ok := x.Payload.(*StreamRebalanceBookRequest_Batch); ok {
+			return x.Batch
+		}
+	}
+	return nil
+}
+
+type isStreamRebalanceBookRequest_Payload interface {
+	isStreamRebalanceBookRequest_Payload()
+}
+
+type StreamRebalanceBookRequest_Settings struct {
+	// The settings; the first message and only the first.
+	Settings *RebalanceSettings `protobuf:"bytes,1,opt,name=settings,proto3,oneof"`
+}
+
+type StreamRebalanceBookRequest_Batch struct {
+	// A batch of accounts.
+	Batch *AccountBatch `protobuf:"bytes,2,opt,name=batch,proto3,oneof"`
+}
+
+func (*StreamRebalanceBookRequest_Settings) isStreamRebalanceBookRequest_Payload() {}
+
+func (*StreamRebalanceBookRequest_Batch) isStreamRebalanceBookRequest_Payload() {}
+
+// AccountMove is one account changing CSM.
+type AccountMove struct {
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	AccountId string                 `protobuf:"bytes,1,opt,name=account_id,json=accountId,proto3" json:"account_id,omitempty"`
+	FromCsm   string                 `protobuf:"bytes,2,opt,name=from_csm,json=fromCsm,proto3" json:"from_csm,omitempty"`
+	ToCsm     string                 `protobuf:"bytes,3,opt,name=to_csm,json=toCsm,proto3" json:"to_csm,omitempty"`
+	// The account's hours a month (its monthly_hours, else its playbook's
+	// mean over the months) and ARR.
+	MonthlyHours float64 `protobuf:"fixed64,4,opt,name=monthly_hours,json=monthlyHours,proto3" json:"monthly_hours,omitempty"`
+	Arr          float64 `protobuf:"fixed64,5,opt,name=arr,proto3" json:"arr,omitempty"`
+	// Why it moves: its CSM departs, or its CSM is above the band, or the
+	// receiver below it.
+	Reason        string `protobuf:"bytes,6,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AccountMove) Reset() {
+	*x = AccountMove{}
+	mi := &file_csplan_v1_book_service_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AccountMove) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AccountMove) ProtoMessage() {}
+
+func (x *AccountMove) ProtoReflect() protoreflect.Message {
+	mi := &file_csplan_v1_book_service_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AccountMove.ProtoReflect.Descriptor instead.
+func (*AccountMove) Descriptor() ([]byte, []int) {
+	return file_csplan_v1_book_service_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *AccountMove) GetAccountId() string {
+	if x != nil {
+		return x.AccountId
+	}
+	return ""
+}
+
+func (x *AccountMove) GetFromCsm() string {
+	if x != nil {
+		return x.FromCsm
+	}
+	return ""
+}
+
+func (x *AccountMove) GetToCsm() string {
+	if x != nil {
+		return x.ToCsm
+	}
+	return ""
+}
+
+func (x *AccountMove) GetMonthlyHours() float64 {
+	if x != nil {
+		return x.MonthlyHours
+	}
+	return 0
+}
+
+func (x *AccountMove) GetArr() float64 {
+	if x != nil {
+		return x.Arr
+	}
+	return 0
+}
+
+func (x *AccountMove) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// CsmRebalance is one CSM before and after the moves.
+type CsmRebalance struct {
+	state             protoimpl.MessageState `protogen:"open.v1"`
+	Id                string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	HoursBefore       float64                `protobuf:"fixed64,2,opt,name=hours_before,json=hoursBefore,proto3" json:"hours_before,omitempty"`
+	HoursAfter        float64                `protobuf:"fixed64,3,opt,name=hours_after,json=hoursAfter,proto3" json:"hours_after,omitempty"`
+	UtilizationBefore float64                `protobuf:"fixed64,4,opt,name=utilization_before,json=utilizationBefore,proto3" json:"utilization_before,omitempty"`
+	UtilizationAfter  float64                `protobuf:"fixed64,5,opt,name=utilization_after,json=utilizationAfter,proto3" json:"utilization_after,omitempty"`
+	AccountsBefore    int32                  `protobuf:"varint,6,opt,name=accounts_before,json=accountsBefore,proto3" json:"accounts_before,omitempty"`
+	AccountsAfter     int32                  `protobuf:"varint,7,opt,name=accounts_after,json=accountsAfter,proto3" json:"accounts_after,omitempty"`
+	// Customer hours a month the CSM has.
+	CapacityHours float64 `protobuf:"fixed64,8,opt,name=capacity_hours,json=capacityHours,proto3" json:"capacity_hours,omitempty"`
+	Departing     bool    `protobuf:"varint,9,opt,name=departing,proto3" json:"departing,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CsmRebalance) Reset() {
+	*x = CsmRebalance{}
+	mi := &file_csplan_v1_book_service_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CsmRebalance) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CsmRebalance) ProtoMessage() {}
+
+func (x *CsmRebalance) ProtoReflect() protoreflect.Message {
+	mi := &file_csplan_v1_book_service_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CsmRebalance.ProtoReflect.Descriptor instead.
+func (*CsmRebalance) Descriptor() ([]byte, []int) {
+	return file_csplan_v1_book_service_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *CsmRebalance) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *CsmRebalance) GetHoursBefore() float64 {
+	if x != nil {
+		return x.HoursBefore
+	}
+	return 0
+}
+
+func (x *CsmRebalance) GetHoursAfter() float64 {
+	if x != nil {
+		return x.HoursAfter
+	}
+	return 0
+}
+
+func (x *CsmRebalance) GetUtilizationBefore() float64 {
+	if x != nil {
+		return x.UtilizationBefore
+	}
+	return 0
+}
+
+func (x *CsmRebalance) GetUtilizationAfter() float64 {
+	if x != nil {
+		return x.UtilizationAfter
+	}
+	return 0
+}
+
+func (x *CsmRebalance) GetAccountsBefore() int32 {
+	if x != nil {
+		return x.AccountsBefore
+	}
+	return 0
+}
+
+func (x *CsmRebalance) GetAccountsAfter() int32 {
+	if x != nil {
+		return x.AccountsAfter
+	}
+	return 0
+}
+
+func (x *CsmRebalance) GetCapacityHours() float64 {
+	if x != nil {
+		return x.CapacityHours
+	}
+	return 0
+}
+
+func (x *CsmRebalance) GetDeparting() bool {
+	if x != nil {
+		return x.Departing
+	}
+	return false
+}
+
+// Infeasibility says why no assignment fits.
+type Infeasibility struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Reason string                 `protobuf:"bytes,1,opt,name=reason,proto3" json:"reason,omitempty"`
+	// With too many hours for the staying CSMs: the hours short over one
+	// CSM's available hours at the band's maximum.
+	FteShort      float64 `protobuf:"fixed64,2,opt,name=fte_short,json=fteShort,proto3" json:"fte_short,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Infeasibility) Reset() {
+	*x = Infeasibility{}
+	mi := &file_csplan_v1_book_service_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Infeasibility) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Infeasibility) ProtoMessage() {}
+
+func (x *Infeasibility) ProtoReflect() protoreflect.Message {
+	mi := &file_csplan_v1_book_service_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Infeasibility.ProtoReflect.Descriptor instead.
+func (*Infeasibility) Descriptor() ([]byte, []int) {
+	return file_csplan_v1_book_service_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *Infeasibility) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *Infeasibility) GetFteShort() float64 {
+	if x != nil {
+		return x.FteShort
+	}
+	return 0
+}
+
+// FrontierPoint is the cheapest rebalancing for one band.
+type FrontierPoint struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	MinUtilization float64                `protobuf:"fixed64,1,opt,name=min_utilization,json=minUtilization,proto3" json:"min_utilization,omitempty"`
+	MaxUtilization float64                `protobuf:"fixed64,2,opt,name=max_utilization,json=maxUtilization,proto3" json:"max_utilization,omitempty"`
+	Disruption     float64                `protobuf:"fixed64,3,opt,name=disruption,proto3" json:"disruption,omitempty"`
+	Moves          int32                  `protobuf:"varint,4,opt,name=moves,proto3" json:"moves,omitempty"`
+	Feasible       bool                   `protobuf:"varint,5,opt,name=feasible,proto3" json:"feasible,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *FrontierPoint) Reset() {
+	*x = FrontierPoint{}
+	mi := &file_csplan_v1_book_service_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FrontierPoint) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FrontierPoint) ProtoMessage() {}
+
+func (x *FrontierPoint) ProtoReflect() protoreflect.Message {
+	mi := &file_csplan_v1_book_service_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FrontierPoint.ProtoReflect.Descriptor instead.
+func (*FrontierPoint) Descriptor() ([]byte, []int) {
+	return file_csplan_v1_book_service_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *FrontierPoint) GetMinUtilization() float64 {
+	if x != nil {
+		return x.MinUtilization
+	}
+	return 0
+}
+
+func (x *FrontierPoint) GetMaxUtilization() float64 {
+	if x != nil {
+		return x.MaxUtilization
+	}
+	return 0
+}
+
+func (x *FrontierPoint) GetDisruption() float64 {
+	if x != nil {
+		return x.Disruption
+	}
+	return 0
+}
+
+func (x *FrontierPoint) GetMoves() int32 {
+	if x != nil {
+		return x.Moves
+	}
+	return 0
+}
+
+func (x *FrontierPoint) GetFeasible() bool {
+	if x != nil {
+		return x.Feasible
+	}
+	return false
+}
+
+// Departure is the drill's answer: the months, from start_month, in which
+// some staying CSM is above the band's maximum until a backfill opened now
+// could be ramped.
+type Departure struct {
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	MonthsOver []string               `protobuf:"bytes,1,rep,name=months_over,json=monthsOver,proto3" json:"months_over,omitempty"`
+	// The highest utilization of a staying CSM in those months.
+	PeakUtilization float64 `protobuf:"fixed64,2,opt,name=peak_utilization,json=peakUtilization,proto3" json:"peak_utilization,omitempty"`
+	// The month a backfill opened now is ramped.
+	BackfillRampedMonth string `protobuf:"bytes,3,opt,name=backfill_ramped_month,json=backfillRampedMonth,proto3" json:"backfill_ramped_month,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
+}
+
+func (x *Departure) Reset() {
+	*x = Departure{}
+	mi := &file_csplan_v1_book_service_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Departure) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Departure) ProtoMessage() {}
+
+func (x *Departure) ProtoReflect() protoreflect.Message {
+	mi := &file_csplan_v1_book_service_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Departure.ProtoReflect.Descriptor instead.
+func (*Departure) Descriptor() ([]byte, []int) {
+	return file_csplan_v1_book_service_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *Departure) GetMonthsOver() []string {
+	if x != nil {
+		return x.MonthsOver
+	}
+	return nil
+}
+
+func (x *Departure) GetPeakUtilization() float64 {
+	if x != nil {
+		return x.PeakUtilization
+	}
+	return 0
+}
+
+func (x *Departure) GetBackfillRampedMonth() string {
+	if x != nil {
+		return x.BackfillRampedMonth
+	}
+	return ""
+}
+
+// RebalanceResult is the rebalanced book.
+type RebalanceResult struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Moves []*AccountMove         `protobuf:"bytes,1,rep,name=moves,proto3" json:"moves,omitempty"`
+	// Every CSM, in the settings' order, then owners the settings lack.
+	Csms []*CsmRebalance `protobuf:"bytes,2,rep,name=csms,proto3" json:"csms,omitempty"`
+	// The moves' weight.
+	Disruption float64 `protobuf:"fixed64,3,opt,name=disruption,proto3" json:"disruption,omitempty"`
+	// A proven lower bound on the disruption of any assignment within the
+	// band and the guardrails.
+	LowerBound float64 `protobuf:"fixed64,4,opt,name=lower_bound,json=lowerBound,proto3" json:"lower_bound,omitempty"`
+	// disruption equals lower_bound: no assignment is less disruptive.
+	Optimal       bool             `protobuf:"varint,5,opt,name=optimal,proto3" json:"optimal,omitempty"`
+	Feasible      bool             `protobuf:"varint,6,opt,name=feasible,proto3" json:"feasible,omitempty"`
+	Infeasibility *Infeasibility   `protobuf:"bytes,7,opt,name=infeasibility,proto3" json:"infeasibility,omitempty"`
+	Frontier      []*FrontierPoint `protobuf:"bytes,8,rep,name=frontier,proto3" json:"frontier,omitempty"`
+	Departure     *Departure       `protobuf:"bytes,9,opt,name=departure,proto3" json:"departure,omitempty"`
+	Assumptions   []*Assumption    `protobuf:"bytes,10,rep,name=assumptions,proto3" json:"assumptions,omitempty"`
+	// Accounts without an owner, left where they are.
+	UnownedAccounts int32 `protobuf:"varint,11,opt,name=unowned_accounts,json=unownedAccounts,proto3" json:"unowned_accounts,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *RebalanceResult) Reset() {
+	*x = RebalanceResult{}
+	mi := &file_csplan_v1_book_service_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RebalanceResult) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RebalanceResult) ProtoMessage() {}
+
+func (x *RebalanceResult) ProtoReflect() protoreflect.Message {
+	mi := &file_csplan_v1_book_service_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RebalanceResult.ProtoReflect.Descriptor instead.
+func (*RebalanceResult) Descriptor() ([]byte, []int) {
+	return file_csplan_v1_book_service_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *RebalanceResult) GetMoves() []*AccountMove {
+	if x != nil {
+		return x.Moves
+	}
+	return nil
+}
+
+func (x *RebalanceResult) GetCsms() []*CsmRebalance {
+	if x != nil {
+		return x.Csms
+	}
+	return nil
+}
+
+func (x *RebalanceResult) GetDisruption() float64 {
+	if x != nil {
+		return x.Disruption
+	}
+	return 0
+}
+
+func (x *RebalanceResult) GetLowerBound() float64 {
+	if x != nil {
+		return x.LowerBound
+	}
+	return 0
+}
+
+func (x *RebalanceResult) GetOptimal() bool {
+	if x != nil {
+		return x.Optimal
+	}
+	return false
+}
+
+func (x *RebalanceResult) GetFeasible() bool {
+	if x != nil {
+		return x.Feasible
+	}
+	return false
+}
+
+func (x *RebalanceResult) GetInfeasibility() *Infeasibility {
+	if x != nil {
+		return x.Infeasibility
+	}
+	return nil
+}
+
+func (x *RebalanceResult) GetFrontier() []*FrontierPoint {
+	if x != nil {
+		return x.Frontier
+	}
+	return nil
+}
+
+func (x *RebalanceResult) GetDeparture() *Departure {
+	if x != nil {
+		return x.Departure
+	}
+	return nil
+}
+
+func (x *RebalanceResult) GetAssumptions() []*Assumption {
+	if x != nil {
+		return x.Assumptions
+	}
+	return nil
+}
+
+func (x *RebalanceResult) GetUnownedAccounts() int32 {
+	if x != nil {
+		return x.UnownedAccounts
+	}
+	return 0
+}
+
+// RebalanceBookResponse is the answer.
+type RebalanceBookResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Result        *RebalanceResult       `protobuf:"bytes,1,opt,name=result,proto3" json:"result,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RebalanceBookResponse) Reset() {
+	*x = RebalanceBookResponse{}
+	mi := &file_csplan_v1_book_service_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RebalanceBookResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RebalanceBookResponse) ProtoMessage() {}
+
+func (x *RebalanceBookResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_csplan_v1_book_service_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RebalanceBookResponse.ProtoReflect.Descriptor instead.
+func (*RebalanceBookResponse) Descriptor() ([]byte, []int) {
+	return file_csplan_v1_book_service_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *RebalanceBookResponse) GetResult() *RebalanceResult {
+	if x != nil {
+		return x.Result
+	}
+	return nil
+}
+
+// StreamRebalanceBookResponse is the answer, as RebalanceBookResponse.
+type StreamRebalanceBookResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Result        *RebalanceResult       `protobuf:"bytes,1,opt,name=result,proto3" json:"result,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StreamRebalanceBookResponse) Reset() {
+	*x = StreamRebalanceBookResponse{}
+	mi := &file_csplan_v1_book_service_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StreamRebalanceBookResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StreamRebalanceBookResponse) ProtoMessage() {}
+
+func (x *StreamRebalanceBookResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_csplan_v1_book_service_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StreamRebalanceBookResponse.ProtoReflect.Descriptor instead.
+func (*StreamRebalanceBookResponse) Descriptor() ([]byte, []int) {
+	return file_csplan_v1_book_service_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *StreamRebalanceBookResponse) GetResult() *RebalanceResult {
+	if x != nil {
+		return x.Result
+	}
+	return nil
+}
+
 var File_csplan_v1_book_service_proto protoreflect.FileDescriptor
 
 const file_csplan_v1_book_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1ccsplan/v1/book_service.proto\x12\tcsplan.v1\x1a\x16csplan/v1/common.proto\x1a$csplan/v1/segmentation_service.proto\"\xc8\x02\n" +
+	"\x1ccsplan/v1/book_service.proto\x12\tcsplan.v1\x1a csplan/v1/capacity_service.proto\x1a\x16csplan/v1/common.proto\x1a$csplan/v1/segmentation_service.proto\"\xc8\x02\n" +
 	"\aBookCsm\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12\x18\n" +
@@ -1025,10 +2089,110 @@ const file_csplan_v1_book_service_proto_rawDesc = "" +
 	"\x05batch\x18\x02 \x01(\v2\x17.csplan.v1.AccountBatchH\x00R\x05batchB\t\n" +
 	"\apayload\"L\n" +
 	"\x19StreamAnalyzeBookResponse\x12/\n" +
-	"\x06result\x18\x01 \x01(\v2\x17.csplan.v1.BookAnalysisR\x06result2\xbd\x01\n" +
+	"\x06result\x18\x01 \x01(\v2\x17.csplan.v1.BookAnalysisR\x06result\"\x95\x01\n" +
+	"\x0fUtilizationBand\x12,\n" +
+	"\x0fmin_utilization\x18\x01 \x01(\x01H\x00R\x0eminUtilization\x88\x01\x01\x12,\n" +
+	"\x0fmax_utilization\x18\x02 \x01(\x01H\x01R\x0emaxUtilization\x88\x01\x01B\x12\n" +
+	"\x10_min_utilizationB\x12\n" +
+	"\x10_max_utilization\"\xf7\x06\n" +
+	"\x11RebalanceSettings\x12-\n" +
+	"\bcsm_time\x18\x01 \x01(\v2\x12.csplan.v1.CsmTimeR\acsmTime\x122\n" +
+	"\bsegments\x18\x02 \x03(\v2\x16.csplan.v1.SegmentRuleR\bsegments\x12&\n" +
+	"\x04csms\x18\x03 \x03(\v2\x12.csplan.v1.BookCsmR\x04csms\x12\x1f\n" +
+	"\vstart_month\x18\x04 \x01(\tR\n" +
+	"startMonth\x12%\n" +
+	"\x0ehorizon_months\x18\x05 \x01(\x05R\rhorizonMonths\x12'\n" +
+	"\x0fcustomer_stages\x18\x06 \x03(\tR\x0ecustomerStages\x12%\n" +
+	"\x0eexclude_stages\x18\a \x03(\tR\rexcludeStages\x12/\n" +
+	"\btimeline\x18\b \x01(\v2\x13.csplan.v1.TimelineR\btimeline\x12.\n" +
+	"\x04band\x18\t \x01(\v2\x1a.csplan.v1.UtilizationBandR\x04band\x12H\n" +
+	"\x11disruption_weight\x18\n" +
+	" \x01(\x0e2\x1b.csplan.v1.DisruptionWeightR\x10disruptionWeight\x12@\n" +
+	"\x1afreeze_days_before_renewal\x18\v \x01(\x05H\x00R\x17freezeDaysBeforeRenewal\x88\x01\x01\x12\x1c\n" +
+	"\n" +
+	"as_of_date\x18\f \x01(\tR\basOfDate\x12,\n" +
+	"\x12locked_account_ids\x18\r \x03(\tR\x10lockedAccountIds\x12&\n" +
+	"\fkeep_segment\x18\x0e \x01(\bH\x01R\vkeepSegment\x88\x01\x01\x12)\n" +
+	"\x10match_attributes\x18\x0f \x03(\tR\x0fmatchAttributes\x12 \n" +
+	"\tmax_moves\x18\x10 \x01(\x05H\x02R\bmaxMoves\x88\x01\x01\x12*\n" +
+	"\x11departing_csm_ids\x18\x11 \x03(\tR\x0fdepartingCsmIds\x12'\n" +
+	"\x0ffrontier_points\x18\x12 \x01(\x05R\x0efrontierPointsB\x1d\n" +
+	"\x1b_freeze_days_before_renewalB\x0f\n" +
+	"\r_keep_segmentB\f\n" +
+	"\n" +
+	"_max_moves\"\x80\x01\n" +
+	"\x14RebalanceBookRequest\x128\n" +
+	"\bsettings\x18\x01 \x01(\v2\x1c.csplan.v1.RebalanceSettingsR\bsettings\x12.\n" +
+	"\baccounts\x18\x02 \x03(\v2\x12.csplan.v1.AccountR\baccounts\"\x94\x01\n" +
+	"\x1aStreamRebalanceBookRequest\x12:\n" +
+	"\bsettings\x18\x01 \x01(\v2\x1c.csplan.v1.RebalanceSettingsH\x00R\bsettings\x12/\n" +
+	"\x05batch\x18\x02 \x01(\v2\x17.csplan.v1.AccountBatchH\x00R\x05batchB\t\n" +
+	"\apayload\"\xad\x01\n" +
+	"\vAccountMove\x12\x1d\n" +
+	"\n" +
+	"account_id\x18\x01 \x01(\tR\taccountId\x12\x19\n" +
+	"\bfrom_csm\x18\x02 \x01(\tR\afromCsm\x12\x15\n" +
+	"\x06to_csm\x18\x03 \x01(\tR\x05toCsm\x12#\n" +
+	"\rmonthly_hours\x18\x04 \x01(\x01R\fmonthlyHours\x12\x10\n" +
+	"\x03arr\x18\x05 \x01(\x01R\x03arr\x12\x16\n" +
+	"\x06reason\x18\x06 \x01(\tR\x06reason\"\xd3\x02\n" +
+	"\fCsmRebalance\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12!\n" +
+	"\fhours_before\x18\x02 \x01(\x01R\vhoursBefore\x12\x1f\n" +
+	"\vhours_after\x18\x03 \x01(\x01R\n" +
+	"hoursAfter\x12-\n" +
+	"\x12utilization_before\x18\x04 \x01(\x01R\x11utilizationBefore\x12+\n" +
+	"\x11utilization_after\x18\x05 \x01(\x01R\x10utilizationAfter\x12'\n" +
+	"\x0faccounts_before\x18\x06 \x01(\x05R\x0eaccountsBefore\x12%\n" +
+	"\x0eaccounts_after\x18\a \x01(\x05R\raccountsAfter\x12%\n" +
+	"\x0ecapacity_hours\x18\b \x01(\x01R\rcapacityHours\x12\x1c\n" +
+	"\tdeparting\x18\t \x01(\bR\tdeparting\"D\n" +
+	"\rInfeasibility\x12\x16\n" +
+	"\x06reason\x18\x01 \x01(\tR\x06reason\x12\x1b\n" +
+	"\tfte_short\x18\x02 \x01(\x01R\bfteShort\"\xb3\x01\n" +
+	"\rFrontierPoint\x12'\n" +
+	"\x0fmin_utilization\x18\x01 \x01(\x01R\x0eminUtilization\x12'\n" +
+	"\x0fmax_utilization\x18\x02 \x01(\x01R\x0emaxUtilization\x12\x1e\n" +
+	"\n" +
+	"disruption\x18\x03 \x01(\x01R\n" +
+	"disruption\x12\x14\n" +
+	"\x05moves\x18\x04 \x01(\x05R\x05moves\x12\x1a\n" +
+	"\bfeasible\x18\x05 \x01(\bR\bfeasible\"\x8b\x01\n" +
+	"\tDeparture\x12\x1f\n" +
+	"\vmonths_over\x18\x01 \x03(\tR\n" +
+	"monthsOver\x12)\n" +
+	"\x10peak_utilization\x18\x02 \x01(\x01R\x0fpeakUtilization\x122\n" +
+	"\x15backfill_ramped_month\x18\x03 \x01(\tR\x13backfillRampedMonth\"\xf1\x03\n" +
+	"\x0fRebalanceResult\x12,\n" +
+	"\x05moves\x18\x01 \x03(\v2\x16.csplan.v1.AccountMoveR\x05moves\x12+\n" +
+	"\x04csms\x18\x02 \x03(\v2\x17.csplan.v1.CsmRebalanceR\x04csms\x12\x1e\n" +
+	"\n" +
+	"disruption\x18\x03 \x01(\x01R\n" +
+	"disruption\x12\x1f\n" +
+	"\vlower_bound\x18\x04 \x01(\x01R\n" +
+	"lowerBound\x12\x18\n" +
+	"\aoptimal\x18\x05 \x01(\bR\aoptimal\x12\x1a\n" +
+	"\bfeasible\x18\x06 \x01(\bR\bfeasible\x12>\n" +
+	"\rinfeasibility\x18\a \x01(\v2\x18.csplan.v1.InfeasibilityR\rinfeasibility\x124\n" +
+	"\bfrontier\x18\b \x03(\v2\x18.csplan.v1.FrontierPointR\bfrontier\x122\n" +
+	"\tdeparture\x18\t \x01(\v2\x14.csplan.v1.DepartureR\tdeparture\x127\n" +
+	"\vassumptions\x18\n" +
+	" \x03(\v2\x15.csplan.v1.AssumptionR\vassumptions\x12)\n" +
+	"\x10unowned_accounts\x18\v \x01(\x05R\x0funownedAccounts\"K\n" +
+	"\x15RebalanceBookResponse\x122\n" +
+	"\x06result\x18\x01 \x01(\v2\x1a.csplan.v1.RebalanceResultR\x06result\"Q\n" +
+	"\x1bStreamRebalanceBookResponse\x122\n" +
+	"\x06result\x18\x01 \x01(\v2\x1a.csplan.v1.RebalanceResultR\x06result*\x8d\x01\n" +
+	"\x10DisruptionWeight\x12!\n" +
+	"\x1dDISRUPTION_WEIGHT_UNSPECIFIED\x10\x00\x12\x1e\n" +
+	"\x1aDISRUPTION_WEIGHT_ACCOUNTS\x10\x01\x12\x1b\n" +
+	"\x17DISRUPTION_WEIGHT_HOURS\x10\x02\x12\x19\n" +
+	"\x15DISRUPTION_WEIGHT_ARR\x10\x032\xf9\x02\n" +
 	"\vBookService\x12L\n" +
 	"\vAnalyzeBook\x12\x1d.csplan.v1.AnalyzeBookRequest\x1a\x1e.csplan.v1.AnalyzeBookResponse\x12`\n" +
-	"\x11StreamAnalyzeBook\x12#.csplan.v1.StreamAnalyzeBookRequest\x1a$.csplan.v1.StreamAnalyzeBookResponse(\x01B1Z/github.com/csplan/csplan/gen/csplan/v1;csplanv1b\x06proto3"
+	"\x11StreamAnalyzeBook\x12#.csplan.v1.StreamAnalyzeBookRequest\x1a$.csplan.v1.StreamAnalyzeBookResponse(\x01\x12R\n" +
+	"\rRebalanceBook\x12\x1f.csplan.v1.RebalanceBookRequest\x1a .csplan.v1.RebalanceBookResponse\x12f\n" +
+	"\x13StreamRebalanceBook\x12%.csplan.v1.StreamRebalanceBookRequest\x1a&.csplan.v1.StreamRebalanceBookResponse(\x01B1Z/github.com/csplan/csplan/gen/csplan/v1;csplanv1b\x06proto3"
 
 var (
 	file_csplan_v1_book_service_proto_rawDescOnce sync.Once
@@ -1042,51 +2206,88 @@ func file_csplan_v1_book_service_proto_rawDescGZIP() []byte {
 	return file_csplan_v1_book_service_proto_rawDescData
 }
 
-var file_csplan_v1_book_service_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
+var file_csplan_v1_book_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
+var file_csplan_v1_book_service_proto_msgTypes = make([]protoimpl.MessageInfo, 24)
 var file_csplan_v1_book_service_proto_goTypes = []any{
-	(*BookCsm)(nil),                   // 0: csplan.v1.BookCsm
-	(*BookSettings)(nil),              // 1: csplan.v1.BookSettings
-	(*AnalyzeBookRequest)(nil),        // 2: csplan.v1.AnalyzeBookRequest
-	(*BookCsmLoad)(nil),               // 3: csplan.v1.BookCsmLoad
-	(*BookAccountHours)(nil),          // 4: csplan.v1.BookAccountHours
-	(*BookSegmentLoad)(nil),           // 5: csplan.v1.BookSegmentLoad
-	(*BookRenewalMonth)(nil),          // 6: csplan.v1.BookRenewalMonth
-	(*BookAnalysis)(nil),              // 7: csplan.v1.BookAnalysis
-	(*AnalyzeBookResponse)(nil),       // 8: csplan.v1.AnalyzeBookResponse
-	(*StreamAnalyzeBookRequest)(nil),  // 9: csplan.v1.StreamAnalyzeBookRequest
-	(*StreamAnalyzeBookResponse)(nil), // 10: csplan.v1.StreamAnalyzeBookResponse
-	nil,                               // 11: csplan.v1.BookCsm.AttributesEntry
-	(*CsmTime)(nil),                   // 12: csplan.v1.CsmTime
-	(*SegmentRule)(nil),               // 13: csplan.v1.SegmentRule
-	(*Account)(nil),                   // 14: csplan.v1.Account
-	(*Assumption)(nil),                // 15: csplan.v1.Assumption
-	(*AccountBatch)(nil),              // 16: csplan.v1.AccountBatch
+	(DisruptionWeight)(0),               // 0: csplan.v1.DisruptionWeight
+	(*BookCsm)(nil),                     // 1: csplan.v1.BookCsm
+	(*BookSettings)(nil),                // 2: csplan.v1.BookSettings
+	(*AnalyzeBookRequest)(nil),          // 3: csplan.v1.AnalyzeBookRequest
+	(*BookCsmLoad)(nil),                 // 4: csplan.v1.BookCsmLoad
+	(*BookAccountHours)(nil),            // 5: csplan.v1.BookAccountHours
+	(*BookSegmentLoad)(nil),             // 6: csplan.v1.BookSegmentLoad
+	(*BookRenewalMonth)(nil),            // 7: csplan.v1.BookRenewalMonth
+	(*BookAnalysis)(nil),                // 8: csplan.v1.BookAnalysis
+	(*AnalyzeBookResponse)(nil),         // 9: csplan.v1.AnalyzeBookResponse
+	(*StreamAnalyzeBookRequest)(nil),    // 10: csplan.v1.StreamAnalyzeBookRequest
+	(*StreamAnalyzeBookResponse)(nil),   // 11: csplan.v1.StreamAnalyzeBookResponse
+	(*UtilizationBand)(nil),             // 12: csplan.v1.UtilizationBand
+	(*RebalanceSettings)(nil),           // 13: csplan.v1.RebalanceSettings
+	(*RebalanceBookRequest)(nil),        // 14: csplan.v1.RebalanceBookRequest
+	(*StreamRebalanceBookRequest)(nil),  // 15: csplan.v1.StreamRebalanceBookRequest
+	(*AccountMove)(nil),                 // 16: csplan.v1.AccountMove
+	(*CsmRebalance)(nil),                // 17: csplan.v1.CsmRebalance
+	(*Infeasibility)(nil),               // 18: csplan.v1.Infeasibility
+	(*FrontierPoint)(nil),               // 19: csplan.v1.FrontierPoint
+	(*Departure)(nil),                   // 20: csplan.v1.Departure
+	(*RebalanceResult)(nil),             // 21: csplan.v1.RebalanceResult
+	(*RebalanceBookResponse)(nil),       // 22: csplan.v1.RebalanceBookResponse
+	(*StreamRebalanceBookResponse)(nil), // 23: csplan.v1.StreamRebalanceBookResponse
+	nil,                                 // 24: csplan.v1.BookCsm.AttributesEntry
+	(*CsmTime)(nil),                     // 25: csplan.v1.CsmTime
+	(*SegmentRule)(nil),                 // 26: csplan.v1.SegmentRule
+	(*Account)(nil),                     // 27: csplan.v1.Account
+	(*Assumption)(nil),                  // 28: csplan.v1.Assumption
+	(*AccountBatch)(nil),                // 29: csplan.v1.AccountBatch
+	(*Timeline)(nil),                    // 30: csplan.v1.Timeline
 }
 var file_csplan_v1_book_service_proto_depIdxs = []int32{
-	11, // 0: csplan.v1.BookCsm.attributes:type_name -> csplan.v1.BookCsm.AttributesEntry
-	12, // 1: csplan.v1.BookSettings.csm_time:type_name -> csplan.v1.CsmTime
-	13, // 2: csplan.v1.BookSettings.segments:type_name -> csplan.v1.SegmentRule
-	0,  // 3: csplan.v1.BookSettings.csms:type_name -> csplan.v1.BookCsm
-	1,  // 4: csplan.v1.AnalyzeBookRequest.settings:type_name -> csplan.v1.BookSettings
-	14, // 5: csplan.v1.AnalyzeBookRequest.accounts:type_name -> csplan.v1.Account
-	4,  // 6: csplan.v1.BookCsmLoad.peak_accounts:type_name -> csplan.v1.BookAccountHours
-	3,  // 7: csplan.v1.BookAnalysis.csms:type_name -> csplan.v1.BookCsmLoad
-	5,  // 8: csplan.v1.BookAnalysis.segments:type_name -> csplan.v1.BookSegmentLoad
-	6,  // 9: csplan.v1.BookAnalysis.renewals:type_name -> csplan.v1.BookRenewalMonth
-	15, // 10: csplan.v1.BookAnalysis.assumptions:type_name -> csplan.v1.Assumption
-	7,  // 11: csplan.v1.AnalyzeBookResponse.result:type_name -> csplan.v1.BookAnalysis
-	1,  // 12: csplan.v1.StreamAnalyzeBookRequest.settings:type_name -> csplan.v1.BookSettings
-	16, // 13: csplan.v1.StreamAnalyzeBookRequest.batch:type_name -> csplan.v1.AccountBatch
-	7,  // 14: csplan.v1.StreamAnalyzeBookResponse.result:type_name -> csplan.v1.BookAnalysis
-	2,  // 15: csplan.v1.BookService.AnalyzeBook:input_type -> csplan.v1.AnalyzeBookRequest
-	9,  // 16: csplan.v1.BookService.StreamAnalyzeBook:input_type -> csplan.v1.StreamAnalyzeBookRequest
-	8,  // 17: csplan.v1.BookService.AnalyzeBook:output_type -> csplan.v1.AnalyzeBookResponse
-	10, // 18: csplan.v1.BookService.StreamAnalyzeBook:output_type -> csplan.v1.StreamAnalyzeBookResponse
-	17, // [17:19] is the sub-list for method output_type
-	15, // [15:17] is the sub-list for method input_type
-	15, // [15:15] is the sub-list for extension type_name
-	15, // [15:15] is the sub-list for extension extendee
-	0,  // [0:15] is the sub-list for field type_name
+	24, // 0: csplan.v1.BookCsm.attributes:type_name -> csplan.v1.BookCsm.AttributesEntry
+	25, // 1: csplan.v1.BookSettings.csm_time:type_name -> csplan.v1.CsmTime
+	26, // 2: csplan.v1.BookSettings.segments:type_name -> csplan.v1.SegmentRule
+	1,  // 3: csplan.v1.BookSettings.csms:type_name -> csplan.v1.BookCsm
+	2,  // 4: csplan.v1.AnalyzeBookRequest.settings:type_name -> csplan.v1.BookSettings
+	27, // 5: csplan.v1.AnalyzeBookRequest.accounts:type_name -> csplan.v1.Account
+	5,  // 6: csplan.v1.BookCsmLoad.peak_accounts:type_name -> csplan.v1.BookAccountHours
+	4,  // 7: csplan.v1.BookAnalysis.csms:type_name -> csplan.v1.BookCsmLoad
+	6,  // 8: csplan.v1.BookAnalysis.segments:type_name -> csplan.v1.BookSegmentLoad
+	7,  // 9: csplan.v1.BookAnalysis.renewals:type_name -> csplan.v1.BookRenewalMonth
+	28, // 10: csplan.v1.BookAnalysis.assumptions:type_name -> csplan.v1.Assumption
+	8,  // 11: csplan.v1.AnalyzeBookResponse.result:type_name -> csplan.v1.BookAnalysis
+	2,  // 12: csplan.v1.StreamAnalyzeBookRequest.settings:type_name -> csplan.v1.BookSettings
+	29, // 13: csplan.v1.StreamAnalyzeBookRequest.batch:type_name -> csplan.v1.AccountBatch
+	8,  // 14: csplan.v1.StreamAnalyzeBookResponse.result:type_name -> csplan.v1.BookAnalysis
+	25, // 15: csplan.v1.RebalanceSettings.csm_time:type_name -> csplan.v1.CsmTime
+	26, // 16: csplan.v1.RebalanceSettings.segments:type_name -> csplan.v1.SegmentRule
+	1,  // 17: csplan.v1.RebalanceSettings.csms:type_name -> csplan.v1.BookCsm
+	30, // 18: csplan.v1.RebalanceSettings.timeline:type_name -> csplan.v1.Timeline
+	12, // 19: csplan.v1.RebalanceSettings.band:type_name -> csplan.v1.UtilizationBand
+	0,  // 20: csplan.v1.RebalanceSettings.disruption_weight:type_name -> csplan.v1.DisruptionWeight
+	13, // 21: csplan.v1.RebalanceBookRequest.settings:type_name -> csplan.v1.RebalanceSettings
+	27, // 22: csplan.v1.RebalanceBookRequest.accounts:type_name -> csplan.v1.Account
+	13, // 23: csplan.v1.StreamRebalanceBookRequest.settings:type_name -> csplan.v1.RebalanceSettings
+	29, // 24: csplan.v1.StreamRebalanceBookRequest.batch:type_name -> csplan.v1.AccountBatch
+	16, // 25: csplan.v1.RebalanceResult.moves:type_name -> csplan.v1.AccountMove
+	17, // 26: csplan.v1.RebalanceResult.csms:type_name -> csplan.v1.CsmRebalance
+	18, // 27: csplan.v1.RebalanceResult.infeasibility:type_name -> csplan.v1.Infeasibility
+	19, // 28: csplan.v1.RebalanceResult.frontier:type_name -> csplan.v1.FrontierPoint
+	20, // 29: csplan.v1.RebalanceResult.departure:type_name -> csplan.v1.Departure
+	28, // 30: csplan.v1.RebalanceResult.assumptions:type_name -> csplan.v1.Assumption
+	21, // 31: csplan.v1.RebalanceBookResponse.result:type_name -> csplan.v1.RebalanceResult
+	21, // 32: csplan.v1.StreamRebalanceBookResponse.result:type_name -> csplan.v1.RebalanceResult
+	3,  // 33: csplan.v1.BookService.AnalyzeBook:input_type -> csplan.v1.AnalyzeBookRequest
+	10, // 34: csplan.v1.BookService.StreamAnalyzeBook:input_type -> csplan.v1.StreamAnalyzeBookRequest
+	14, // 35: csplan.v1.BookService.RebalanceBook:input_type -> csplan.v1.RebalanceBookRequest
+	15, // 36: csplan.v1.BookService.StreamRebalanceBook:input_type -> csplan.v1.StreamRebalanceBookRequest
+	9,  // 37: csplan.v1.BookService.AnalyzeBook:output_type -> csplan.v1.AnalyzeBookResponse
+	11, // 38: csplan.v1.BookService.StreamAnalyzeBook:output_type -> csplan.v1.StreamAnalyzeBookResponse
+	22, // 39: csplan.v1.BookService.RebalanceBook:output_type -> csplan.v1.RebalanceBookResponse
+	23, // 40: csplan.v1.BookService.StreamRebalanceBook:output_type -> csplan.v1.StreamRebalanceBookResponse
+	37, // [37:41] is the sub-list for method output_type
+	33, // [33:37] is the sub-list for method input_type
+	33, // [33:33] is the sub-list for extension type_name
+	33, // [33:33] is the sub-list for extension extendee
+	0,  // [0:33] is the sub-list for field type_name
 }
 
 func init() { file_csplan_v1_book_service_proto_init() }
@@ -1094,6 +2295,7 @@ func file_csplan_v1_book_service_proto_init() {
 	if File_csplan_v1_book_service_proto != nil {
 		return
 	}
+	file_csplan_v1_capacity_service_proto_init()
 	file_csplan_v1_common_proto_init()
 	file_csplan_v1_segmentation_service_proto_init()
 	file_csplan_v1_book_service_proto_msgTypes[0].OneofWrappers = []any{}
@@ -1101,18 +2303,25 @@ func file_csplan_v1_book_service_proto_init() {
 		(*StreamAnalyzeBookRequest_Settings)(nil),
 		(*StreamAnalyzeBookRequest_Batch)(nil),
 	}
+	file_csplan_v1_book_service_proto_msgTypes[11].OneofWrappers = []any{}
+	file_csplan_v1_book_service_proto_msgTypes[12].OneofWrappers = []any{}
+	file_csplan_v1_book_service_proto_msgTypes[14].OneofWrappers = []any{
+		(*StreamRebalanceBookRequest_Settings)(nil),
+		(*StreamRebalanceBookRequest_Batch)(nil),
+	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_csplan_v1_book_service_proto_rawDesc), len(file_csplan_v1_book_service_proto_rawDesc)),
-			NumEnums:      0,
-			NumMessages:   12,
+			NumEnums:      1,
+			NumMessages:   24,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
 		GoTypes:           file_csplan_v1_book_service_proto_goTypes,
 		DependencyIndexes: file_csplan_v1_book_service_proto_depIdxs,
+		EnumInfos:         file_csplan_v1_book_service_proto_enumTypes,
 		MessageInfos:      file_csplan_v1_book_service_proto_msgTypes,
 	}.Build()
 	File_csplan_v1_book_service_proto = out.File

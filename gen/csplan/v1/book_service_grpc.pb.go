@@ -19,8 +19,10 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	BookService_AnalyzeBook_FullMethodName       = "/csplan.v1.BookService/AnalyzeBook"
-	BookService_StreamAnalyzeBook_FullMethodName = "/csplan.v1.BookService/StreamAnalyzeBook"
+	BookService_AnalyzeBook_FullMethodName         = "/csplan.v1.BookService/AnalyzeBook"
+	BookService_StreamAnalyzeBook_FullMethodName   = "/csplan.v1.BookService/StreamAnalyzeBook"
+	BookService_RebalanceBook_FullMethodName       = "/csplan.v1.BookService/RebalanceBook"
+	BookService_StreamRebalanceBook_FullMethodName = "/csplan.v1.BookService/StreamRebalanceBook"
 )
 
 // BookServiceClient is the client API for BookService service.
@@ -39,6 +41,14 @@ type BookServiceClient interface {
 	// and segments x months, never by accounts. Over REST the body is
 	// newline-delimited JSON, one message per line.
 	StreamAnalyzeBook(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[StreamAnalyzeBookRequest, StreamAnalyzeBookResponse], error)
+	// RebalanceBook moves the fewest accounts (or hours, or ARR) between
+	// CSMs that bring every CSM within the utilization band, under the
+	// guardrails; with departing_csm_ids it is the departure drill. An
+	// infeasible book is an answer with feasible false, not an error.
+	RebalanceBook(ctx context.Context, in *RebalanceBookRequest, opts ...grpc.CallOption) (*RebalanceBookResponse, error)
+	// StreamRebalanceBook is RebalanceBook for books too large for one
+	// message: the settings first, then batches of accounts.
+	StreamRebalanceBook(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[StreamRebalanceBookRequest, StreamRebalanceBookResponse], error)
 }
 
 type bookServiceClient struct {
@@ -72,6 +82,29 @@ func (c *bookServiceClient) StreamAnalyzeBook(ctx context.Context, opts ...grpc.
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type BookService_StreamAnalyzeBookClient = grpc.ClientStreamingClient[StreamAnalyzeBookRequest, StreamAnalyzeBookResponse]
 
+func (c *bookServiceClient) RebalanceBook(ctx context.Context, in *RebalanceBookRequest, opts ...grpc.CallOption) (*RebalanceBookResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RebalanceBookResponse)
+	err := c.cc.Invoke(ctx, BookService_RebalanceBook_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *bookServiceClient) StreamRebalanceBook(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[StreamRebalanceBookRequest, StreamRebalanceBookResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &BookService_ServiceDesc.Streams[1], BookService_StreamRebalanceBook_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[StreamRebalanceBookRequest, StreamRebalanceBookResponse]{ClientStream: stream}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type BookService_StreamRebalanceBookClient = grpc.ClientStreamingClient[StreamRebalanceBookRequest, StreamRebalanceBookResponse]
+
 // BookServiceServer is the server API for BookService service.
 // All implementations must embed UnimplementedBookServiceServer
 // for forward compatibility.
@@ -88,6 +121,14 @@ type BookServiceServer interface {
 	// and segments x months, never by accounts. Over REST the body is
 	// newline-delimited JSON, one message per line.
 	StreamAnalyzeBook(grpc.ClientStreamingServer[StreamAnalyzeBookRequest, StreamAnalyzeBookResponse]) error
+	// RebalanceBook moves the fewest accounts (or hours, or ARR) between
+	// CSMs that bring every CSM within the utilization band, under the
+	// guardrails; with departing_csm_ids it is the departure drill. An
+	// infeasible book is an answer with feasible false, not an error.
+	RebalanceBook(context.Context, *RebalanceBookRequest) (*RebalanceBookResponse, error)
+	// StreamRebalanceBook is RebalanceBook for books too large for one
+	// message: the settings first, then batches of accounts.
+	StreamRebalanceBook(grpc.ClientStreamingServer[StreamRebalanceBookRequest, StreamRebalanceBookResponse]) error
 	mustEmbedUnimplementedBookServiceServer()
 }
 
@@ -103,6 +144,12 @@ func (UnimplementedBookServiceServer) AnalyzeBook(context.Context, *AnalyzeBookR
 }
 func (UnimplementedBookServiceServer) StreamAnalyzeBook(grpc.ClientStreamingServer[StreamAnalyzeBookRequest, StreamAnalyzeBookResponse]) error {
 	return status.Error(codes.Unimplemented, "method StreamAnalyzeBook not implemented")
+}
+func (UnimplementedBookServiceServer) RebalanceBook(context.Context, *RebalanceBookRequest) (*RebalanceBookResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RebalanceBook not implemented")
+}
+func (UnimplementedBookServiceServer) StreamRebalanceBook(grpc.ClientStreamingServer[StreamRebalanceBookRequest, StreamRebalanceBookResponse]) error {
+	return status.Error(codes.Unimplemented, "method StreamRebalanceBook not implemented")
 }
 func (UnimplementedBookServiceServer) mustEmbedUnimplementedBookServiceServer() {}
 func (UnimplementedBookServiceServer) testEmbeddedByValue()                     {}
@@ -150,6 +197,31 @@ func _BookService_StreamAnalyzeBook_Handler(srv interface{}, stream grpc.ServerS
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type BookService_StreamAnalyzeBookServer = grpc.ClientStreamingServer[StreamAnalyzeBookRequest, StreamAnalyzeBookResponse]
 
+func _BookService_RebalanceBook_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RebalanceBookRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(BookServiceServer).RebalanceBook(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: BookService_RebalanceBook_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(BookServiceServer).RebalanceBook(ctx, req.(*RebalanceBookRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _BookService_StreamRebalanceBook_Handler(srv interface{}, stream grpc.ServerStream) error {
+	return srv.(BookServiceServer).StreamRebalanceBook(&grpc.GenericServerStream[StreamRebalanceBookRequest, StreamRebalanceBookResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type BookService_StreamRebalanceBookServer = grpc.ClientStreamingServer[StreamRebalanceBookRequest, StreamRebalanceBookResponse]
+
 // BookService_ServiceDesc is the grpc.ServiceDesc for BookService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -161,11 +233,20 @@ var BookService_ServiceDesc = grpc.ServiceDesc{
 			MethodName: "AnalyzeBook",
 			Handler:    _BookService_AnalyzeBook_Handler,
 		},
+		{
+			MethodName: "RebalanceBook",
+			Handler:    _BookService_RebalanceBook_Handler,
+		},
 	},
 	Streams: []grpc.StreamDesc{
 		{
 			StreamName:    "StreamAnalyzeBook",
 			Handler:       _BookService_StreamAnalyzeBook_Handler,
+			ClientStreams: true,
+		},
+		{
+			StreamName:    "StreamRebalanceBook",
+			Handler:       _BookService_StreamRebalanceBook_Handler,
 			ClientStreams: true,
 		},
 	},
