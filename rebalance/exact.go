@@ -28,6 +28,12 @@ func exact(p *Problem, start *state) Solution {
 	x := &search{p: p, order: order, base: base, b: newBounder(p), best: math.Inf(1), owner: slices.Clone(start.owner),
 		limit: cmp.Or(p.NodeLimit, DefaultNodeLimit)}
 	x.lo, x.hi = x.b.lo, x.b.hi
+	x.pure = true
+	for _, acc := range p.Accounts {
+		if acc.Group != p.CSMs[acc.Owner].Group {
+			x.pure = false
+		}
+	}
 	x.choices = make([][]int, len(order))
 	for i, a := range order {
 		if !p.forced(a) {
@@ -48,7 +54,18 @@ func exact(p *Problem, start *state) Solution {
 		}
 	}
 	if root.feasible {
-		x.dfs(0, 0, 0)
+		if p.Weight == WeightAccounts {
+			// Costs are whole moves: deepen the number allowed from the
+			// bound up, so that the first assignment found is optimal and
+			// each pass before it proves that fewer moves cannot do.
+			for k := math.Ceil(root.weight - tolerance); k < x.best-tolerance && !x.cut; k++ {
+				x.cap = k
+				x.dfs(0, 0, 0)
+			}
+		} else {
+			x.cap = math.Inf(1)
+			x.dfs(0, 0, 0)
+		}
 	}
 
 	s := newState(p)
@@ -90,6 +107,10 @@ type search struct {
 	nodes     int
 	limit     int
 	cut       bool
+	// pure: every account is of its owner's group, so groups fill apart.
+	pure bool
+	// cap is the most this pass may spend (iterative deepening).
+	cap float64
 }
 
 // dfs places order[i:], with cost and moves spent so far.
@@ -110,8 +131,11 @@ func (x *search) dfs(i int, cost float64, moves int) {
 		}
 		return
 	}
+	if !x.roomFor(i) {
+		return
+	}
 	r := x.b.bound(x.order[i:], x.base)
-	if !r.feasible || cost+r.weight >= x.best-tolerance || p.MaxMoves > 0 && moves+r.moves > p.MaxMoves {
+	if !r.feasible || cost+r.weight >= x.best-tolerance || cost+r.weight > x.cap+tolerance || p.MaxMoves > 0 && moves+r.moves > p.MaxMoves {
 		return
 	}
 	a := x.order[i]
@@ -144,4 +168,53 @@ func (x *search) dfs(i int, cost float64, moves int) {
 			return
 		}
 	}
+}
+
+// roomFor checks, group by group, that the accounts left (order[i:]) fit
+// in the room the CSMs have below their maxima and can make up their
+// deficits below their minima, and that each one fits somewhere: the
+// relaxation in which accounts split.
+func (x *search) roomFor(i int) bool {
+	p := x.p
+	left := map[string]float64{}
+	for k, a := range x.order[i:] {
+		acc := &p.Accounts[a]
+		left[acc.Group] += acc.Hours
+		fits := false
+		for _, c := range x.choices[i+k] {
+			if x.base[c]+acc.Hours <= x.hi[c]+tolerance {
+				fits = true
+				break
+			}
+		}
+		if !fits {
+			return false
+		}
+	}
+	room, deficit := map[string]float64{}, map[string]float64{}
+	for c, csm := range p.CSMs {
+		if csm.Departing {
+			continue
+		}
+		room[csm.Group] += max(0, x.hi[c]-x.base[c])
+		deficit[csm.Group] += max(0, x.lo[c]-x.base[c])
+	}
+	// An account of one group may stay with an owner of another: those
+	// hours need no room of their group, so only the book-wide sums are
+	// sure when groups mix.
+	var l, r, d float64
+	for g, h := range left {
+		l += h
+		if x.pure && h > room[g]+tolerance {
+			return false
+		}
+	}
+	for g := range room {
+		r += room[g]
+		d += deficit[g]
+		if x.pure && deficit[g] > left[g]+tolerance {
+			return false
+		}
+	}
+	return l <= r+tolerance && d <= l+tolerance
 }
