@@ -59,8 +59,11 @@ func exact(p *Problem, start *state) Solution {
 			// bound up, so that the first assignment found is optimal and
 			// each pass before it proves that fewer moves cannot do.
 			for k := math.Ceil(root.weight - tolerance); k < x.best-tolerance && !x.cut; k++ {
-				x.cap = k
+				x.cap, x.capped = k, false
 				x.dfs(0, 0, 0)
+				if !x.capped {
+					break // the whole tree fitted under the cap: nothing more to find
+				}
 			}
 		} else {
 			x.cap = math.Inf(1)
@@ -109,8 +112,10 @@ type search struct {
 	cut       bool
 	// pure: every account is of its owner's group, so groups fill apart.
 	pure bool
-	// cap is the most this pass may spend (iterative deepening).
-	cap float64
+	// cap is the most this pass may spend (iterative deepening); capped
+	// says the pass cut a branch for it.
+	cap    float64
+	capped bool
 }
 
 // dfs places order[i:], with cost and moves spent so far.
@@ -135,6 +140,9 @@ func (x *search) dfs(i int, cost float64, moves int) {
 		return
 	}
 	r := x.b.bound(x.order[i:], x.base)
+	if r.feasible && cost+r.weight > x.cap+tolerance && cost+r.weight < x.best-tolerance {
+		x.capped = true
+	}
 	if !r.feasible || cost+r.weight >= x.best-tolerance || cost+r.weight > x.cap+tolerance || p.MaxMoves > 0 && moves+r.moves > p.MaxMoves {
 		return
 	}

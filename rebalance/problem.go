@@ -78,7 +78,7 @@ const (
 	// DefaultExactAccounts is the size up to which the search is exact.
 	DefaultExactAccounts = 40
 	// DefaultNodeLimit bounds the exact search's nodes.
-	DefaultNodeLimit = 20_000_000
+	DefaultNodeLimit = 2_000_000
 )
 
 // Move is one account moving from one CSM to another, by index.
