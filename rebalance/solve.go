@@ -102,10 +102,16 @@ func (s *state) inBand(c int) bool {
 	return s.load[c] <= s.hi[c]+tolerance && s.load[c] >= s.lo[c]-tolerance
 }
 
-// fits reports whether every CSM is in its band (departing ones empty).
+// fits reports whether every CSM is in its band and no account is left
+// with a departing CSM (a zero-hour account too).
 func (s *state) fits() bool {
 	for c := range s.p.CSMs {
 		if !s.inBand(c) {
+			return false
+		}
+	}
+	for _, o := range s.owner {
+		if s.p.CSMs[o].Departing {
 			return false
 		}
 	}
