@@ -59,12 +59,12 @@ type Builder struct {
 }
 
 type bookAccount struct {
-	id, owner, group string
-	segment          int
-	hours, arr       float64
-	monthly          []float64
-	fixed            bool
-	attrs            []string // the matched attributes' values
+	id, owner  string
+	segment    int
+	hours, arr float64
+	monthly    []float64
+	fixed      bool
+	attrs      []string // the matched attributes' values
 }
 
 // NewBuilder checks the settings, naming every bad field at once.

@@ -36,7 +36,6 @@ type bounder struct {
 	stay    []float64
 	byOwner [][]int
 	byGroup map[string][]int
-	groupOf []string
 }
 
 func newBounder(p *Problem) *bounder {
