@@ -43,6 +43,9 @@ type Plan struct {
 	Finance      Finance          `yaml:"finance"`
 	Signals      Signals          `yaml:"signals"`
 	Segmentation SegmentationSpec `yaml:"segmentation"`
+	// Rebalance asks csplan plan to rebalance the book too (rebalance.go);
+	// nil when the plan has no rebalance section.
+	Rebalance *RebalanceSpec `yaml:"rebalance"`
 	// SizingPolicy is playbook_first (the default) or most_constrained.
 	SizingPolicy SizingPolicy `yaml:"sizing_policy"`
 
@@ -193,6 +196,9 @@ type BookCSM struct {
 	Segment       string   `yaml:"segment"`
 	CapacityShare *float64 `yaml:"capacity_share"`
 	CapacityHours *float64 `yaml:"capacity_hours"`
+	// Attributes such as region or language, which rebalance.match_attributes
+	// matches against the accounts' columns.
+	Attributes map[string]string `yaml:"attributes"`
 }
 
 // HiringSpec is the hiring timeline and the cost profile of one CSM.

@@ -127,7 +127,8 @@ func int32p(x *int) *int32 {
 func BookCSMs(cs []BookCSM) []*csplanv1.BookCsm {
 	var out []*csplanv1.BookCsm
 	for _, c := range cs {
-		out = append(out, &csplanv1.BookCsm{Id: c.ID, Name: c.Name, Segment: c.Segment, CapacityShare: c.CapacityShare, CapacityHours: c.CapacityHours})
+		out = append(out, &csplanv1.BookCsm{Id: c.ID, Name: c.Name, Segment: c.Segment, CapacityShare: c.CapacityShare, CapacityHours: c.CapacityHours,
+			Attributes: c.Attributes})
 	}
 	return out
 }

@@ -12,8 +12,8 @@ import (
 // build lays the report out: the verdict and the summary first, then the
 // requisitions, the bridge, the fiscal view and each section. Every figure
 // is a field of the PlanResult, formatted; nothing is computed here.
-func build(r *csplanv1.PlanResult, skipped []SkippedRow) doc.Document {
-	b := &builder{r: r, cur: r.GetCurrency(), skipped: skipped}
+func build(r *csplanv1.PlanResult, o PlanOptions) doc.Document {
+	b := &builder{r: r, cur: r.GetCurrency(), skipped: o.Skipped, rebalance: o.Rebalance}
 	b.title()
 	b.summary()
 	b.requisitions()
@@ -22,6 +22,7 @@ func build(r *csplanv1.PlanResult, skipped []SkippedRow) doc.Document {
 	b.segments()
 	b.book()
 	b.calendar()
+	b.rebalancing()
 	b.dataQuality()
 	b.coverage()
 	b.hiring()
@@ -35,6 +36,8 @@ type builder struct {
 	cur     string
 	d       doc.Document
 	skipped []SkippedRow
+	// rebalance is the plan's rebalancing, when the CLI asked for it.
+	rebalance *Rebalance
 }
 
 func (b *builder) money(x float64) string { return money(x, b.cur) }

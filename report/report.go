@@ -37,15 +37,37 @@ type SkippedRow struct {
 // which only the reader of the file knows. JSON is the service's answer
 // alone: the CLI lists skipped rows on stderr.
 func RenderWith(w io.Writer, format string, r *csplanv1.PlanResult, skipped []SkippedRow) error {
+	return RenderPlan(w, format, r, PlanOptions{Skipped: skipped})
+}
+
+// PlanOptions are what a plan's report shows beside the PlanResult, which
+// only the CLI knows: the rows skipped while the book was read, and the
+// book's rebalancing when the plan asks for it.
+type PlanOptions struct {
+	Skipped []SkippedRow
+	// Rebalance is the plan's rebalancing (its rebalance section, sent to
+	// the book service): the report's "Rebalancing" section.
+	Rebalance *Rebalance
+}
+
+// RenderPlan is Render with the options. JSON is the plan's answer alone
+// (RunPlanResponse): the rebalancing is another service's answer, which
+// csplan book rebalance -o json prints.
+func RenderPlan(w io.Writer, format string, r *csplanv1.PlanResult, o PlanOptions) error {
 	switch format {
 	case "text", "table", "":
-		return doc.WriteText(w, build(r, skipped))
+		return doc.WriteText(w, build(r, o))
 	case "markdown", "md":
-		return doc.WriteMarkdown(w, build(r, skipped))
+		return doc.WriteMarkdown(w, build(r, o))
 	case "json":
 		return JSON(w, &csplanv1.RunPlanResponse{Result: r})
 	case "html":
-		return html.Render(w, r, build(r, skipped))
+		var rb *html.Rebalancing
+		if o.Rebalance != nil {
+			x := o.Rebalance.withCurrency(r.GetCurrency()).charts()
+			rb = &x
+		}
+		return html.RenderPlan(w, r, rb, build(r, o))
 	default:
 		return fmt.Errorf("unknown format %q: use %s", format, strings.Join(Formats, ", "))
 	}
@@ -71,10 +93,10 @@ func JSON(w io.Writer, m proto.Message) error {
 // Text writes r for a terminal: headings, wrapped paragraphs and aligned
 // tables, at most about 100 columns wide.
 func Text(w io.Writer, r *csplanv1.PlanResult) error {
-	return doc.WriteText(w, build(r, nil))
+	return doc.WriteText(w, build(r, PlanOptions{}))
 }
 
 // Markdown writes r as GitHub-flavoured Markdown.
 func Markdown(w io.Writer, r *csplanv1.PlanResult) error {
-	return doc.WriteMarkdown(w, build(r, nil))
+	return doc.WriteMarkdown(w, build(r, PlanOptions{}))
 }

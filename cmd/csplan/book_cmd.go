@@ -17,13 +17,17 @@ import (
 
 func runBook(ctx context.Context, args []string, e env) error {
 	if len(args) == 0 {
-		return usagef("book needs a subcommand: analyze")
+		return usagef("book needs a subcommand: analyze, rebalance or depart")
 	}
 	switch args[0] {
 	case "analyze":
 		return runBookAnalyze(ctx, args[1:], e)
+	case "rebalance":
+		return runBookRebalance(ctx, args[1:], e)
+	case "depart":
+		return runBookDepart(ctx, args[1:], e)
 	default:
-		return usagef("unknown book subcommand %q: use analyze", args[0])
+		return usagef("unknown book subcommand %q: use analyze, rebalance or depart", args[0])
 	}
 }
 

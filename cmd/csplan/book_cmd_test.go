@@ -349,8 +349,8 @@ func TestBookAnalyzeErrors(t *testing.T) {
 		wantErr []string
 	}{
 		{"no plan", []string{"book", "analyze", bookAccounts}, 2, []string{"needs a plan file"}},
-		{"no subcommand", []string{"book"}, 2, []string{"book needs a subcommand: analyze"}},
-		{"unknown subcommand", []string{"book", "rebalance"}, 2, []string{`unknown book subcommand "rebalance": use analyze`}},
+		{"no subcommand", []string{"book"}, 2, []string{"book needs a subcommand: analyze, rebalance or depart"}},
+		{"unknown subcommand", []string{"book", "frob"}, 2, []string{`unknown book subcommand "frob": use analyze, rebalance or depart`}},
 		{"unknown flag", []string{"book", "analyze", "-f", bookPlan, "--frob"}, 2, []string{"frob"}},
 		{"bad output", []string{"book", "analyze", "-f", bookPlan, "-o", "markdown"}, 2, []string{`"markdown" is not table, json or html`}},
 		{"two CSVs", []string{"book", "analyze", "-f", bookPlan, bookAccounts, bookAccounts}, 2, []string{"at most one CSV"}},

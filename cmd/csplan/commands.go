@@ -69,7 +69,7 @@ func commandTree() *cmdNode {
 				args:  "-f FILE.yaml  the request (YAML or JSON; - for stdin)", example: "csplan hire evaluate -f examples/team.yaml", run: sub(runHire, "evaluate")},
 		}},
 		{name: "plan", summary: "run a plan file into a report, or compare two", usage: "plan -f PLAN.yaml [-o table|markdown|json|html] [flags]",
-			about: "Runs a plan file through PlanningService (streaming its accounts CSV, if it has one) and writes the report: verdict, requisitions, headcount and cost month by month, coverage.",
+			about: "Runs a plan file through PlanningService (streaming its accounts CSV, if it has one) and writes the report: verdict, requisitions, headcount and cost month by month, coverage. A plan with a rebalance section and an accounts CSV also streams its book to StreamRebalanceBook, and the report gains a Rebalancing section (text, Markdown and HTML; -o json stays the plan's answer alone).",
 			args:  "-f PLAN.yaml  the plan file (or give it as the argument)", example: "csplan plan -f examples/plans/meridian/plan.yaml -o html --out meridian.html", run: runPlan,
 			subs: []*cmdNode{{name: "diff", summary: "compare two plans, or a plan with --set changes", usage: "plan diff BASE.yaml [WHATIF.yaml] [--set KEY=VALUE] [flags]",
 				about:   "Runs two plans through ComparePlans and shows the inputs that changed and every result that moved.",
@@ -78,11 +78,19 @@ func commandTree() *cmdNode {
 				run: func(ctx context.Context, args []string, e env) error {
 					return runPlan(ctx, append([]string{"diff"}, args...), e)
 				}}}},
-		{name: "book", summary: "read a book with owners and dates month by month", subs: []*cmdNode{
+		{name: "book", summary: "read a book with owners and dates month by month, rebalance it, drill a departure", subs: []*cmdNode{
 			{name: "analyze", summary: "each CSM's load month by month, each segment's need, the renewal calendar", usage: "book analyze -f PLAN.yaml [ACCOUNTS.csv] [--start-month YYYY-MM] [--horizon N] [-o table|json|html] [flags]",
 				about:   "Streams a CRM export with owners and dates to StreamAnalyzeBook, with the plan file's csm_time, segments (their rules and playbooks), book.csms and start_month as the settings, and shows which CSM is over capacity in which months, each segment's CSMs needed month by month and the renewal calendar; -o html writes a page with a CSM x month heat map of utilization. The accounts are the argument, else the plan's book.accounts_csv, read with the plan's book.* keys and the flags over them.",
 				args:    "ACCOUNTS.csv  the CRM export (- for stdin; default: the plan's book.accounts_csv)",
 				example: "csplan book analyze -f examples/plans/sprout/plan.yaml -o html --out sprout-book.html", run: sub(runBook, "analyze")},
+			{name: "rebalance", summary: "the fewest account moves that bring every CSM within the utilization band", usage: "book rebalance -f PLAN.yaml [ACCOUNTS.csv] [--band-min X] [--band-max Y] [--weight accounts|hours|arr] [--max-moves N] [--frontier N] [--as-of YYYY-MM-DD] [--out moves.csv] [-o table|json|html] [flags]",
+				about:   "Streams a CRM export with owners to StreamRebalanceBook, with book analyze's settings from the plan file, the hiring timeline and the plan's rebalance section (the band, the disruption weight and the guardrails: the renewal freeze, locked accounts, segments, matched attributes, the cap on moves), the flags over them. Shows whether the book can fit the band, the moves (account, from, to, hours, ARR, why), each CSM's hours, utilization and accounts before and after, and with --frontier what each move buys. --out writes the CRM bulk-update file, Account ID,Current Owner,New Owner, one row per move; the report goes to stdout (-o html: a page with the utilization coloured as the heat map's).",
+				args:    "ACCOUNTS.csv  the CRM export (- for stdin; default: the plan's book.accounts_csv)",
+				example: "csplan book rebalance -f plan.yaml --band-max 0.95 --out moves.csv", run: sub(runBook, "rebalance")},
+			{name: "depart", summary: "the departure drill: where a leaver's accounts go, and the months until a backfill", usage: "book depart CSM-ID [CSM-ID...] -f PLAN.yaml [ACCOUNTS.csv] [--band-min X] [--band-max Y] [--weight accounts|hours|arr] [--max-moves N] [--frontier N] [--as-of YYYY-MM-DD] [--out moves.csv] [-o table|json|html] [flags]",
+				about:   "Rebalances the book as book rebalance does with the CSMs named leaving: every account they own moves (their frozen and locked ones too), none to another leaver, and every staying CSM ends within the band. Shows where each of the leavers' accounts goes, the team after, and the months in which a staying CSM is above the band until a backfill opened now is ramped (the plan's hiring.time_to_hire_months and ramp_months), with the peak. An argument ending in .csv, .tsv or .txt, or -, is the accounts; every other one a CSM's id as the owner column writes it.",
+				args:    "CSM-ID  a leaving CSM, as the owner column writes it (repeatable)\nACCOUNTS.csv  the CRM export (- for stdin; default: the plan's book.accounts_csv)",
+				example: "csplan book depart csm-core-03 -f plan.yaml --out moves.csv", run: sub(runBook, "depart")},
 		}},
 		{name: "version", summary: "print csplan's version and the revision it was built from", usage: "version",
 			about: "Prints the module version, the VCS revision and time the binary was built from, and the Go version.", example: "csplan version", run: runVersion},

@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"github.com/csplan/csplan/accountcsv"
+	"github.com/csplan/csplan/client"
 	"github.com/csplan/csplan/planner"
 	"github.com/csplan/csplan/report"
 )
@@ -67,7 +68,32 @@ func runPlan(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	return writeOutput(e, *out, func(w io.Writer) error { return report.RenderWith(w, cf.output, r, skipped) })
+	ro := report.PlanOptions{Skipped: skipped}
+	if ro.Rebalance, err = planRebalance(ctx, c, p, opts, cf.output, e); err != nil {
+		return err
+	}
+	return writeOutput(e, *out, func(w io.Writer) error { return report.RenderPlan(w, cf.output, r, ro) })
+}
+
+// planRebalance rebalances the plan's book when the plan has a rebalance
+// section and an accounts CSV, for the report's "Rebalancing" section. The
+// JSON is the plan's answer alone, so -o json asks nothing more.
+func planRebalance(ctx context.Context, c *client.Client, p *planner.Plan, opts planner.Options, format string, e env) (*report.Rebalance, error) {
+	if !p.HasRebalance() || format == "json" {
+		return nil, nil
+	}
+	if p.AccountsPath() == "" {
+		fmt.Fprintf(e.stderr, "%s: the rebalance section needs the accounts (book.accounts_csv): the report has no rebalancing; csplan book rebalance -f %s ACCOUNTS.csv rebalances a CSV\n", p.Path(), p.Path())
+		return nil, nil
+	}
+	opts.Skipped = nil // listed once, by the plan's own pass over the file
+	res, err := planner.Rebalance(ctx, c, p, opts)
+	if err != nil {
+		return nil, err
+	}
+	s := p.RebalanceSettings()
+	return &report.Rebalance{Currency: p.Currency, Weight: s.GetDisruptionWeight(), Departing: s.GetDepartingCsmIds(),
+		StartMonth: s.GetStartMonth(), HorizonMonths: s.GetHorizonMonths(), Result: res}, nil
 }
 
 // setFlag registers --set, repeatable: key=value changes over the plan

@@ -27,6 +27,8 @@ type charts struct {
 	r        *csplanv1.PlanResult
 	book     *csplanv1.BookAnalysis
 	currency string
+	// rebalance is a plan's rebalancing, or a rebalancing alone.
+	rebalance *Rebalancing
 }
 
 func newCharts(r *csplanv1.PlanResult) charts {
@@ -49,6 +51,10 @@ func (c charts) draw(name string) (template.HTML, bool) {
 		return c.segmentFTE(), true
 	case name == ChartRenewals:
 		return c.renewals(), true
+	case name == ChartRebalanceCSMs:
+		return c.rebalanceCSMs(), true
+	case name == ChartFrontier:
+		return c.frontier(), true
 	case strings.HasPrefix(name, ChartLoadPrefix):
 		for i, s := range c.r.GetSegments() {
 			if s.GetName() == strings.TrimPrefix(name, ChartLoadPrefix) {

@@ -27,10 +27,18 @@ var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{"inline":
 // offline and prints. Every text is escaped. Nothing is written when
 // rendering fails.
 func Render(w io.Writer, r *csplanv1.PlanResult, d doc.Document) error {
+	return RenderPlan(w, r, nil, d)
+}
+
+// RenderPlan is Render for a plan's report that places the book's
+// rebalancing too (rb, nil for none).
+func RenderPlan(w io.Writer, r *csplanv1.PlanResult, rb *Rebalancing, d doc.Document) error {
 	if r == nil {
 		return errors.New("html: nil report")
 	}
-	p, err := newPage(newCharts(r), d)
+	c := newCharts(r)
+	c.rebalance = rb
+	p, err := newPage(c, d)
 	if err != nil {
 		return err
 	}

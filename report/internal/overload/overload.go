@@ -40,3 +40,7 @@ func Name(c *csplanv1.BookCsmLoad) string {
 	}
 	return c.GetId()
 }
+
+// Above reports whether hours are above a capacity, by the same rule: a
+// rebalanced CSM's load coloured as the heat map colours a month.
+func Above(hours, capacityHours float64) bool { return capacity.OverCapacity(hours, capacityHours) }

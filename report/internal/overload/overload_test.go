@@ -38,3 +38,14 @@ func TestName(t *testing.T) {
 		}
 	}
 }
+
+func TestAbove(t *testing.T) {
+	for _, tc := range []struct {
+		hours, capacity float64
+		want            bool
+	}{{101, 100, true}, {100, 100, false}, {0.1 + 0.1 + 0.1, 0.3, false}, {1, 0, true}, {0, 0, false}} {
+		if got := Above(tc.hours, tc.capacity); got != tc.want {
+			t.Errorf("Above(%v, %v) = %v, want %v", tc.hours, tc.capacity, got, tc.want)
+		}
+	}
+}
