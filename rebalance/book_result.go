@@ -2,6 +2,7 @@ package rebalance
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/csplan/csplan/capacity"
@@ -21,7 +22,7 @@ type BookCSM struct {
 	HoursBefore, HoursAfter             float64
 	UtilizationBefore, UtilizationAfter float64
 	AccountsBefore, AccountsAfter       int
-	Departing                           bool
+	Departing, Unbanded                 bool
 }
 
 // Drill is a departure's months over the band until a backfill is ramped.
@@ -40,10 +41,13 @@ type BookResult struct {
 	Reason                 string
 	// FTEShort is the hours short over one CSM's available hours at the
 	// band's maximum.
-	FTEShort    float64
-	Frontier    []FrontierPoint
-	Departure   *Drill
-	Unowned     int
+	FTEShort  float64
+	Frontier  []FrontierPoint
+	Departure *Drill
+	Unowned   int
+	// Unbanded counts the CSMs left as they are: their accounts take no
+	// hours in the book (BookCSM.Unbanded names them).
+	Unbanded    int
 	Assumptions []capacity.Assumption
 }
 
@@ -78,9 +82,16 @@ func (b *Builder) Result() (BookResult, error) {
 	if b.s.MaxMoves != nil {
 		p.MaxMoves = int(*b.s.MaxMoves)
 	}
+	unbanded := 0
 	for i, c := range an.CSMs {
-		p.CSMs = append(p.CSMs, CSM{ID: c.CSM.ID, Capacity: c.CapacityHours, Departing: b.depart[c.CSM.ID],
-			Group: b.groupOf(segs[i], b.csmAttrs(c.CSM))})
+		csm := CSM{ID: c.CSM.ID, Capacity: c.CapacityHours, Departing: b.depart[c.CSM.ID], Group: b.groupOf(segs[i], b.csmAttrs(c.CSM))}
+		// A CSM whose accounts the book gives no hours (a segment sized by
+		// a ratio, not a playbook) is left as is: its load says nothing.
+		if !csm.Departing && c.Accounts > 0 && !slices.ContainsFunc(c.Hours, func(h float64) bool { return h > 0 }) {
+			csm.Unbanded = true
+			unbanded++
+		}
+		p.CSMs = append(p.CSMs, csm)
 	}
 	for _, a := range b.accounts {
 		p.Accounts = append(p.Accounts, Account{ID: a.id, Owner: at[a.owner], Hours: a.hours, ARR: a.arr, Fixed: a.fixed, Monthly: a.monthly,
@@ -90,7 +101,7 @@ func (b *Builder) Result() (BookResult, error) {
 	if err != nil {
 		return BookResult{}, err
 	}
-	out := BookResult{Unowned: b.unowned, Assumptions: append(b.assumed, an.Assumptions...)}
+	out := BookResult{Unowned: b.unowned, Assumptions: append(b.assumed, an.Assumptions...), Unbanded: unbanded}
 	if n := b.s.FrontierPoints; n > 0 {
 		pts, sols, err := Frontier(p, int(n))
 		if err != nil {
@@ -132,7 +143,7 @@ func cmp32(p *int32, def int32) int32 {
 func (b *Builder) csmsBeforeAfter(p Problem, sol Solution) []BookCSM {
 	out := make([]BookCSM, len(p.CSMs))
 	for i, c := range p.CSMs {
-		out[i] = BookCSM{ID: c.ID, Capacity: c.Capacity, Departing: c.Departing}
+		out[i] = BookCSM{ID: c.ID, Capacity: c.Capacity, Departing: c.Departing, Unbanded: c.Unbanded}
 	}
 	for a, acc := range p.Accounts {
 		out[acc.Owner].HoursBefore += acc.Hours

@@ -30,7 +30,7 @@ func Departure(p Problem, sol Solution, ramped int) DepartureDrill {
 		}
 		over := false
 		for c, csm := range p.CSMs {
-			if csm.Departing || csm.Capacity <= 0 {
+			if csm.Departing || csm.Unbanded || csm.Capacity <= 0 {
 				continue
 			}
 			if u := load[c] / csm.Capacity; u > p.MaxUtilization+tolerance {

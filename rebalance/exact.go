@@ -201,7 +201,7 @@ func (x *search) roomFor(i int) bool {
 	}
 	room, deficit := map[string]float64{}, map[string]float64{}
 	for c, csm := range p.CSMs {
-		if csm.Departing {
+		if csm.Departing || csm.Unbanded {
 			continue
 		}
 		room[csm.Group] += max(0, x.hi[c]-x.base[c])

@@ -26,10 +26,12 @@ func Frontier(p Problem, n int) ([]FrontierPoint, []Solution, error) {
 	}
 	var hours, capacity float64
 	for _, a := range p.Accounts {
-		hours += a.Hours
+		if !p.CSMs[a.Owner].Unbanded {
+			hours += a.Hours
+		}
 	}
 	for _, c := range p.CSMs {
-		if !c.Departing {
+		if !c.Departing && !c.Unbanded {
 			capacity += c.Capacity
 		}
 	}

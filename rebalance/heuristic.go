@@ -24,7 +24,7 @@ func (s *state) heuristic() {
 	p := s.p
 	groups := map[string][]int{}
 	for c, csm := range p.CSMs {
-		if !csm.Departing {
+		if !csm.Departing && !csm.Unbanded {
 			groups[csm.Group] = append(groups[csm.Group], c)
 		}
 	}

@@ -37,6 +37,10 @@ type CSM struct {
 	// Departing CSMs must give up every account and receive none; the band
 	// does not apply to them.
 	Departing bool
+	// Unbanded CSMs keep what they have and receive nothing, outside the
+	// band: the book gives their accounts no hours (a segment sized by a
+	// ratio rather than a playbook), so their load says nothing.
+	Unbanded bool
 }
 
 // Account is one account of the book.
@@ -134,6 +138,10 @@ func (p *Problem) bounds() (lo, hi []float64) {
 			lo[i], hi[i] = 0, 0
 			continue
 		}
+		if c.Unbanded {
+			lo[i], hi[i] = 0, math.Inf(1)
+			continue
+		}
 		lo[i], hi[i] = p.MinUtilization*c.Capacity, p.MaxUtilization*c.Capacity
 	}
 	return lo, hi
@@ -156,11 +164,13 @@ func (p *Problem) check() error {
 // eligible reports whether account a may move to CSM c.
 func (p *Problem) eligible(a, c int) bool {
 	acc := &p.Accounts[a]
-	return c != acc.Owner && !p.CSMs[c].Departing && p.CSMs[c].Group == acc.Group
+	return c != acc.Owner && !p.CSMs[c].Departing && !p.CSMs[c].Unbanded && p.CSMs[c].Group == acc.Group
 }
 
 // forced reports whether account a must move: its owner departs.
 func (p *Problem) forced(a int) bool { return p.CSMs[p.Accounts[a].Owner].Departing }
 
 // movable reports whether account a may move at all.
-func (p *Problem) movable(a int) bool { return p.forced(a) || !p.Accounts[a].Fixed }
+func (p *Problem) movable(a int) bool {
+	return p.forced(a) || !p.Accounts[a].Fixed && !p.CSMs[p.Accounts[a].Owner].Unbanded
+}

@@ -260,3 +260,15 @@ func TestDepartureDrill(t *testing.T) {
 		t.Errorf("drill %+v", d)
 	}
 }
+
+// TestUnbandedCSMsStayAsTheyAre: CSM 2 is unbanded (its accounts take no
+// hours); the band does not apply to it, and nothing moves to or from it.
+func TestUnbandedCSMsStayAsTheyAre(t *testing.T) {
+	p := book(3, [2]float64{0, 60}, [2]float64{0, 50}, [2]float64{1, 40}, [2]float64{2, 0}, [2]float64{2, 0})
+	p.MinUtilization = 0.5
+	p.CSMs[2].Unbanded = true
+	s := solve(t, p)
+	if !s.Feasible || !s.Optimal || len(s.Moves) != 1 || s.Owner[3] != 2 || s.Owner[4] != 2 || s.Moves[0].To != 1 {
+		t.Errorf("%+v", s)
+	}
+}

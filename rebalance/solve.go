@@ -139,7 +139,7 @@ func (s *state) impossible() (reason string, shortHours float64, ok bool) {
 	fixed := make([]float64, len(p.CSMs))
 	var total, maxTotal, minTotal float64
 	for c, csm := range p.CSMs {
-		if !csm.Departing {
+		if !csm.Departing && !csm.Unbanded {
 			maxTotal += s.hi[c]
 			minTotal += s.lo[c]
 		}

@@ -158,6 +158,16 @@ func rebalanceBody(d *doc.Document, rb Rebalance, level int) {
 	if n := r.GetUnownedAccounts(); n > 0 {
 		d.P(fmt.Sprintf("%s without an owner %s where %s.", plural(int(n), "account", "accounts"), pick(n == 1, "stays", "stay"), pick(n == 1, "it is", "they are")))
 	}
+	if n := r.GetUnbandedCsms(); n > 0 {
+		var ids []string
+		for _, c := range r.GetCsms() {
+			if c.GetUnbanded() {
+				ids = append(ids, c.GetId())
+			}
+		}
+		d.P(fmt.Sprintf("%s whose accounts take no hours in the book (a segment sized by a ratio rather than a playbook) %s left as %s, outside the band: %s.",
+			plural(int(n), "CSM", "CSMs"), pick(n == 1, "is", "are"), pick(n == 1, "it is", "they are"), strings.Join(ids, ", ")))
+	}
 	drill := len(rb.Departing) > 0 || r.GetDeparture() != nil
 	if drill {
 		d.P(drillSentence(rb))

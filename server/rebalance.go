@@ -142,7 +142,7 @@ func rebalanceSettingsFromProto(s *csplanv1.RebalanceSettings) rebalance.BookSet
 func rebalanceResultToProto(r rebalance.BookResult) *csplanv1.RebalanceResult {
 	out := &csplanv1.RebalanceResult{
 		Disruption: r.Disruption, LowerBound: r.LowerBound, Optimal: r.Optimal, Feasible: r.Feasible,
-		Assumptions: assumptionsToProto(r.Assumptions), UnownedAccounts: int32(r.Unowned),
+		Assumptions: assumptionsToProto(r.Assumptions), UnownedAccounts: int32(r.Unowned), UnbandedCsms: int32(r.Unbanded),
 	}
 	if !r.Feasible {
 		out.Infeasibility = &csplanv1.Infeasibility{Reason: r.Reason, FteShort: r.FTEShort}
@@ -153,7 +153,7 @@ func rebalanceResultToProto(r rebalance.BookResult) *csplanv1.RebalanceResult {
 	for _, c := range r.CSMs {
 		out.Csms = append(out.Csms, &csplanv1.CsmRebalance{Id: c.ID, HoursBefore: c.HoursBefore, HoursAfter: c.HoursAfter,
 			UtilizationBefore: c.UtilizationBefore, UtilizationAfter: c.UtilizationAfter, AccountsBefore: int32(c.AccountsBefore),
-			AccountsAfter: int32(c.AccountsAfter), CapacityHours: c.Capacity, Departing: c.Departing})
+			AccountsAfter: int32(c.AccountsAfter), CapacityHours: c.Capacity, Departing: c.Departing, Unbanded: c.Unbanded})
 	}
 	for _, f := range r.Frontier {
 		out.Frontier = append(out.Frontier, &csplanv1.FrontierPoint{MinUtilization: f.MinUtilization, MaxUtilization: f.MaxUtilization,

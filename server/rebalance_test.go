@@ -176,7 +176,6 @@ func movedAway(r *csplanv1.RebalanceResult, id string) bool {
 	return false
 }
 
-
 // TestRebalanceBadInput: unknown ids, a band upside down and a CSM given
 // twice are refused by field, over gRPC and REST.
 func TestRebalanceBadInput(t *testing.T) {

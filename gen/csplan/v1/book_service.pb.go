@@ -1489,6 +1489,9 @@ type CsmRebalance struct {
 	// Customer hours a month the CSM has.
 	CapacityHours float64 `protobuf:"fixed64,8,opt,name=capacity_hours,json=capacityHours,proto3" json:"capacity_hours,omitempty"`
 	Departing     bool    `protobuf:"varint,9,opt,name=departing,proto3" json:"departing,omitempty"`
+	// Left as is, outside the band: the book gives the CSM's accounts no
+	// hours (a segment sized by a ratio, not a playbook).
+	Unbanded      bool `protobuf:"varint,10,opt,name=unbanded,proto3" json:"unbanded,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1582,6 +1585,13 @@ func (x *CsmRebalance) GetCapacityHours() float64 {
 func (x *CsmRebalance) GetDeparting() bool {
 	if x != nil {
 		return x.Departing
+	}
+	return false
+}
+
+func (x *CsmRebalance) GetUnbanded() bool {
+	if x != nil {
+		return x.Unbanded
 	}
 	return false
 }
@@ -1803,8 +1813,10 @@ type RebalanceResult struct {
 	Assumptions   []*Assumption    `protobuf:"bytes,10,rep,name=assumptions,proto3" json:"assumptions,omitempty"`
 	// Accounts without an owner, left where they are.
 	UnownedAccounts int32 `protobuf:"varint,11,opt,name=unowned_accounts,json=unownedAccounts,proto3" json:"unowned_accounts,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// CSMs left as they are because their accounts take no hours.
+	UnbandedCsms  int32 `protobuf:"varint,12,opt,name=unbanded_csms,json=unbandedCsms,proto3" json:"unbanded_csms,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *RebalanceResult) Reset() {
@@ -1910,6 +1922,13 @@ func (x *RebalanceResult) GetAssumptions() []*Assumption {
 func (x *RebalanceResult) GetUnownedAccounts() int32 {
 	if x != nil {
 		return x.UnownedAccounts
+	}
+	return 0
+}
+
+func (x *RebalanceResult) GetUnbandedCsms() int32 {
+	if x != nil {
+		return x.UnbandedCsms
 	}
 	return 0
 }
@@ -2135,7 +2154,7 @@ const file_csplan_v1_book_service_proto_rawDesc = "" +
 	"\x06to_csm\x18\x03 \x01(\tR\x05toCsm\x12#\n" +
 	"\rmonthly_hours\x18\x04 \x01(\x01R\fmonthlyHours\x12\x10\n" +
 	"\x03arr\x18\x05 \x01(\x01R\x03arr\x12\x16\n" +
-	"\x06reason\x18\x06 \x01(\tR\x06reason\"\xd3\x02\n" +
+	"\x06reason\x18\x06 \x01(\tR\x06reason\"\xef\x02\n" +
 	"\fCsmRebalance\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12!\n" +
 	"\fhours_before\x18\x02 \x01(\x01R\vhoursBefore\x12\x1f\n" +
@@ -2146,7 +2165,9 @@ const file_csplan_v1_book_service_proto_rawDesc = "" +
 	"\x0faccounts_before\x18\x06 \x01(\x05R\x0eaccountsBefore\x12%\n" +
 	"\x0eaccounts_after\x18\a \x01(\x05R\raccountsAfter\x12%\n" +
 	"\x0ecapacity_hours\x18\b \x01(\x01R\rcapacityHours\x12\x1c\n" +
-	"\tdeparting\x18\t \x01(\bR\tdeparting\"D\n" +
+	"\tdeparting\x18\t \x01(\bR\tdeparting\x12\x1a\n" +
+	"\bunbanded\x18\n" +
+	" \x01(\bR\bunbanded\"D\n" +
 	"\rInfeasibility\x12\x16\n" +
 	"\x06reason\x18\x01 \x01(\tR\x06reason\x12\x1b\n" +
 	"\tfte_short\x18\x02 \x01(\x01R\bfteShort\"\xb3\x01\n" +
@@ -2162,7 +2183,7 @@ const file_csplan_v1_book_service_proto_rawDesc = "" +
 	"\vmonths_over\x18\x01 \x03(\tR\n" +
 	"monthsOver\x12)\n" +
 	"\x10peak_utilization\x18\x02 \x01(\x01R\x0fpeakUtilization\x122\n" +
-	"\x15backfill_ramped_month\x18\x03 \x01(\tR\x13backfillRampedMonth\"\xf1\x03\n" +
+	"\x15backfill_ramped_month\x18\x03 \x01(\tR\x13backfillRampedMonth\"\x96\x04\n" +
 	"\x0fRebalanceResult\x12,\n" +
 	"\x05moves\x18\x01 \x03(\v2\x16.csplan.v1.AccountMoveR\x05moves\x12+\n" +
 	"\x04csms\x18\x02 \x03(\v2\x17.csplan.v1.CsmRebalanceR\x04csms\x12\x1e\n" +
@@ -2178,7 +2199,8 @@ const file_csplan_v1_book_service_proto_rawDesc = "" +
 	"\tdeparture\x18\t \x01(\v2\x14.csplan.v1.DepartureR\tdeparture\x127\n" +
 	"\vassumptions\x18\n" +
 	" \x03(\v2\x15.csplan.v1.AssumptionR\vassumptions\x12)\n" +
-	"\x10unowned_accounts\x18\v \x01(\x05R\x0funownedAccounts\"K\n" +
+	"\x10unowned_accounts\x18\v \x01(\x05R\x0funownedAccounts\x12#\n" +
+	"\runbanded_csms\x18\f \x01(\x05R\funbandedCsms\"K\n" +
 	"\x15RebalanceBookResponse\x122\n" +
 	"\x06result\x18\x01 \x01(\v2\x1a.csplan.v1.RebalanceResultR\x06result\"Q\n" +
 	"\x1bStreamRebalanceBookResponse\x122\n" +

@@ -1341,6 +1341,16 @@ func (m *CsmRebalance) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
 		i -= len(m.unknownFields)
 		copy(dAtA[i:], m.unknownFields)
 	}
+	if m.Unbanded {
+		i--
+		if m.Unbanded {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x50
+	}
 	if m.Departing {
 		i--
 		if m.Departing {
@@ -1597,6 +1607,11 @@ func (m *RebalanceResult) MarshalToSizedBufferVT(dAtA []byte) (int, error) {
 	if m.unknownFields != nil {
 		i -= len(m.unknownFields)
 		copy(dAtA[i:], m.unknownFields)
+	}
+	if m.UnbandedCsms != 0 {
+		i = protohelpers.EncodeVarint(dAtA, i, uint64(m.UnbandedCsms))
+		i--
+		dAtA[i] = 0x60
 	}
 	if m.UnownedAccounts != 0 {
 		i = protohelpers.EncodeVarint(dAtA, i, uint64(m.UnownedAccounts))
@@ -2379,6 +2394,9 @@ func (m *CsmRebalance) SizeVT() (n int) {
 	if m.Departing {
 		n += 2
 	}
+	if m.Unbanded {
+		n += 2
+	}
 	n += len(m.unknownFields)
 	return n
 }
@@ -2500,6 +2518,9 @@ func (m *RebalanceResult) SizeVT() (n int) {
 	}
 	if m.UnownedAccounts != 0 {
 		n += 1 + protohelpers.SizeOfVarint(uint64(m.UnownedAccounts))
+	}
+	if m.UnbandedCsms != 0 {
+		n += 1 + protohelpers.SizeOfVarint(uint64(m.UnbandedCsms))
 	}
 	n += len(m.unknownFields)
 	return n
@@ -6038,6 +6059,26 @@ func (m *CsmRebalance) UnmarshalVT(dAtA []byte) error {
 				}
 			}
 			m.Departing = bool(v != 0)
+		case 10:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Unbanded", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protohelpers.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Unbanded = bool(v != 0)
 		default:
 			iNdEx = preIndex
 			skippy, err := protohelpers.Skip(dAtA[iNdEx:])
@@ -6717,6 +6758,25 @@ func (m *RebalanceResult) UnmarshalVT(dAtA []byte) error {
 				b := dAtA[iNdEx]
 				iNdEx++
 				m.UnownedAccounts |= int32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 12:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field UnbandedCsms", wireType)
+			}
+			m.UnbandedCsms = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return protohelpers.ErrIntOverflow
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.UnbandedCsms |= int32(b&0x7F) << shift
 				if b < 0x80 {
 					break
 				}
