@@ -220,7 +220,8 @@ func runBook(ctx context.Context, o options, s *served, res *results) error {
 			return fmt.Errorf("StreamAnalyzeBook gRPC: %w", err)
 		}
 		res.bookGRPC = append(res.bookGRPC, b)
-		res.progress("round %d/%d of the book analysis done", r+1, o.rounds)
+		res.progress("round %d/%d of the book analysis done: %.0f accounts/server-CPU s (%v of CPU), peak RSS growth %.1f MiB",
+			r+1, o.rounds, b.perCPUSecond(), b.cpu, float64(b.rssGrow)/(1<<20))
 	}
 	return nil
 }

@@ -11,6 +11,7 @@
 // that machine noise hits both alike.
 //
 //	go run ./bench                 # the full run the README reports
+//	go run ./bench -only book      # one workload group: StreamAnalyzeBook
 //	go run ./bench -smoke          # a tiny run, as CI does, to keep it working
 package main
 
