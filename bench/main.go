@@ -11,6 +11,7 @@
 // that machine noise hits both alike.
 //
 //	go run ./bench                 # the full run the README reports
+//	go run ./bench -only book      # one workload group: StreamAnalyzeBook
 //	go run ./bench -smoke          # a tiny run, as CI does, to keep it working
 package main
 
@@ -44,7 +45,7 @@ type options struct {
 }
 
 // groups are the workload groups -only selects from.
-var groups = []string{"unary", "streams", "tiers"}
+var groups = []string{"unary", "streams", "book", "tiers"}
 
 // runs reports whether the group is selected.
 func (o options) runs(group string) bool { return len(o.only) == 0 || o.only[group] }
@@ -147,6 +148,19 @@ func bench(ctx context.Context, o options, dir string, stdout io.Writer) error {
 				return err
 			}
 			if err := profileStream(ctx, o, s); err != nil {
+				return err
+			}
+		}
+	}
+	if o.runs("book") {
+		if err := runBook(ctx, o, s, res); err != nil {
+			return err
+		}
+		if o.profile != "" {
+			if err := os.MkdirAll(o.profile, 0o755); err != nil {
+				return err
+			}
+			if err := profileBook(ctx, o, s); err != nil {
 				return err
 			}
 		}

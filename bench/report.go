@@ -15,7 +15,9 @@ type results struct {
 	unary                  map[string][]unaryRound
 	streamGRPC, streamREST []streamResult
 	// planGRPC is RunPlan over StreamRunPlan of the same book.
-	planGRPC      []streamResult
+	planGRPC []streamResult
+	// bookGRPC is StreamAnalyzeBook of a book with owners and dates.
+	bookGRPC      []streamResult
 	suggest, sort []time.Duration
 }
 
@@ -86,6 +88,9 @@ func (r *results) rows() []row {
 	}
 	if len(r.planGRPC) > 0 {
 		rows = append(rows, r.planRows()...)
+	}
+	if len(r.bookGRPC) > 0 {
+		rows = append(rows, r.bookRows()...)
 	}
 	if len(r.suggest) > 0 {
 		var tr []float64

@@ -54,32 +54,81 @@ type BookAnalyzer struct {
 	seg       *Segmenter
 	available float64
 	csms      []*csmRow
-	byID      map[string]int
+	byID      map[string]int // while the settings are checked
+	owners    ownerIndex     // then: rows by owner id
+	// What every account of a CSM touches, CSM after CSM so that one
+	// account costs a few neighbouring cache lines: per CSM, load holds
+	// its hours month by month, then the hours of the last of its peak
+	// accounts month by month (0 while there are fewer: see rank); totals
+	// its counts; top, per month, its peak accounts.
+	load   []float64
+	totals []csmTotals
+	top    []AccountHoursInMonth
+	// allCustomers: every stage is a customer's (no Customers lists).
+	allCustomers bool
+	// maxID holds the greatest account id met by the CSMs so far: an
+	// account whose id sorts after it wins no tie (a book sorted by id
+	// spares every comparison of ids).
+	maxID []byte
 	// Per segment and month: the hours but for evenly spread one-time
 	// touchpoints (segRaw), and those touchpoints' hours of the accounts
 	// active that month (segEvenOneTime), which a share a month smooths.
 	segRaw         [][]float64
 	segEvenOneTime [][]float64
 	segShare       []float64 // the share of a one-time hour a month: 1 / lifetime
-	segCount       []int64
-	segDated       []int64
-	renewals       []RenewalMonth
-	unowned        []float64
-	unownedN       int64
-	noDates        int64
-	excluded       int64 // accounts left out as not customers
-	scratch        []float64
-	assumed        []Assumption
+	// segPlan is each segment's playbook as the calendar places it over
+	// the window (nil without a playbook).
+	segPlan  []*playbookCalendar
+	segCount []int64
+	segDated []int64
+	renewals []RenewalMonth
+	unowned  []float64
+	unownedN int64
+	noDates  int64
+	excluded int64 // accounts left out as not customers
+	scratch  []float64
+	assumed  []Assumption
 }
 
+// csmRow is a CSM of the analysis besides its load, totals and top.
 type csmRow struct {
-	csm      BookCSM
-	known    bool
-	accounts int64
-	arr      float64
-	hours    []float64
-	// top holds, per month, the accounts that take the most hours.
-	top [][peakAccounts]AccountHoursInMonth
+	csm   BookCSM
+	known bool
+}
+
+// csmTotals are a CSM's accounts and ARR; floor, the least over the
+// months of the hours of the last peak account kept; and lastID, the
+// greatest id ever kept last. An account takes no peak place when it has
+// fewer hours than floor in every month.
+type csmTotals struct {
+	accounts   int64
+	arr, floor float64
+	lastID     string
+}
+
+// addCSM adds a CSM's rows, for a window of n months.
+func (b *BookAnalyzer) addCSM(c BookCSM, known bool, n int) {
+	b.csms = append(b.csms, &csmRow{csm: c, known: known})
+	b.load = append(b.load, make([]float64, 2*n)...)
+	b.totals = append(b.totals, csmTotals{})
+	b.top = append(b.top, make([]AccountHoursInMonth, peakAccounts*n)...)
+}
+
+// hoursOf and thirdOf are CSM i's hours and last peak hours by month,
+// topOf its peak accounts in month m, most first.
+func (b *BookAnalyzer) hoursOf(i int) []float64 {
+	n := b.s.Horizon
+	return b.load[2*n*i : 2*n*i+n : 2*n*i+n]
+}
+
+func (b *BookAnalyzer) thirdOf(i int) []float64 {
+	n := b.s.Horizon
+	return b.load[2*n*i+n : 2*n*(i+1) : 2*n*(i+1)]
+}
+
+func (b *BookAnalyzer) topOf(i, m int) *[peakAccounts]AccountHoursInMonth {
+	k := (i*b.s.Horizon + m) * peakAccounts
+	return (*[peakAccounts]AccountHoursInMonth)(b.top[k : k+peakAccounts])
 }
 
 // peakAccounts is how many accounts a CSM's peak names.
@@ -169,12 +218,31 @@ func NewBookAnalyzer(s BookSettings, now Month) (*BookAnalyzer, error) {
 		return nil, v.err()
 	}
 	n := s.Horizon
-	for _, r := range b.csms {
-		r.hours, r.top = make([]float64, n), make([][peakAccounts]AccountHoursInMonth, n)
+	csms := b.csms
+	b.csms = make([]*csmRow, 0, len(csms))
+	b.load, b.totals = make([]float64, 0, 2*n*len(csms)), make([]csmTotals, 0, len(csms))
+	b.top = make([]AccountHoursInMonth, 0, peakAccounts*n*len(csms))
+	b.allCustomers = len(s.Customers.Stages) == 0 && len(s.Customers.Exclude) == 0
+	// The ids, looked up once an account, are substrings of one string, so
+	// that their bytes sit together.
+	var ids strings.Builder
+	for _, r := range csms {
+		b.addCSM(r.csm, true, n)
+		ids.WriteString(strings.TrimSpace(r.csm.ID))
+	}
+	b.byID, b.owners = nil, newOwnerIndex(len(csms))
+	all, at := ids.String(), 0
+	for _, r := range csms {
+		id := all[at : at+len(strings.TrimSpace(r.csm.ID))]
+		b.owners.add(id)
+		at += len(id)
 	}
 	b.segRaw, b.segEvenOneTime = make([][]float64, len(s.Segments)), make([][]float64, len(s.Segments))
-	b.segShare = make([]float64, len(s.Segments))
+	b.segShare, b.segPlan = make([]float64, len(s.Segments)), make([]*playbookCalendar, len(s.Segments))
 	for i, r := range s.Segments {
+		if r.Playbook != nil {
+			b.segPlan[i] = newPlaybookCalendar(*r.Playbook, n)
+		}
 		b.segRaw[i], b.segEvenOneTime[i] = make([]float64, n), make([]float64, n)
 		lifetime := DefaultCustomerLifetimeMonths
 		if l := r.CustomerLifetimeMonths; l != nil {
@@ -196,19 +264,40 @@ func (b *BookAnalyzer) has(id string) bool { _, ok := b.byID[id]; return ok }
 // Add reads one account, which ValidateAccount has passed. An account
 // whose stage is not a customer's (settings' Customers) is left out.
 func (b *BookAnalyzer) Add(a *Account) {
-	if !b.s.Customers.customer(a.Stage) {
+	if !b.allCustomers && !b.s.Customers.customer(a.Stage) {
 		b.excluded++
 		return
 	}
-	cal := AccountCalendar{Term: DefaultContractTermMonths}
+	first := b.s.Start
+	d := calendarDates{term: DefaultContractTermMonths}
 	if a.ContractTermMonths != nil {
-		cal.Term = *a.ContractTermMonths
+		d.term = int(*a.ContractTermMonths)
 	}
-	if m, err := ParseDate(a.StartDate); err == nil {
-		cal.Start = &m
+	if m, ok := dateMonth(a.StartDate); ok {
+		d.from, d.hasStart = int(m-first), true
 	}
-	if m, err := ParseDate(a.RenewalDate); err == nil {
-		cal.Renewal = &m
+	if m, ok := dateMonth(a.RenewalDate); ok {
+		d.renewal, d.hasRenewal = int(m-first), true
+	}
+	// The owner first: its rows are the likeliest to be far in memory,
+	// and are then fetched while the hours are worked out.
+	owner := strings.TrimSpace(a.Owner)
+	i := -1
+	if owner != "" {
+		if i = b.owners.find(owner); i < 0 {
+			i = b.owners.add(strings.Clone(owner)) // the caller reuses the account's strings
+			b.addCSM(BookCSM{ID: b.owners.ids[i]}, false, b.s.Horizon)
+		}
+	}
+	var t *csmTotals
+	var load []float64
+	if owner == "" {
+		b.unownedN++
+		load = b.unowned
+	} else {
+		t, load = &b.totals[i], b.hoursOf(i)
+		t.accounts++
+		t.arr += a.ARR
 	}
 	hours := b.scratch
 	clear(hours)
@@ -216,87 +305,121 @@ func (b *BookAnalyzer) Add(a *Account) {
 	if b.seg != nil {
 		segment = b.seg.Match(a)
 	}
+	// The account's hours month by month: those in months of their own,
+	// then even a month from the start on; the segment keeps them (raw)
+	// apart from its evenly spread one-time hours, of which the owner
+	// gets a share a month.
+	var even, evenOneTime, oneTimeShare float64
 	switch {
 	case a.MonthlyHours != nil:
-		EvenHours(cal, b.s.Start, *a.MonthlyHours, hours)
-		if segment >= 0 {
-			addTo(b.segRaw[segment], hours)
-		}
-	case segment >= 0 && b.s.Segments[segment].Playbook != nil:
-		evenOneTime, missing := AccountHours(*b.s.Segments[segment].Playbook, cal, b.s.Start, hours)
-		if missing || cal.Start == nil && cal.Renewal == nil {
+		even = *a.MonthlyHours
+	case segment >= 0 && b.segPlan[segment] != nil:
+		var missing bool
+		even, evenOneTime, missing = b.segPlan[segment].place(d, hours, true)
+		if missing || !d.hasStart && !d.hasRenewal {
 			b.noDates++
 		}
-		addTo(b.segRaw[segment], hours)
-		if evenOneTime != 0 {
-			EvenHours(cal, b.s.Start, evenOneTime, b.segEvenOneTime[segment])
-			EvenHours(cal, b.s.Start, evenOneTime*b.segShare[segment], hours)
-		}
+		oneTimeShare = evenOneTime * b.segShare[segment]
 	case segment >= 0:
 		// A segment sized without a playbook has no hours to place.
 	}
 	if segment >= 0 {
 		b.segCount[segment]++
-		if cal.Start != nil || cal.Renewal != nil {
+		if d.hasStart || d.hasRenewal {
 			b.segDated[segment]++
 		}
 	}
-	b.renewalsOf(a, cal)
-	owner := strings.TrimSpace(a.Owner)
-	if owner == "" {
-		b.unownedN++
-		addTo(b.unowned, hours)
+	b.renewalsOf(a, d)
+	// Every month from the start on, one pass: no hours before it.
+	var raw, evenSeg []float64
+	if segment >= 0 {
+		raw, evenSeg = b.segRaw[segment], b.segEvenOneTime[segment]
+	}
+	lo := min(max(d.from, 0), len(hours))
+	var most float64
+	for m := lo; m < len(hours); m++ {
+		h := hours[m] + even
+		if raw != nil {
+			raw[m] += h
+		}
+		if evenOneTime != 0 {
+			evenSeg[m] += evenOneTime
+			h += oneTimeShare
+		}
+		hours[m] = h
+		load[m] += h
+		if h > most {
+			most = h
+		}
+	}
+	if t == nil {
 		return
 	}
-	i, ok := b.byID[owner]
-	if !ok {
-		i = len(b.csms)
-		b.byID[owner] = i
-		b.csms = append(b.csms, &csmRow{csm: BookCSM{ID: owner}, hours: make([]float64, b.s.Horizon), top: make([][peakAccounts]AccountHoursInMonth, b.s.Horizon)})
+	newest := string(b.maxID) < a.ID
+	if newest {
+		b.maxID = append(b.maxID[:0], a.ID...)
 	}
-	r := b.csms[i]
-	r.accounts++
-	r.arr += a.ARR
-	addTo(r.hours, hours)
-	r.rank(a.ID, hours)
+	if most <= 0 || most < t.floor {
+		return
+	}
+	// An account takes a peak place in a month where it has more hours
+	// than the last kept, or as many and a smaller id: with neither more
+	// anywhere nor an id below every last one kept, none.
+	third := b.thirdOf(i)
+	more, tie := false, false
+	for m := lo; m < len(hours); m++ {
+		h := hours[m]
+		more = more || h > third[m]
+		tie = tie || h == third[m] && h > 0
+	}
+	if more || tie && !newest && a.ID < t.lastID {
+		b.rank(i, a.ID, hours, newest)
+	}
 }
 
-// rank keeps, for each month, the accounts with the most hours: ties go
-// to the smaller id, so that the order accounts come in changes nothing.
-func (r *csmRow) rank(id string, hours []float64) {
+// rank keeps, for each month, CSM i's accounts with the most hours: ties
+// go to the smaller id, so that the order accounts come in changes
+// nothing. newest says that id sorts after every id kept.
+func (b *BookAnalyzer) rank(i int, id string, hours []float64, newest bool) {
+	t, third := &b.totals[i], b.thirdOf(i)
 	kept := ""
 	for m, h := range hours {
-		top := &r.top[m]
-		last := &top[peakAccounts-1]
-		if h <= 0 || !(h > last.Hours || h == last.Hours && last.AccountID != "" && id < last.AccountID) {
+		if h <= 0 || h < third[m] {
+			continue
+		}
+		top := b.topOf(i, m)
+		if last := &top[peakAccounts-1]; h == last.Hours && (newest || !(last.AccountID != "" && id < last.AccountID)) {
 			continue
 		}
 		if kept == "" {
 			kept = strings.Clone(id) // the caller reuses the account's strings
 		}
 		k := peakAccounts - 1
-		for k > 0 && (h > top[k-1].Hours || h == top[k-1].Hours && kept < top[k-1].AccountID) {
+		for k > 0 && (h > top[k-1].Hours || h == top[k-1].Hours && !newest && kept < top[k-1].AccountID) {
 			top[k] = top[k-1]
 			k--
 		}
 		top[k] = AccountHoursInMonth{AccountID: kept, Hours: h}
+		third[m] = top[peakAccounts-1].Hours
+		if last := top[peakAccounts-1].AccountID; k == peakAccounts-1 && newest || last > t.lastID {
+			t.lastID = last
+		}
+	}
+	if kept != "" {
+		t.floor = slices.Min(third)
 	}
 }
 
 // renewalsOf counts the account's renewals in the window's months.
-func (b *BookAnalyzer) renewalsOf(a *Account, cal AccountCalendar) {
-	if cal.Renewal == nil {
+func (b *BookAnalyzer) renewalsOf(a *Account, d calendarDates) {
+	if !d.hasRenewal {
 		return
 	}
-	forRenewals(cal, int(cal.Term), b.s.Start, b.s.Horizon, 0, func(i int) {
-		b.renewals[i].Accounts++
-		b.renewals[i].ARR += a.ARR
-	})
-}
-
-func addTo(dst, src []float64) {
-	for i, x := range src {
-		dst[i] += x
+	for r := firstRenewal(d, 0); r < b.s.Horizon; r += d.term {
+		if r >= 0 && (!d.hasStart || r > d.from) {
+			b.renewals[r].Accounts++
+			b.renewals[r].ARR += a.ARR
+		}
 	}
 }
 

@@ -55,7 +55,8 @@ func (b *BookAnalyzer) Result() BookAnalysis {
 	for i := range n {
 		out.Months = append(out.Months, b.s.Start.Add(i))
 	}
-	for _, r := range b.csms {
+	for ci, r := range b.csms {
+		hours, t := b.hoursOf(ci), b.totals[ci]
 		capacity := b.available
 		if sh := r.csm.CapacityShare; sh != nil {
 			capacity *= *sh
@@ -63,9 +64,9 @@ func (b *BookAnalyzer) Result() BookAnalysis {
 		if h := r.csm.CapacityHours; h != nil {
 			capacity = *h
 		}
-		res := BookCSMResult{CSM: r.csm, Known: r.known, Accounts: r.accounts, ARR: r.arr, CapacityHours: capacity,
-			Hours: append([]float64(nil), r.hours...), Utilization: make([]float64, n), PeakMonth: b.s.Start}
-		for i, h := range r.hours {
+		res := BookCSMResult{CSM: r.csm, Known: r.known, Accounts: t.accounts, ARR: t.arr, CapacityHours: capacity,
+			Hours: append([]float64(nil), hours...), Utilization: make([]float64, n), PeakMonth: b.s.Start}
+		for i, h := range hours {
 			res.Utilization[i] = ratio(h, capacity)
 			if above(res.Utilization[i], res.PeakUtilization) {
 				res.PeakUtilization, res.PeakMonth = res.Utilization[i], b.s.Start.Add(i)
@@ -74,7 +75,7 @@ func (b *BookAnalyzer) Result() BookAnalysis {
 				res.MonthsOverCapacity++
 			}
 		}
-		for _, d := range r.top[res.PeakMonth-b.s.Start] {
+		for _, d := range b.topOf(ci, int(res.PeakMonth-b.s.Start)) {
 			if d.AccountID != "" {
 				res.PeakAccounts = append(res.PeakAccounts, d)
 			}

@@ -12,6 +12,9 @@ const MaxAccountMonthlyHours = 744
 // ParseDate reads a CRM date, "YYYY-MM-DD" or "YYYY-MM", as its month: the
 // book's calendar counts months, and the day is only checked.
 func ParseDate(s string) (Month, error) {
+	if m, ok := dateMonth(s); ok {
+		return m, nil
+	}
 	switch {
 	case len(s) == 7:
 		return ParseMonth(s)
@@ -27,6 +30,28 @@ func ParseDate(s string) (Month, error) {
 		return m, nil
 	}
 	return 0, fmt.Errorf("%q is not a date: write it as YYYY-MM-DD (2027-03-31) or YYYY-MM (2027-03)", s)
+}
+
+// dateMonth is the month of s when ParseDate reads it, without building
+// an error: the book reads two dates an account.
+func dateMonth(s string) (Month, bool) {
+	switch len(s) {
+	case 7:
+		return monthOf(s)
+	case 10:
+		// Each digit less '0' is 0 to 9 as a byte, anything else more.
+		y0, y1, y2, y3, m0, m1, d0, d1 := s[0]-'0', s[1]-'0', s[2]-'0', s[3]-'0', s[5]-'0', s[6]-'0', s[8]-'0', s[9]-'0'
+		if s[4] != '-' || s[7] != '-' || max(y0, y1, y2, y3, m0, m1, d0, d1) > 9 || y0 == 0 {
+			return 0, false
+		}
+		mo, day := int(m0)*10+int(m1), int(d0)*10+int(d1)
+		m := Month((int(y0)*1000+int(y1)*100+int(y2)*10+int(y3))*12 + mo - 1)
+		if mo < 1 || mo > 12 || day < 1 || day > 28 && day > daysIn(m) {
+			return 0, false
+		}
+		return m, true
+	}
+	return 0, false
 }
 
 // daysIn is the number of days of month m.
@@ -49,12 +74,12 @@ func daysIn(m Month) int {
 // then explains.
 func calendarFits(a *Account) bool {
 	if a.StartDate != "" {
-		if _, err := ParseDate(a.StartDate); err != nil {
+		if _, ok := dateMonth(a.StartDate); !ok {
 			return false
 		}
 	}
 	if a.RenewalDate != "" {
-		if _, err := ParseDate(a.RenewalDate); err != nil {
+		if _, ok := dateMonth(a.RenewalDate); !ok {
 			return false
 		}
 	}

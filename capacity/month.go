@@ -17,18 +17,34 @@ func MonthOf(t time.Time) Month {
 
 // ParseMonth reads "YYYY-MM". Years run 1000-9999 and months 01-12.
 func ParseMonth(s string) (Month, error) {
+	if m, ok := monthOf(s); ok {
+		return m, nil
+	}
 	if len(s) != 7 || s[4] != '-' || !digits(s[:4]) || !digits(s[5:]) {
 		return 0, fmt.Errorf("%q is not a month: write it as YYYY-MM, for example 2027-01", s)
 	}
-	y := int(s[0]-'0')*1000 + int(s[1]-'0')*100 + int(s[2]-'0')*10 + int(s[3]-'0')
-	m := int(s[5]-'0')*10 + int(s[6]-'0')
-	if y < 1000 {
+	if s[0] == '0' {
 		return 0, fmt.Errorf("%q: the year must have four digits, 1000 to 9999", s)
 	}
-	if m < 1 || m > 12 {
-		return 0, fmt.Errorf("%q: the month must be 01 to 12", s)
+	return 0, fmt.Errorf("%q: the month must be 01 to 12", s)
+}
+
+// monthOf is the month of s when ParseMonth reads it, without building an
+// error.
+func monthOf(s string) (Month, bool) {
+	if len(s) != 7 {
+		return 0, false
 	}
-	return Month(y*12 + m - 1), nil
+	// Each digit less '0' is 0 to 9 as a byte, anything else more.
+	y0, y1, y2, y3, m0, m1 := s[0]-'0', s[1]-'0', s[2]-'0', s[3]-'0', s[5]-'0', s[6]-'0'
+	if s[4] != '-' || max(y0, y1, y2, y3, m0, m1) > 9 || y0 == 0 {
+		return 0, false
+	}
+	m := int(m0)*10 + int(m1)
+	if m < 1 || m > 12 {
+		return 0, false
+	}
+	return Month((int(y0)*1000+int(y1)*100+int(y2)*10+int(y3))*12 + m - 1), true
 }
 
 func digits(s string) bool {

@@ -242,16 +242,17 @@ func textFits(a *Account) bool {
 	if len(a.ID) > MaxTextLength || len(a.Name) > MaxTextLength || len(a.Stage) > MaxTextLength {
 		return false
 	}
-	for k, val := range a.Attributes {
-		if len(k) > MaxTextLength || len(val) > MaxTextLength {
-			return false
-		}
-	}
-	if a.Attributes == nil {
+	if a.Attributes == nil { // a list, or none: no map to walk
 		for _, e := range a.AttributeList {
 			if len(e.Key) > MaxTextLength || len(e.Value) > MaxTextLength {
 				return false
 			}
+		}
+		return true
+	}
+	for k, val := range a.Attributes {
+		if len(k) > MaxTextLength || len(val) > MaxTextLength {
+			return false
 		}
 	}
 	return true

@@ -29,16 +29,22 @@ type wireAttr struct{ key, value strRef }
 func (f *Frame) unmarshalAccount(b []byte) error {
 	a := wireAccount{attrLo: int32(len(f.attrs))}
 	for len(b) > 0 {
-		num, typ, n := consumeTag(b)
-		if n < 0 {
-			return errEncoding
+		// Tags of one byte (every field of an account) and lengths of one
+		// byte (nearly every string) are read inline.
+		num, typ, n := protowire.Number(b[0]>>3), protowire.Type(b[0]&7), 1
+		if b[0] >= 0x80 || b[0] < 1<<3 {
+			if num, typ, n = consumeTag(b); n < 0 {
+				return errEncoding
+			}
 		}
 		b = b[n:]
 		switch {
 		case typ == protowire.BytesType && (num == fieldID || num == fieldName || num == fieldStage || num == fieldAttributes ||
 			num == fieldOwner || num == fieldStart || num == fieldRenewal):
-			v, n := protowire.ConsumeBytes(b)
-			if n < 0 {
+			var v []byte
+			if len(b) > 0 && b[0] < 0x80 && int(b[0]) < len(b) {
+				v, n = b[1:1+int(b[0])], 1+int(b[0])
+			} else if v, n = protowire.ConsumeBytes(b); n < 0 {
 				return errEncoding
 			}
 			b = b[n:]
@@ -50,12 +56,17 @@ func (f *Frame) unmarshalAccount(b []byte) error {
 				a.name, ok = f.strings.copy(v)
 			case fieldStage:
 				a.stage, ok = f.strings.intern(v)
+			// Owners and dates are copied, not interned: a team has
+			// thousands of owners and a book of years thousands of days,
+			// which would fill the intern table and miss its cache, and
+			// ten bytes cost less to copy than to look up (the book
+			// analyzer looks each owner up once, itself).
 			case fieldOwner:
-				a.owner, ok = f.strings.intern(v) // a book has few owners
+				a.owner, ok = f.strings.copy(v)
 			case fieldStart:
-				a.start, ok = f.strings.intern(v) // and few distinct dates
+				a.start, ok = f.strings.copy(v)
 			case fieldRenewal:
-				a.renewal, ok = f.strings.intern(v)
+				a.renewal, ok = f.strings.copy(v)
 			default:
 				ok = true
 				if err := f.unmarshalAttribute(v); err != nil {

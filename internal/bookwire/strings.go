@@ -1,15 +1,19 @@
 package bookwire
 
-import "unicode/utf8"
+import (
+	"encoding/binary"
+	"unicode/utf8"
+)
 
 // stringStore holds the strings of a stream. Stages and attribute keys and
 // values repeat across a book, so they are interned in a table that is
 // bounded (internMaxStrings, internMaxBytes) and kept for the stream. Every
-// other string (ids, names, and repeated strings once the table is full) is
-// copied into one byte buffer per message, converted to a single string
-// once the message is decoded, and handed out as substrings of it: one
-// allocation per batch rather than one per string, and no unsafe aliasing
-// of bytes that gRPC recycles once Unmarshal returns.
+// other string (ids, names, owners, dates, and repeated strings once the
+// table is full) is copied into one byte buffer per message, converted to
+// a single string once the message is decoded, and handed out as
+// substrings of it: one allocation per batch rather than one per string,
+// and no unsafe aliasing of bytes that gRPC recycles once Unmarshal
+// returns.
 type stringStore struct {
 	arena    []byte // the bytes of the message's strings not interned
 	arenaStr string // arena as a string, once the message is decoded
@@ -51,12 +55,20 @@ func (s *stringStore) copy(b []byte) (strRef, bool) {
 	if len(b) == 0 {
 		return strRef{}, true
 	}
-	if !utf8.Valid(b) {
+	if !shortASCII(b) && !utf8.Valid(b) {
 		return strRef{}, false
 	}
 	lo := len(s.arena)
 	s.arena = append(s.arena, b...)
 	return strRef{lo: int32(lo), hi: int32(len(s.arena))}, true
+}
+
+// shortASCII reports whether b, of 8 to 16 bytes (an id, a date), is
+// ASCII, two words at a time: such strings are UTF-8 without a call to
+// utf8.Valid.
+func shortASCII(b []byte) bool {
+	n := len(b)
+	return n >= 8 && n <= 16 && (binary.LittleEndian.Uint64(b)|binary.LittleEndian.Uint64(b[n-8:]))&0x8080808080808080 == 0
 }
 
 // intern finds b in the intern table, adding it while the table has room,
