@@ -2,9 +2,7 @@ package server
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"time"
 
@@ -74,55 +72,17 @@ func (s *bookService) StreamAnalyzeBook(stream csplanv1.BookService_StreamAnalyz
 	ctx := stream.Context()
 	fail := func(err error) error { return toStatus(ctx, s.logger, err) }
 
-	frame := bookwire.New(&csplanv1.StreamAnalyzeBookRequest{})
-	err := stream.RecvMsg(frame)
-	if errors.Is(err, io.EOF) {
-		return fail(&capacity.FieldError{Field: "settings", Reason: `the stream is empty: send the settings first ({"settings": {"csms": [...], "segments": [...]}}), then batches of accounts`})
-	}
+	st := &settingsStream{recv: stream.RecvMsg, frame: bookwire.New(&csplanv1.StreamAnalyzeBookRequest{}),
+		limit: int64(min(s.maxStreamAccounts, capacity.MaxBookAccounts)), advice: "analyze the book in parts"}
+	head, err := st.head(`{"settings": {"csms": [...], "segments": [...]}}`)
 	if err != nil {
 		return fail(err)
 	}
-	if frame.Payload() != bookwire.Head {
-		return fail(&capacity.FieldError{Field: "settings", Reason: `the first message must carry the settings ({"settings": {"csms": [...], "segments": [...]}}); batches of accounts follow it`})
-	}
-	b, err := capacity.NewBookAnalyzer(bookSettingsFromProto(frame.Head().(*csplanv1.BookSettings)), capacity.MonthOf(s.now()))
+	b, err := capacity.NewBookAnalyzer(bookSettingsFromProto(head.(*csplanv1.BookSettings)), capacity.MonthOf(s.now()))
 	if err != nil {
 		return fail(prefixViolations(err, "settings."))
 	}
-
-	limit := int64(min(s.maxStreamAccounts, capacity.MaxBookAccounts))
-	var acct capacity.Account
-	var n int64
-	for msgNo := 2; ; msgNo++ {
-		if err := ctx.Err(); err != nil {
-			return fail(err)
-		}
-		err := stream.RecvMsg(frame)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return fail(err)
-		}
-		switch frame.Payload() {
-		case bookwire.Head:
-			return fail(&capacity.FieldError{Field: "settings", Reason: fmt.Sprintf("message %d carries settings again: only the first message carries them, the rest carry batches", msgNo)})
-		case bookwire.None:
-			return fail(&capacity.FieldError{Field: "payload", Reason: fmt.Sprintf(`message %d carries nothing: give a batch of accounts ({"batch": {"accounts": [...]}})`, msgNo)})
-		}
-		for j := range frame.Len() {
-			if n >= limit {
-				return fail(&capacity.FieldError{Field: "batch.accounts", Reason: fmt.Sprintf("the stream passed %d accounts, the most one stream takes: analyze the book in parts or raise the server's --max-stream-accounts", limit)})
-			}
-			frame.Account(j, &acct)
-			if err := capacity.ValidateAccount(&acct, "batch.accounts", j); err != nil {
-				return fail(annotateViolations(err, fmt.Sprintf("message %d, account %d of the stream (from 0)", msgNo, n)))
-			}
-			b.Add(&acct)
-			n++
-		}
-	}
-	if err := ctx.Err(); err != nil {
+	if err := st.accounts(ctx, b.Add); err != nil {
 		return fail(err)
 	}
 	return stream.SendAndClose(&csplanv1.StreamAnalyzeBookResponse{Result: bookAnalysisToProto(b.Result())})

@@ -2,9 +2,7 @@ package server
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 
 	"github.com/csplan/csplan/capacity"
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
@@ -57,54 +55,17 @@ func (s *bookService) RebalanceBook(ctx context.Context, req *csplanv1.Rebalance
 func (s *bookService) StreamRebalanceBook(stream csplanv1.BookService_StreamRebalanceBookServer) error {
 	ctx := stream.Context()
 	fail := func(err error) error { return toStatus(ctx, s.logger, err) }
-	frame := bookwire.New(&csplanv1.StreamRebalanceBookRequest{})
-	err := stream.RecvMsg(frame)
-	if errors.Is(err, io.EOF) {
-		return fail(&capacity.FieldError{Field: "settings", Reason: `the stream is empty: send the settings first ({"settings": {"csms": [...], "band": {...}}}), then batches of accounts`})
-	}
+	st := &settingsStream{recv: stream.RecvMsg, frame: bookwire.New(&csplanv1.StreamRebalanceBookRequest{}),
+		limit: int64(min(s.maxStreamAccounts, capacity.MaxBookAccounts)), advice: "rebalance the book segment by segment"}
+	head, err := st.head(`{"settings": {"csms": [...], "band": {...}}}`)
 	if err != nil {
 		return fail(err)
 	}
-	if frame.Payload() != bookwire.Head {
-		return fail(&capacity.FieldError{Field: "settings", Reason: `the first message must carry the settings ({"settings": {"csms": [...], "band": {...}}}); batches of accounts follow it`})
-	}
-	b, err := rebalance.NewBuilder(rebalanceSettingsFromProto(frame.Head().(*csplanv1.RebalanceSettings)), s.now())
+	b, err := rebalance.NewBuilder(rebalanceSettingsFromProto(head.(*csplanv1.RebalanceSettings)), s.now())
 	if err != nil {
 		return fail(prefixViolations(err, "settings."))
 	}
-	limit := int64(min(s.maxStreamAccounts, capacity.MaxBookAccounts))
-	var acct capacity.Account
-	var n int64
-	for msgNo := 2; ; msgNo++ {
-		if err := ctx.Err(); err != nil {
-			return fail(err)
-		}
-		err := stream.RecvMsg(frame)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return fail(err)
-		}
-		switch frame.Payload() {
-		case bookwire.Head:
-			return fail(&capacity.FieldError{Field: "settings", Reason: fmt.Sprintf("message %d carries settings again: only the first message carries them, the rest carry batches", msgNo)})
-		case bookwire.None:
-			return fail(&capacity.FieldError{Field: "payload", Reason: fmt.Sprintf(`message %d carries nothing: give a batch of accounts ({"batch": {"accounts": [...]}})`, msgNo)})
-		}
-		for j := range frame.Len() {
-			if n >= limit {
-				return fail(&capacity.FieldError{Field: "batch.accounts", Reason: fmt.Sprintf("the stream passed %d accounts, the most one stream takes: rebalance the book segment by segment or raise the server's --max-stream-accounts", limit)})
-			}
-			frame.Account(j, &acct)
-			if err := capacity.ValidateAccount(&acct, "batch.accounts", j); err != nil {
-				return fail(annotateViolations(err, fmt.Sprintf("message %d, account %d of the stream (from 0)", msgNo, n)))
-			}
-			b.Add(&acct)
-			n++
-		}
-	}
-	if err := ctx.Err(); err != nil {
+	if err := st.accounts(ctx, b.Add); err != nil {
 		return fail(err)
 	}
 	res, err := b.Result()
