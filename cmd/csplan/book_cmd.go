@@ -128,23 +128,36 @@ func streamBook(ctx context.Context, c *client.Client, settings *csplanv1.BookSe
 	if err != nil {
 		return nil, err
 	}
-	// io.EOF from Send means the server has answered already, an error
-	// most likely: CloseAndRecv returns it.
-	ok := stream.Send(&csplanv1.StreamAnalyzeBookRequest{Payload: &csplanv1.StreamAnalyzeBookRequest_Settings{Settings: settings}}) == nil
+	err = sendBatches(r, batch, p, func() error {
+		return stream.Send(&csplanv1.StreamAnalyzeBookRequest{Payload: &csplanv1.StreamAnalyzeBookRequest_Settings{Settings: settings}})
+	}, func(accounts []*csplanv1.Account) error {
+		return stream.Send(&csplanv1.StreamAnalyzeBookRequest{Payload: &csplanv1.StreamAnalyzeBookRequest_Batch{Batch: &csplanv1.AccountBatch{Accounts: accounts}}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return stream.CloseAndRecv()
+}
+
+// sendBatches sends a book stream's head, then every batch the reader
+// gives, showing progress. io.EOF from a send means the server has
+// answered already, an error most likely: the caller's CloseAndRecv
+// returns it. A bad CSV cell ends the call with the reader's error.
+func sendBatches(r *accountcsv.Reader, batch int, p *streamProgress, head func() error, send func([]*csplanv1.Account) error) error {
+	defer p.done()
+	ok := head() == nil
 	for ok {
 		accounts, err := r.Next(batch)
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			p.done()
-			return nil, err
+			return err
 		}
-		ok = stream.Send(&csplanv1.StreamAnalyzeBookRequest{Payload: &csplanv1.StreamAnalyzeBookRequest_Batch{Batch: &csplanv1.AccountBatch{Accounts: accounts}}}) == nil
+		ok = send(accounts) == nil
 		p.show(r.Rows())
 	}
-	p.done()
-	return stream.CloseAndRecv()
+	return nil
 }
 
 // overlay is how to read a CSV: the plan's book.* reading keys (base),

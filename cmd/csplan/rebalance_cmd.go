@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -231,22 +230,14 @@ func streamRebalance(ctx context.Context, c *client.Client, settings *csplanv1.R
 	if err != nil {
 		return nil, err
 	}
-	// io.EOF from Send means the server has answered already, an error
-	// most likely: CloseAndRecv returns it.
-	ok := stream.Send(&csplanv1.StreamRebalanceBookRequest{Payload: &csplanv1.StreamRebalanceBookRequest_Settings{Settings: settings}}) == nil
-	for ok {
-		accounts, err := r.Next(batch)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			p.done()
-			return nil, err
-		}
-		ok = stream.Send(&csplanv1.StreamRebalanceBookRequest{Payload: &csplanv1.StreamRebalanceBookRequest_Batch{Batch: &csplanv1.AccountBatch{Accounts: accounts}}}) == nil
-		p.show(r.Rows())
+	err = sendBatches(r, batch, p, func() error {
+		return stream.Send(&csplanv1.StreamRebalanceBookRequest{Payload: &csplanv1.StreamRebalanceBookRequest_Settings{Settings: settings}})
+	}, func(accounts []*csplanv1.Account) error {
+		return stream.Send(&csplanv1.StreamRebalanceBookRequest{Payload: &csplanv1.StreamRebalanceBookRequest_Batch{Batch: &csplanv1.AccountBatch{Accounts: accounts}}})
+	})
+	if err != nil {
+		return nil, err
 	}
-	p.done()
 	return stream.CloseAndRecv()
 }
 
