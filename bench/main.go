@@ -12,6 +12,7 @@
 //
 //	go run ./bench                 # the full run the README reports
 //	go run ./bench -only book      # one workload group: StreamAnalyzeBook
+//	go run ./bench -only rebalance # StreamRebalanceBook and RebalanceBook
 //	go run ./bench -smoke          # a tiny run, as CI does, to keep it working
 package main
 
@@ -45,7 +46,7 @@ type options struct {
 }
 
 // groups are the workload groups -only selects from.
-var groups = []string{"unary", "streams", "book", "tiers"}
+var groups = []string{"unary", "streams", "book", "rebalance", "tiers"}
 
 // runs reports whether the group is selected.
 func (o options) runs(group string) bool { return len(o.only) == 0 || o.only[group] }
@@ -163,6 +164,11 @@ func bench(ctx context.Context, o options, dir string, stdout io.Writer) error {
 			if err := profileBook(ctx, o, s); err != nil {
 				return err
 			}
+		}
+	}
+	if o.runs("rebalance") {
+		if err := runRebalance(ctx, o, s, res); err != nil {
+			return err
 		}
 	}
 	if o.runs("tiers") {

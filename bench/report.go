@@ -17,7 +17,10 @@ type results struct {
 	// planGRPC is RunPlan over StreamRunPlan of the same book.
 	planGRPC []streamResult
 	// bookGRPC is StreamAnalyzeBook of a book with owners and dates.
-	bookGRPC      []streamResult
+	bookGRPC []streamResult
+	// rebalance is StreamRebalanceBook of a large book and RebalanceBook
+	// of a small one.
+	rebalance     []rebalanceRound
 	suggest, sort []time.Duration
 }
 
@@ -91,6 +94,9 @@ func (r *results) rows() []row {
 	}
 	if len(r.bookGRPC) > 0 {
 		rows = append(rows, r.bookRows()...)
+	}
+	if len(r.rebalance) > 0 {
+		rows = append(rows, r.rebalanceRows()...)
 	}
 	if len(r.suggest) > 0 {
 		var tr []float64
