@@ -84,7 +84,9 @@ func (b *Builder) Result() (BookResult, error) {
 	}
 	unbanded := 0
 	for i, c := range an.CSMs {
-		csm := CSM{ID: c.CSM.ID, Capacity: c.CapacityHours, Departing: b.depart[c.CSM.ID], Group: b.groupOf(segs[i], b.csmAttrs(c.CSM))}
+		attrs := b.csmAttrs(c.CSM)
+		csm := CSM{ID: c.CSM.ID, Capacity: c.CapacityHours, Departing: b.depart[c.CSM.ID], Group: b.groupOf(segs[i], attrs),
+			GroupName: groupName(b.keep, segs[i], b.s.MatchAttributes, attrs)}
 		// A CSM whose accounts the book gives no hours (a segment sized by
 		// a ratio, not a playbook) is left as is: its load says nothing.
 		if !csm.Departing && c.Accounts > 0 && !slices.ContainsFunc(c.Hours, func(h float64) bool { return h > 0 }) {
@@ -172,4 +174,21 @@ func moveReason(p Problem, csms []BookCSM, m Move) string {
 		return fmt.Sprintf("%s is below the band (%.0f%% of capacity)", to.ID, 100*to.UtilizationBefore)
 	}
 	return "rebalancing"
+}
+
+// groupName is a group as a reader names it: "Mid-Market, region emea".
+func groupName(keep bool, segment string, keys, values []string) string {
+	var parts []string
+	if keep && segment != "" {
+		parts = append(parts, segment)
+	}
+	for i, k := range keys {
+		if i < len(values) && values[i] != "" {
+			parts = append(parts, strings.TrimSpace(k)+" "+values[i])
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return strings.Join(parts, ", ")
 }

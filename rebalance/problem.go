@@ -37,6 +37,9 @@ type CSM struct {
 	// Departing CSMs must give up every account and receive none; the band
 	// does not apply to them.
 	Departing bool
+	// GroupName names the group in answers ("Mid-Market"); "" leaves the
+	// CSM's id to name it.
+	GroupName string
 	// Unbanded CSMs keep what they have and receive nothing, outside the
 	// band: the book gives their accounts no hours (a segment sized by a
 	// ratio rather than a playbook), so their load says nothing.
@@ -173,4 +176,21 @@ func (p *Problem) forced(a int) bool { return p.CSMs[p.Accounts[a].Owner].Depart
 // movable reports whether account a may move at all.
 func (p *Problem) movable(a int) bool {
 	return p.forced(a) || !p.Accounts[a].Fixed && !p.CSMs[p.Accounts[a].Owner].Unbanded
+}
+
+// groupName names group g by the first CSM of it that has a name for it.
+func (p *Problem) groupName(g string) string {
+	first := ""
+	for _, c := range p.CSMs {
+		if c.Group != g {
+			continue
+		}
+		if c.GroupName != "" {
+			return c.GroupName
+		}
+		if first == "" {
+			first = "the group of " + c.ID
+		}
+	}
+	return first
 }

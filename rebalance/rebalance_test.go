@@ -272,3 +272,24 @@ func TestUnbandedCSMsStayAsTheyAre(t *testing.T) {
 		t.Errorf("%+v", s)
 	}
 }
+
+// TestGroupShortIsNamed: the book fits the team's total, but one group's
+// accounts cannot leave it and are above its CSMs' maximum: infeasible,
+// proven, with that group's shortfall.
+func TestGroupShortIsNamed(t *testing.T) {
+	p := book(3, [2]float64{0, 90}, [2]float64{0, 80}, [2]float64{1, 10}, [2]float64{2, 10})
+	for _, c := range []int{0, 1} {
+		p.CSMs[c].Group, p.CSMs[c].GroupName = "mm", "Mid-Market"
+	}
+	p.Accounts[0].Group, p.Accounts[1].Group, p.Accounts[2].Group = "mm", "mm", "mm"
+	// 180 hours fit Mid-Market's 200; 40 more do not, though the team's
+	// 300 would carry them.
+	if s := solve(t, p); !s.Feasible {
+		t.Errorf("180 of 200 hours: %+v", s)
+	}
+	p.Accounts = append(p.Accounts, Account{ID: "x", Owner: 1, Hours: 40, Group: "mm"})
+	s := solve(t, p)
+	if s.Feasible || !s.Proven || s.ShortHours != 20 || !strings.Contains(s.Reason, "Mid-Market: 220.0 hours a month against the 200.0") {
+		t.Errorf("%+v", s)
+	}
+}

@@ -3,6 +3,7 @@ package rebalance
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Solve rebalances p: no moves when the book already fits the band (and
@@ -154,6 +155,9 @@ func (s *state) impossible() (reason string, shortHours float64, ok bool) {
 			return fmt.Sprintf("account %s must leave departing CSM %s, and no staying CSM of its group (segment and matched attributes) can take it", acc.ID, p.CSMs[acc.Owner].ID), 0, false
 		}
 	}
+	if why, short := s.groupsShort(); short > 0 {
+		return why, short, false
+	}
 	if total > maxTotal+tolerance {
 		return fmt.Sprintf("the book's %.1f hours a month are above the %.1f the staying CSMs can carry at %.0f%% utilization", total, maxTotal, 100*p.MaxUtilization), total - maxTotal, false
 	}
@@ -166,4 +170,41 @@ func (s *state) impossible() (reason string, shortHours float64, ok bool) {
 		}
 	}
 	return "", 0, true
+}
+
+// groupsShort finds the groups whose hours are above what their staying
+// CSMs carry at the band's maximum, when every account is of its owner's
+// group (none can then leave it): the total short and a reason naming
+// each group.
+func (s *state) groupsShort() (string, float64) {
+	p := s.p
+	hours, most := map[string]float64{}, map[string]float64{}
+	var order []string
+	for c, csm := range p.CSMs {
+		if csm.Departing || csm.Unbanded {
+			continue
+		}
+		if _, ok := most[csm.Group]; !ok {
+			order = append(order, csm.Group)
+		}
+		most[csm.Group] += s.hi[c]
+	}
+	for _, acc := range p.Accounts {
+		if acc.Group != p.CSMs[acc.Owner].Group {
+			return "", 0
+		}
+		hours[acc.Group] += acc.Hours
+	}
+	var parts []string
+	var short float64
+	for _, g := range order {
+		if h := hours[g]; h > most[g]+tolerance {
+			short += h - most[g]
+			parts = append(parts, fmt.Sprintf("%s: %.1f hours a month against the %.1f its staying CSMs carry", p.groupName(g), h, most[g]))
+		}
+	}
+	if short == 0 || len(parts) == len(order) && len(order) == 1 {
+		return "", 0 // one group: the book-wide check says it
+	}
+	return fmt.Sprintf("accounts move only within their group (segment and matched attributes), and %s at %.0f%% utilization", strings.Join(parts, "; "), 100*p.MaxUtilization), short
 }
