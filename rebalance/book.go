@@ -237,7 +237,7 @@ func (b *Builder) frozen(a *capacity.Account) bool {
 	return r.Sub(b.asOf) <= time.Duration(b.freeze)*24*time.Hour
 }
 
-// byID finds a CSM's index by id.
+// indexOf maps each CSM's id to its index.
 func indexOf(csms []capacity.BookCSMResult) map[string]int {
 	m := make(map[string]int, len(csms))
 	for i, c := range csms {
@@ -246,7 +246,7 @@ func indexOf(csms []capacity.BookCSMResult) map[string]int {
 	return m
 }
 
-// group is the key of the CSMs an account may move to.
+// groupOf is the key of the CSMs an account may move to.
 func (b *Builder) groupOf(segment string, attrs []string) string {
 	var k strings.Builder
 	if b.keep {
