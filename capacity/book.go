@@ -63,12 +63,16 @@ type BookAnalyzer struct {
 	// its counts; top, per month, its peak accounts.
 	load   []float64
 	totals []csmTotals
-	top    []AccountHoursInMonth
+	top    []peakMonth
+	// kept are the ids of the peak accounts, numbered from 1 (peakMonth);
+	// keptLimit is the size past which the table is rebuilt (keep).
+	kept      []string
+	keptLimit int
 	// allCustomers: every stage is a customer's (no Customers lists).
 	allCustomers bool
-	// maxID holds the greatest account id met by the CSMs so far: an
-	// account whose id sorts after it wins no tie (a book sorted by id
-	// spares every comparison of ids).
+	// maxID holds the greatest id of the accounts that came near a peak
+	// (past the floor) so far: an account whose id sorts after it wins no
+	// tie (a book sorted by id spares every comparison of ids).
 	maxID []byte
 	// Per segment and month: the hours but for evenly spread one-time
 	// touchpoints (segRaw), and those touchpoints' hours of the accounts
@@ -96,14 +100,12 @@ type csmRow struct {
 	known bool
 }
 
-// csmTotals are a CSM's accounts and ARR; floor, the least over the
-// months of the hours of the last peak account kept; and lastID, the
-// greatest id ever kept last. An account takes no peak place when it has
-// fewer hours than floor in every month.
+// csmTotals are a CSM's accounts and ARR, and floor, the least over the
+// months of the hours of the last peak account kept: an account takes no
+// peak place when it has fewer hours than floor in every month.
 type csmTotals struct {
 	accounts   int64
 	arr, floor float64
-	lastID     string
 }
 
 // addCSM adds a CSM's rows, for a window of n months.
@@ -111,11 +113,10 @@ func (b *BookAnalyzer) addCSM(c BookCSM, known bool, n int) {
 	b.csms = append(b.csms, &csmRow{csm: c, known: known})
 	b.load = append(b.load, make([]float64, 2*n)...)
 	b.totals = append(b.totals, csmTotals{})
-	b.top = append(b.top, make([]AccountHoursInMonth, peakAccounts*n)...)
+	b.top = append(b.top, make([]peakMonth, n)...)
 }
 
-// hoursOf and thirdOf are CSM i's hours and last peak hours by month,
-// topOf its peak accounts in month m, most first.
+// hoursOf and thirdOf are CSM i's hours and last peak hours by month.
 func (b *BookAnalyzer) hoursOf(i int) []float64 {
 	n := b.s.Horizon
 	return b.load[2*n*i : 2*n*i+n : 2*n*i+n]
@@ -124,20 +125,6 @@ func (b *BookAnalyzer) hoursOf(i int) []float64 {
 func (b *BookAnalyzer) thirdOf(i int) []float64 {
 	n := b.s.Horizon
 	return b.load[2*n*i+n : 2*n*(i+1) : 2*n*(i+1)]
-}
-
-func (b *BookAnalyzer) topOf(i, m int) *[peakAccounts]AccountHoursInMonth {
-	k := (i*b.s.Horizon + m) * peakAccounts
-	return (*[peakAccounts]AccountHoursInMonth)(b.top[k : k+peakAccounts])
-}
-
-// peakAccounts is how many accounts a CSM's peak names.
-const peakAccounts = 3
-
-// AccountHoursInMonth is one account's hours in a month.
-type AccountHoursInMonth struct {
-	AccountID string
-	Hours     float64
 }
 
 // RenewalMonth is one month of the renewal calendar.
@@ -221,7 +208,8 @@ func NewBookAnalyzer(s BookSettings, now Month) (*BookAnalyzer, error) {
 	csms := b.csms
 	b.csms = make([]*csmRow, 0, len(csms))
 	b.load, b.totals = make([]float64, 0, 2*n*len(csms)), make([]csmTotals, 0, len(csms))
-	b.top = make([]AccountHoursInMonth, 0, peakAccounts*n*len(csms))
+	b.top = make([]peakMonth, 0, n*len(csms))
+	b.keptLimit = peakAccounts * n * len(csms)
 	b.allCustomers = len(s.Customers.Stages) == 0 && len(s.Customers.Exclude) == 0
 	// The ids, looked up once an account, are substrings of one string, so
 	// that their bytes sit together.
@@ -273,11 +261,12 @@ func (b *BookAnalyzer) Add(a *Account) {
 	if a.ContractTermMonths != nil {
 		d.term = int(*a.ContractTermMonths)
 	}
-	if m, ok := dateMonth(a.StartDate); ok {
-		d.from, d.hasStart = int(m-first), true
+	c := a.datesMonths()
+	if c.hasStart {
+		d.from, d.hasStart = int(c.start-first), true
 	}
-	if m, ok := dateMonth(a.RenewalDate); ok {
-		d.renewal, d.hasRenewal = int(m-first), true
+	if c.hasRenewal {
+		d.renewal, d.hasRenewal = int(c.renewal-first), true
 	}
 	// The owner first: its rows are the likeliest to be far in memory,
 	// and are then fetched while the hours are worked out.
@@ -352,15 +341,12 @@ func (b *BookAnalyzer) Add(a *Account) {
 			most = h
 		}
 	}
-	if t == nil {
+	if t == nil || most <= 0 || most < t.floor {
 		return
 	}
 	newest := string(b.maxID) < a.ID
 	if newest {
 		b.maxID = append(b.maxID[:0], a.ID...)
-	}
-	if most <= 0 || most < t.floor {
-		return
 	}
 	// An account takes a peak place in a month where it has more hours
 	// than the last kept, or as many and a smaller id: with neither more
@@ -372,41 +358,8 @@ func (b *BookAnalyzer) Add(a *Account) {
 		more = more || h > third[m]
 		tie = tie || h == third[m] && h > 0
 	}
-	if more || tie && !newest && a.ID < t.lastID {
+	if more || tie && !newest && b.mayTie(i, a.ID) {
 		b.rank(i, a.ID, hours, newest)
-	}
-}
-
-// rank keeps, for each month, CSM i's accounts with the most hours: ties
-// go to the smaller id, so that the order accounts come in changes
-// nothing. newest says that id sorts after every id kept.
-func (b *BookAnalyzer) rank(i int, id string, hours []float64, newest bool) {
-	t, third := &b.totals[i], b.thirdOf(i)
-	kept := ""
-	for m, h := range hours {
-		if h <= 0 || h < third[m] {
-			continue
-		}
-		top := b.topOf(i, m)
-		if last := &top[peakAccounts-1]; h == last.Hours && (newest || !(last.AccountID != "" && id < last.AccountID)) {
-			continue
-		}
-		if kept == "" {
-			kept = strings.Clone(id) // the caller reuses the account's strings
-		}
-		k := peakAccounts - 1
-		for k > 0 && (h > top[k-1].Hours || h == top[k-1].Hours && !newest && kept < top[k-1].AccountID) {
-			top[k] = top[k-1]
-			k--
-		}
-		top[k] = AccountHoursInMonth{AccountID: kept, Hours: h}
-		third[m] = top[peakAccounts-1].Hours
-		if last := top[peakAccounts-1].AccountID; k == peakAccounts-1 && newest || last > t.lastID {
-			t.lastID = last
-		}
-	}
-	if kept != "" {
-		t.floor = slices.Min(third)
 	}
 }
 

@@ -75,11 +75,7 @@ func (b *BookAnalyzer) Result() BookAnalysis {
 				res.MonthsOverCapacity++
 			}
 		}
-		for _, d := range b.topOf(ci, int(res.PeakMonth-b.s.Start)) {
-			if d.AccountID != "" {
-				res.PeakAccounts = append(res.PeakAccounts, d)
-			}
-		}
+		res.PeakAccounts = b.peakAccountsOf(ci, int(res.PeakMonth-b.s.Start))
 		if !r.known {
 			out.UnknownOwners = append(out.UnknownOwners, r.csm.ID)
 		}

@@ -204,3 +204,31 @@ func TestHoursOfIsWhatAddCounts(t *testing.T) {
 		}
 	}
 }
+
+// TestPeakIdsStayBounded: a book in which every account takes a peak place
+// (each has more hours than the last) keeps ids bounded by the places, not
+// by the accounts, and names the right peak.
+func TestPeakIdsStayBounded(t *testing.T) {
+	b, err := NewBookAnalyzer(BookSettings{CSMs: []BookCSM{{ID: "A"}}, StartMonth: "2027-01", HorizonMonths: 2}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 20_000
+	most := 0
+	for i := range n {
+		a := Account{ID: fmt.Sprintf("acc-%05d", n-i), Owner: "A", MonthlyHours: f64p(float64(i) / 100)}
+		if err := ValidateAccount(&a, "accounts", i); err != nil {
+			t.Fatal(err)
+		}
+		b.Add(&a)
+		most = max(most, len(b.kept))
+	}
+	if places := peakAccounts * 2; most > 2*places+places/2+1024 {
+		t.Fatalf("the kept ids grew to %d for %d places", most, places)
+	}
+	got := b.Result().CSMs[0].PeakAccounts
+	want := []AccountHoursInMonth{{"acc-00001", 199.99}, {"acc-00002", 199.98}, {"acc-00003", 199.97}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("peak accounts (-want +got):\n%s", diff)
+	}
+}

@@ -73,16 +73,18 @@ func daysIn(m Month) int {
 // valid; it allocates only for a bad date, the case ValidateAccount
 // then explains.
 func calendarFits(a *Account) bool {
+	c := accountMonths{startOf: a.StartDate, renewalOf: a.RenewalDate, read: true}
 	if a.StartDate != "" {
-		if _, ok := dateMonth(a.StartDate); !ok {
+		if c.start, c.hasStart = dateMonth(a.StartDate); !c.hasStart {
 			return false
 		}
 	}
 	if a.RenewalDate != "" {
-		if _, ok := dateMonth(a.RenewalDate); !ok {
+		if c.renewal, c.hasRenewal = dateMonth(a.RenewalDate); !c.hasRenewal {
 			return false
 		}
 	}
+	a.months = c
 	if t := a.ContractTermMonths; t != nil && (*t < 1 || *t > MaxContractTermMonths) {
 		return false
 	}
@@ -90,6 +92,30 @@ func calendarFits(a *Account) bool {
 		return false
 	}
 	return len(a.Owner) <= MaxTextLength
+}
+
+// accountMonths are an account's dates as months, kept with the dates
+// they were read from: an account whose dates have changed since is read
+// again. A book of millions of accounts is validated, then analyzed, and
+// reading each date once spares a few percent of the analysis.
+type accountMonths struct {
+	startOf, renewalOf   string
+	start, renewal       Month
+	hasStart, hasRenewal bool
+	read                 bool
+}
+
+// datesMonths returns the months of a's dates, reading them unless
+// ValidateAccount has read these very dates. The comparisons cost little:
+// equal strings that share their bytes compare without reading them.
+func (a *Account) datesMonths() accountMonths {
+	if c := a.months; c.read && c.startOf == a.StartDate && c.renewalOf == a.RenewalDate {
+		return c
+	}
+	c := accountMonths{startOf: a.StartDate, renewalOf: a.RenewalDate, read: true}
+	c.start, c.hasStart = dateMonth(a.StartDate)
+	c.renewal, c.hasRenewal = dateMonth(a.RenewalDate)
+	return c
 }
 
 // validateCalendar names each bad date, term or hours of an account.

@@ -34,6 +34,10 @@ type Account struct {
 	RenewalDate        string
 	ContractTermMonths *int32
 	MonthlyHours       *float64
+
+	// months are the dates' months as ValidateAccount read them, for the
+	// analysis that reads the account next (accountMonths).
+	months accountMonths
 }
 
 // Attribute is one entry of Account.AttributeList.

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/experimental"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/keepalive"
@@ -26,6 +27,7 @@ import (
 
 	csplanv1 "github.com/csplan/csplan/gen/csplan/v1"
 	"github.com/csplan/csplan/internal/brake"
+	"github.com/csplan/csplan/internal/bufpool"
 	"github.com/csplan/csplan/internal/connguard"
 	"github.com/csplan/csplan/internal/vtcodec"
 )
@@ -218,6 +220,9 @@ func New(cfg Config) *Server {
 		grpc.ConnectionTimeout(cfg.FirstRequestTimeout+time.Second),
 		grpc.MaxRecvMsgSize(cfg.MaxRecvMsgBytes),
 		grpc.ForceServerCodecV2(serverCodec{}),
+		// Frames are read into buffers that are not cleared first (see
+		// bufpool): they are overwritten whole.
+		experimental.BufferPool(bufpool.Shared),
 		grpc.MaxConcurrentStreams(cfg.MaxConcurrentStreams),
 		// Calls run on long-lived workers whose stacks have already grown to
 		// what a call needs: a fresh goroutine per call pays for growing its

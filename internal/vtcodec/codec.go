@@ -1,6 +1,7 @@
 // Package vtcodec is the protobuf codec of csplan's gRPC connections:
 // messages are written by the methods vtprotobuf generates for them
 // (MarshalVT and SizeVT, no reflection), and read by proto.Unmarshal.
+// Its buffers come from bufpool, which does not clear them.
 //
 // Reading stays with proto.Unmarshal on purpose. UnmarshalVT does not check
 // that proto3 strings are valid UTF-8, which the protobuf specification
@@ -12,9 +13,12 @@ package vtcodec
 
 import (
 	"google.golang.org/grpc/encoding"
-	// Registers grpc's proto codec, which Codec reads with and falls back to.
+	// Registers grpc's proto codec, which Codec falls back to.
 	_ "google.golang.org/grpc/encoding/proto"
 	"google.golang.org/grpc/mem"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/csplan/csplan/internal/bufpool"
 )
 
 // Name is the codec's name: "proto", so that peers see the content type
@@ -62,7 +66,7 @@ func (Codec) Marshal(v any) (mem.BufferSlice, error) {
 		}
 		return mem.BufferSlice{mem.SliceBuffer(buf)}, nil
 	}
-	pool := mem.DefaultBufferPool()
+	pool := bufpool.Shared
 	buf := pool.Get(size)
 	if _, err := m.MarshalToSizedBufferVT(*buf); err != nil {
 		pool.Put(buf)
@@ -72,9 +76,16 @@ func (Codec) Marshal(v any) (mem.BufferSlice, error) {
 }
 
 // Unmarshal reads data into v with proto.Unmarshal (see the package
-// comment for why not UnmarshalVT).
+// comment for why not UnmarshalVT), as grpc's codec does but for the pool
+// that gathers a message of several frames into one buffer.
 func (Codec) Unmarshal(data mem.BufferSlice, v any) error {
-	return reference.Unmarshal(data, v)
+	m, ok := v.(proto.Message)
+	if !ok {
+		return reference.Unmarshal(data, v)
+	}
+	buf := data.MaterializeToBuffer(bufpool.Shared)
+	defer buf.Free()
+	return proto.Unmarshal(buf.ReadOnlyData(), m)
 }
 
 // Name is "proto".
